@@ -11,7 +11,7 @@ For every model of models.py it writes the random-weight F16 file, quantizes it 
   model, KV cache, compute, output) and the process's peak resident memory (getrusage);
 * asks `llama-fit-params --fit-print on` for llama.cpp's own projection of the same load;
 * runs `llama-bench` for prompt processing (pp512) and generation (tg32) at depth 0 and at a deep
-  context.
+  context (2048 tokens).
 
 Results go to benchmarks/llamacpp/results/{memory,speed}.csv with the llama.cpp version and build.
 Files and builds are cached (see setup.py). This is a benchmark, never part of the test suite; the
@@ -25,6 +25,7 @@ import csv
 import io
 import os
 import platform
+import statistics
 import re
 import subprocess
 import sys
@@ -124,35 +125,32 @@ def fit_projection(bins: Path, path: Path, context: int, fa: bool) -> tuple[int,
 
 
 def run_bench(bins: Path, path: Path, deep: int, reps: int) -> list[dict]:
-    cmd = [str(bins / "llama-bench"), "-m", str(path), "-p", "512", "-n", "32", "-d", f"0,{deep}",
-           "-fa", "1", "-t", str(THREADS), "-r", str(reps), "-o", "csv"]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    """pp512 and tg32 at depth 0 (``reps`` repetitions) and at depth ``deep`` (one: each repetition
+    first processes the whole depth, untimed, which dominates the run)."""
     rows = []
-    for r in csv.DictReader(io.StringIO(out.stdout)):
-        prompt, gen = int(r["n_prompt"]), int(r["n_gen"])
-        rows.append({"test": "pp" if prompt else "tg", "depth": int(r["n_depth"]), "tokens": prompt or gen,
-                     "tokens_per_s": round(float(r["avg_ts"]), 3), "stddev": round(float(r["stddev_ts"]), 3),
-                     "threads": int(r["n_threads"])})
+    for depth, n in ((0, reps), (deep, 1)):
+        cmd = [str(bins / "llama-bench"), "-m", str(path), "-p", "512", "-n", "32", "-d", str(depth),
+               "-fa", "1", "-t", str(THREADS), "-r", str(n), "-o", "csv"]
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        for r in csv.DictReader(io.StringIO(out.stdout)):
+            prompt, gen = int(r["n_prompt"]), int(r["n_gen"])
+            rows.append({"test": "pp" if prompt else "tg", "depth": int(r["n_depth"]), "tokens": prompt or gen,
+                         "tokens_per_s": round(float(r["avg_ts"]), 3), "stddev": round(float(r["stddev_ts"]), 3),
+                         "threads": int(r["n_threads"])})
     return rows
 
 
 def memory_bandwidth_gbs(threads: int = THREADS) -> float:
-    """Read bandwidth of this machine's RAM: the best of five passes summing a 1 GiB array split
-    over ``threads`` threads (numpy releases the GIL). An input to the speed model, measured
-    beside the speed rows so that neither is inferred from the other."""
-    code = f"""
-import threading, time, numpy as np
-a = np.ones(1 << 28, dtype=np.float32)
-parts = np.array_split(a, {threads})
-best = 0.0
-for _ in range(5):
-    ts = [threading.Thread(target=p.sum) for p in parts]
-    t = time.perf_counter(); [x.start() for x in ts]; [x.join() for x in ts]
-    best = max(best, a.nbytes / (time.perf_counter() - t))
-print(best / 1e9)
-"""
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return round(float(out.stdout.strip()), 2)
+    """Read bandwidth of this machine's RAM (bandwidth.c: ``threads`` threads summing a 1 GiB
+    buffer, best of seven passes; the median of nine such runs). An input to the speed model, measured beside the speed rows so that
+    neither is inferred from the other."""
+    exe = setup.cache_dir() / "bandwidth"
+    src = Path(__file__).resolve().parent / "bandwidth.c"
+    if not exe.exists() or exe.stat().st_mtime < src.stat().st_mtime:
+        subprocess.run(["cc", "-O2", "-mavx2", "-pthread", str(src), "-o", str(exe)], check=True)
+    runs = [float(subprocess.run([str(exe), str(threads)], capture_output=True, text=True, check=True).stdout)
+            for _ in range(9)]
+    return statistics.median(runs)  # a shared machine's bandwidth varies by a third from run to run
 
 
 def cpu_gflops(threads: int = THREADS) -> float:
@@ -196,12 +194,22 @@ def main() -> int:
     ap.add_argument("--models", default=",".join(models.MODELS))
     ap.add_argument("--quants", default=",".join(QUANTS))
     ap.add_argument("--contexts", default=",".join(map(str, CONTEXTS)))
-    ap.add_argument("--deep", type=int, default=4096, help="depth of the deep-context speed test")
-    ap.add_argument("--reps", type=int, default=2)
+    ap.add_argument("--deep", type=int, default=2048, help="depth of the deep-context speed test")
+    ap.add_argument("--reps", type=int, default=3, help="repetitions of the depth-0 speed tests")
     ap.add_argument("--skip-memory", action="store_true")
     ap.add_argument("--skip-speed", action="store_true")
+    ap.add_argument("--update-bandwidth", action="store_true",
+                    help="only re-measure the memory bandwidth and write it into results/speed.csv")
     args = ap.parse_args()
 
+    if args.update_bandwidth:
+        rows = list(csv.DictReader((RESULTS / "speed.csv").open(newline="")))
+        bandwidth = memory_bandwidth_gbs()
+        for r in rows:
+            r["bandwidth_gbs"] = bandwidth
+        write_csv(RESULTS / "speed.csv", SPEED_FIELDS, rows, SPEED_FIELDS[:5])
+        print(f"memory bandwidth {bandwidth} GB/s", file=sys.stderr)
+        return 0
     bins = setup.build(avx2=args.avx2)
     common = {"llama_cpp": setup.version(bins), "build": "avx2" if args.avx2 else "native", "cpu": cpu_name()}
     quants = tuple(args.quants.split(","))
