@@ -1,4 +1,6 @@
-"""Accuracy of the GGUF file-size estimate against published file sizes.
+"""Accuracy of the GGUF file-size estimate against published file sizes, of the speed estimate
+against published speeds, and of the llama.cpp memory and speed model against llama.cpp runs
+measured by benchmarks/llamacpp/run.py (results/*.csv, committed).
 
 Reads ../shared/data/gguf_sizes_dev.csv (published sizes of GGUF files, exact bytes where the
 source gives them), keeps the rows whose base model is in the catalog and whose quantization
@@ -162,6 +164,12 @@ def main() -> int:
     speed = speed_report()
     print()
     print(speed)
+    sys.path.insert(0, str(ROOT / "benchmarks" / "llamacpp"))
+    import report as llamacpp_report
+
+    llamacpp = llamacpp_report.memory_report() + "\n\n" + llamacpp_report.speed_report()
+    print()
+    print(llamacpp)
     if args.write:
         text = args.write.read_text()
         start, end = "<!-- accuracy:begin -->", "<!-- accuracy:end -->"
@@ -173,6 +181,10 @@ def main() -> int:
             head, rest = new.split(s_start, 1)
             _, tail = rest.split(s_end, 1)
             new = f"{head}{s_start}\n{speed}\n{s_end}{tail}"
+        l_start, l_end = "<!-- llamacpp:begin -->", "<!-- llamacpp:end -->"
+        head, rest = new.split(l_start, 1)
+        _, tail = rest.split(l_end, 1)
+        new = f"{head}{l_start}\n{llamacpp}\n{l_end}{tail}"
         fd, tmp = tempfile.mkstemp(dir=args.write.parent)
         with os.fdopen(fd, "w") as fh:
             fh.write(new)

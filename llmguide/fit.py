@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from llmguide.errors import UsageError
 from llmguide.estimate.kv_cache import KV_TYPE_BYTES
-from llmguide.estimate.memory import MemoryEstimate, estimate_memory
+from llmguide.estimate.memory import DEFAULT_RUN, MemoryEstimate, estimate_memory
+from llmguide.estimate.runtime import LlamaCppRun
 from llmguide.estimate.placement import Placement, place
 from llmguide.estimate.gpu_formats import GPU_FORMATS, gpu_weight_bytes
 from llmguide.estimate.speed import Device, Speed, decode_seconds, estimate_speed
@@ -25,6 +26,7 @@ BACKENDS = ("llama.cpp", "vllm", "transformers")
 VLLM_DEFAULT_FORMATS = ("BF16", "FP8", "AWQ")
 SAFETENSORS_LABEL = "safetensors"  # the model folder's own weights, as they are
 TIGHT_SHARE = 0.10  # less spare memory than this share of the budget counts as a tight fit
+ASSUMED_ISA = "avx2"  # the CPU's instruction set when it was not detected: any x86 desktop since 2013
 
 
 @dataclass(frozen=True)
@@ -68,11 +70,19 @@ def fit(
     parallel: int = 1,
     backend: str = "llama.cpp",
     prompt_tokens: int = 512,
+    run: LlamaCppRun = DEFAULT_RUN,
+    depth: int = 0,
+    calibrated: bool = True,
 ) -> list[FitEstimate]:
+    """Every requested quantization of ``model`` on ``hw``. ``run`` holds llama.cpp's switches
+    (flash attention, mmap); ``depth`` is the context already filled when the speed is taken;
+    ``calibrated`` applies a stored ``llmguide bench`` calibration for this machine."""
     if context <= 0:
         raise UsageError(f"--context must be a positive number of tokens, not {context}.")
     if parallel < 1:
         raise UsageError(f"--parallel must be at least 1, not {parallel}.")
+    if not 0 <= depth <= context:
+        raise UsageError(f"--depth must be between 0 and the context ({context}), not {depth}.")
     if backend not in BACKENDS:
         raise UsageError(f"Backend '{backend}' is not modelled yet.", f"Available: {', '.join(BACKENDS)}.")
     if backend == "vllm":
@@ -94,7 +104,9 @@ def fit(
         if model.safetensors and quant == SAFETENSORS_LABEL:
             st = model.safetensors
             measured = (st.tensor_bytes, st.layer_bytes)
-        est = estimate_memory(model.arch, quant, context, kv_type=kv_type, sequences=parallel, measured_weights=measured)
+        est = estimate_memory(model.arch, quant, context, kv_type=kv_type, sequences=parallel, run=run,
+                              cpu_isa=hw.cpu_isa or ASSUMED_ISA, prompt_tokens=prompt_tokens,
+                              measured_weights=measured, matrices=g.matrices if g else None)
         if g:
             weights_basis = f"weights: {g.path} as it is ({len(g.type_counts)} tensor types, read from its header)"
         elif quant == SAFETENSORS_LABEL:
@@ -106,7 +118,7 @@ def fit(
             basis.append(f"warning: {context} tokens is more than the model's {model.max_context}")
         where = place(model.arch, est, hw) if hw.known else None
         read = g.read_bytes_per_token if g else (_safetensors_read(model) if quant == SAFETENSORS_LABEL else None)
-        speed = placement_speed(model.arch, quant, hw, where, prompt_tokens, basis, read)
+        speed = placement_speed(model.arch, quant, hw, where, prompt_tokens, basis, read, depth=depth, calibrated=calibrated)
         file_bytes = measured[0] if measured else gguf_file_bytes(model.arch, quant)
         out.append(FitEstimate(quant, context, backend, file_bytes, est, where, speed, _level(where, hw), tuple(basis)))
     return out
@@ -202,11 +214,12 @@ def _block_label(quant: str) -> str:
 
 def placement_speed(
     arch, quant: str, hw: Hardware, where: Placement | None, prompt_tokens: int = 512,
-    basis: list[str] | None = None, weights_read: int | None = None,
+    basis: list[str] | None = None, weights_read: int | None = None, *, depth: int = 0, calibrated: bool = True,
 ) -> Speed | None:
     """Speed of a placed model; None when it does not fit or a needed bandwidth is unknown.
 
-    What was assumed is appended to ``basis``."""
+    What was assumed is appended to ``basis``. With ``calibrated``, a ``llmguide bench``
+    calibration stored for this (detected) machine and placement scales the result."""
     basis = basis if basis is not None else []
     if where is None or not where.fits:
         return None
@@ -224,8 +237,16 @@ def placement_speed(
     if gpu_share < 1:
         if hw.cpu_bandwidth is None:
             basis.append(f"speed: CPU memory bandwidth assumed {hw.cpu_bandwidth_or_default / 1e9:.1f} GB/s (DDR5-5600, two channels)")
-        devices.append((Device("cpu", hw.cpu_bandwidth_or_default), 1 - gpu_share))
-    speed = estimate_speed(arch, _block_label(quant), devices, depth=0, prompt_tokens=prompt_tokens, weights_read=weights_read)
+        if hw.cpu_flops is None:
+            basis.append(f"speed: CPU compute assumed {hw.cpu_flops_or_default / 1e9:.0f} GFLOP/s (8 cores at 3.5 GHz, AVX2)")
+        devices.append((Device("cpu", hw.cpu_bandwidth_or_default, hw.cpu_flops_or_default), 1 - gpu_share))
+    speed = estimate_speed(arch, _block_label(quant), devices, depth=depth, prompt_tokens=prompt_tokens, weights_read=weights_read)
+    if calibrated and hw.machine:
+        from llmguide.calibration import find
+
+        cal = find(hw.machine, where.mode)
+        if cal is not None:
+            speed = speed.scaled(cal.decode_factor, cal.prefill_factor, cal.describe())
     basis.extend(speed.basis)
     return speed
 

@@ -158,6 +158,11 @@ def fit_dict(ref, hw, results) -> dict:
                     "compute_bytes": r.memory.compute,
                     "overhead_bytes": r.memory.overhead,
                     "total_bytes": r.memory.total,
+                    "work_bytes": r.memory.work,
+                    "process_bytes": r.memory.process,
+                    "repacked_bytes": r.memory.repack,
+                    "mmap": r.memory.mmap,
+                    "cpu_resident_bytes": r.memory.resident,
                 },
                 "placement": None if r.placement is None else {
                     "mode": r.placement.mode,
@@ -200,7 +205,7 @@ def machine_dict(machine, hw, notes, devices) -> dict:
 
     return {
         "schema_version": SCHEMA_VERSION,
-        "cpu": {"model": machine.cpu_model, "cores": machine.cpu_cores},
+        "cpu": {"model": machine.cpu_model, "cores": machine.cpu_cores, "isa": machine.cpu_isa, "flops": machine.cpu_flops},
         "ram": {"total_bytes": machine.ram_total, "available_bytes": machine.ram_available},
         "accelerators": [
             {
@@ -238,3 +243,22 @@ def recommendation_dict_all(rec: Recommendation) -> list[dict]:
     from dataclasses import replace
 
     return recommendation_dict(replace(rec, request=replace(rec.request, top=len(rec.ranked) or 1)))["recommendations"]
+
+
+def bench_dict(report, hw) -> dict:
+    m, cal = report.measured, report.calibration
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "model": {"id": report.model.id, "source": report.model.source, "quant": report.quant},
+        "machine": hw.machine,
+        "placement": report.placement,
+        "gpu_layers": report.gpu_layers,
+        "prompt_tokens": report.prompt_tokens,
+        "gen_tokens": report.gen_tokens,
+        "runtime": m.runtime,
+        "measured": {"prefill_tokens_per_s": round(m.prefill_tokens_per_s, 2), "decode_tokens_per_s": round(m.decode_tokens_per_s, 2)},
+        "estimated": {"prefill_tokens_per_s": round(report.estimated_prefill, 2) if report.estimated_prefill else None,
+                      "decode_tokens_per_s": round(report.estimated_decode, 2)},
+        "calibration": {"decode_factor": cal.decode_factor, "prefill_factor": cal.prefill_factor,
+                        "measured_at": cal.measured_at, "stored_in": report.saved_to},
+    }

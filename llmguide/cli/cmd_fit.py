@@ -24,6 +24,9 @@ def fit(
     cpu_only: bool = common.CPU_ONLY_OPTION,
     headroom: Optional[str] = common.HEADROOM_OPTION,
     prompt_tokens: int = typer.Option(512, "--prompt-tokens", help="Prompt length for the time to first token."),
+    flash_attn: str = typer.Option("on", "--flash-attn", "-fa", help="llama.cpp flash attention: on (its default) or off (the compute buffer then grows with the context)."),
+    mmap: bool = typer.Option(True, "--mmap/--no-mmap", help="llama.cpp maps the file (default) or reads it into memory; with mmap, weights the CPU repacks stay resident twice."),
+    depth: int = typer.Option(0, "--depth", help="Tokens already in the context when the generation speed is taken (long chats generate slower)."),
     as_json: bool = common.JSON_OPTION,
 ) -> None:
     """Show the memory a model needs (weights, KV cache, buffers), where it fits, and its speed.
@@ -35,12 +38,18 @@ def fit(
     from llmguide.fit import parse_quants
     from llmguide.modelref import model_ref
 
+    from llmguide.estimate.runtime import LlamaCppRun
+
+    if flash_attn.lower() not in ("on", "off"):
+        raise typer.BadParameter(f"use on or off, not '{flash_attn}'", param_hint="--flash-attn")
+    run_opts = LlamaCppRun(flash_attention=flash_attn.lower() == "on", mmap=mmap)
     cat = common.catalog()
     ref = model_ref(cat, model)
     hw = common.hardware(gpu, gpus, vram, ram, bandwidth, cpu_only, headroom)
     default = "BF16,FP8,AWQ" if backend in ("vllm", "transformers") else "Q4_K_M,Q5_K_M,Q6_K,Q8_0,F16"
     quants = parse_quants(quant or default, backend)
-    results = run(ref, hw, quants, context, kv_type=kv_type, parallel=parallel, backend=backend, prompt_tokens=prompt_tokens)
+    results = run(ref, hw, quants, context, kv_type=kv_type, parallel=parallel, backend=backend, prompt_tokens=prompt_tokens,
+                  run=run_opts, depth=depth)
     if as_json:
         from llmguide.cli.console import emit_json
         from llmguide.serialize import fit_dict

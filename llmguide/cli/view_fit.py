@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from llmguide.cli.fmt import gib, tokens
-from llmguide.units import fmt_params
+from llmguide.units import fmt_gib_or_mib, fmt_params
 
 LEVEL = {
     "comfortable": ("fits on GPU", "green"),
@@ -35,12 +35,23 @@ def render_fit(ref, hw, results, width: int = 100) -> Group:
     if results[0].backend == "vllm":
         parts.append(Text("vLLM: Seqs = sequences of this context that fit at once in the KV pool left after weights, "
                           "activations and CUDA graphs (gpu_memory_utilization 0.9).", style="dim"))
+    resident = [_resident_note(r) for r in results if r.placement is not None and r.placement.mode == "cpu"]
+    if resident:
+        parts.append(Text("\n".join(resident), style="dim"))
     notes = sorted({b for r in results for b in r.basis if b.startswith(("speed:", "warning:"))})
     if notes:
         parts.append(Text("\n".join(notes), style="dim"))
     if not hw.known:
         parts.append(Text("Pass --gpu NAME or --vram/--ram (GB) to check the fit and estimate speed.", style="dim"))
     return Group(*parts)
+
+
+def _resident_note(r) -> str:
+    """What a CPU-only run keeps resident, beside the buffers it reserves."""
+    m = r.memory
+    repack = f", {fmt_gib_or_mib(m.repack)} of it a repacked copy of weights (mmap)" if m.repack and m.mmap else ""
+    return (f"{r.quant} on the CPU: about {gib(m.resident)} resident while answering (weights, KV cache, "
+            f"the prompt's buffers, {fmt_gib_or_mib(m.process)} for llama.cpp itself{repack}).")
 
 
 def _table(ref, results) -> Table:

@@ -15,7 +15,12 @@ def render_machine(machine, hw, notes, devices) -> Group:
     from llmguide.hardware.flags import find_device
 
     head = Text()
-    head.append("CPU: ", style="bold").append(f"{machine.cpu_model}" + (f", {machine.cpu_cores} cores" if machine.cpu_cores else "") + "\n")
+    cpu = machine.cpu_model + (f", {machine.cpu_cores} cores" if machine.cpu_cores else "")
+    if machine.cpu_isa:
+        cpu += f", {machine.cpu_isa.upper() if machine.cpu_isa.startswith('avx') else machine.cpu_isa}"
+    if machine.cpu_flops:
+        cpu += f" ({machine.cpu_flops / 1e9:.0f} GFLOP/s FP32 peak)"
+    head.append("CPU: ", style="bold").append(cpu + "\n")
     ram = f"{gib(machine.ram_total)} total, {gib(machine.ram_available)} available" if machine.ram_total else "unknown"
     head.append("RAM: ", style="bold").append(ram)
     parts: list = [head, Text("")]

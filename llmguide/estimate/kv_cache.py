@@ -25,18 +25,42 @@ def kv_elements_per_token_layer(arch: Architecture) -> int:
     return 2 * arch.kv_width
 
 
-def kv_cache_bytes(arch: Architecture, context: int, kv_type: str = "f16", sequences: int = 1) -> int:
+# llama.cpp rounds its context up to a multiple of 256 cells and gives sliding-window layers their
+# own cache of ``window + n_ubatch`` cells (also rounded), so one micro-batch fits beside a full window.
+LLAMA_CPP_CELL_PAD = 256
+
+
+def _pad(n: int, to: int) -> int:
+    return -(-n // to) * to
+
+
+def llamacpp_cells(arch: Architecture, context: int, n_ubatch: int) -> tuple[int, int]:
+    """(cells of a full-attention layer, cells of a sliding-window layer) as llama.cpp allocates them."""
+    full = _pad(context, LLAMA_CPP_CELL_PAD)
+    if not arch.sliding_window_layers:
+        return full, 0
+    return full, _pad(min(full, arch.sliding_window + min(n_ubatch, full)), LLAMA_CPP_CELL_PAD)
+
+
+def kv_cache_bytes(
+    arch: Architecture, context: int, kv_type: str = "f16", sequences: int = 1, *, n_ubatch: int | None = None
+) -> int:
     """Bytes of the cache for ``sequences`` parallel sequences of ``context`` tokens each.
 
     Sliding-window layers keep at most the window; linear-attention layers (hybrid models) keep a
-    fixed-size recurrent state instead of a cache."""
+    fixed-size recurrent state instead of a cache. With ``n_ubatch`` (llama.cpp's micro-batch) the
+    cells are counted as llama.cpp allocates them (see ``llamacpp_cells``); without, the textbook size."""
     if context <= 0:
         raise ValueError("context must be positive")
     per_token_layer = kv_elements_per_token_layer(arch) * KV_TYPE_BYTES[kv_type]
     windowed = arch.sliding_window_layers
     full = arch.layers - windowed - arch.linear_attention_layers
-    tokens = full * context
+    if n_ubatch is not None:
+        full_cells, window_cells = llamacpp_cells(arch, context, n_ubatch)
+    else:
+        full_cells, window_cells = context, min(context, arch.sliding_window or context)
+    tokens = full * full_cells
     if windowed:
-        tokens += windowed * min(context, arch.sliding_window)
+        tokens += windowed * window_cells
     state = arch.linear_attention_layers * arch.attention_heads * arch.head_dim * arch.head_dim * 4  # fp32
     return int((per_token_layer * tokens + state) * sequences)

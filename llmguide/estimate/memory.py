@@ -5,13 +5,20 @@ This is the single function every command calls for a memory figure.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from llmguide.errors import UsageError
+from llmguide.estimate.gguf_rules import Preset
 from llmguide.estimate.kv_cache import KV_TYPE_BYTES, kv_cache_bytes
-from llmguide.estimate.runtime import compute_buffer_bytes, output_buffer_bytes
+from llmguide.estimate.repack import REPACKED, preset_matrices, repacked
+from llmguide.estimate.runtime import (
+    LlamaCppRun, compute_buffer_bytes, compute_touched_bytes, output_buffer_bytes, process_bytes, work_buffer_bytes,
+)
 from llmguide.estimate.weights import gguf_file_bytes, known_preset, repeating_bytes
 from llmguide.model.architecture import Architecture
+
+DEFAULT_RUN = LlamaCppRun()
 
 
 @dataclass(frozen=True)
@@ -26,10 +33,30 @@ class MemoryEstimate:
     compute: int  # compute and output buffers (activation peak for GPU runtimes)
     assumptions: tuple[str, ...]
     overhead: int = 0  # runtime memory outside the buffers: CUDA graphs, context, allocator slack
+    work: int = 0  # the CPU backend's work buffer (llama.cpp without flash attention)
+    process: int = 0  # the runtime process itself, resident in system RAM
+    repack: int = 0  # weights the CPU keeps a second, interleaved copy of (resident with mmap)
+    mmap: bool = True
+    touched: int = 0  # what a prompt really writes of the compute, output and work buffers
 
     @property
     def total(self) -> int:
+        """What the buffers take: the figure a fit is judged on (the process and the CPU's work
+        buffer are added on the side that holds them, see ``placement``)."""
         return self.weights + self.kv_cache + self.compute + self.overhead
+
+    @property
+    def cpu_extra(self) -> int:
+        """System RAM a llama.cpp run needs beyond its buffers, wherever the layers are."""
+        return self.work + self.process
+
+    @property
+    def resident(self) -> int:
+        """Peak resident memory of a CPU-only run: weights (plus the repacked copy with mmap),
+        KV cache (cleared at start, so all resident), what the prompt writes of the compute and
+        work buffers, and the process. Reserved but untouched buffer pages cost no RAM."""
+        weights = self.weights + (self.repack if self.mmap else 0)
+        return weights + self.kv_cache + self.touched + self.process
 
     def as_dict(self) -> dict:
         return {
@@ -40,42 +67,57 @@ class MemoryEstimate:
             "kv_cache_bytes": self.kv_cache,
             "compute_bytes": self.compute,
             "overhead_bytes": self.overhead,
+            "work_bytes": self.work,
+            "process_bytes": self.process,
+            "repacked_bytes": self.repack,
             "total_bytes": self.total,
+            "cpu_resident_bytes": self.resident,
             "assumptions": list(self.assumptions),
         }
 
 
 def estimate_memory(
     arch: Architecture,
-    quant: str,
+    quant: str | Preset,
     context: int,
     *,
     kv_type: str = "f16",
     sequences: int = 1,
-    flash_attention: bool = True,
+    run: LlamaCppRun = DEFAULT_RUN,
+    cpu_isa: str = "avx2",
+    prompt_tokens: int = 512,
     measured_weights: tuple[int, int] | None = None,
+    matrices: Sequence[tuple[str, int, int]] | None = None,
 ) -> MemoryEstimate:
     """Memory for ``arch`` stored as GGUF preset ``quant`` with a ``context``-token cache.
 
-    ``measured_weights`` = (file bytes, bytes inside the layer blocks), when a GGUF header gives
-    them exactly; ``quant`` is then only a label.
-    """
-    if measured_weights is None and not known_preset(quant):
+    ``measured_weights`` = (file bytes, bytes inside the layer blocks) and ``matrices`` (type, rows,
+    bytes of each product weight), when a GGUF header gives them exactly; ``quant`` is then only a
+    label. A ``Preset`` instead of a name says how the file was made (e.g. without an importance
+    matrix, as llama-quantize does by default). ``cpu_isa`` decides which weights the CPU repacks (see ``repack``)."""
+    if measured_weights is None and isinstance(quant, str) and not known_preset(quant):
         raise UsageError(f"Unknown quantization '{quant}'.")
     if context <= 0:
         raise UsageError(f"Context must be a positive number of tokens, not {context}.")
     if kv_type not in KV_TYPE_BYTES:
         raise UsageError(f"Unknown KV cache type '{kv_type}'.", f"Use one of: {', '.join(KV_TYPE_BYTES)}.")
-    assumptions = (
-        f"llama.cpp, {'flash attention on' if flash_attention else 'flash attention off'}, "
-        f"{kv_type} KV cache, {sequences} sequence(s)",
-    )
+    if cpu_isa not in REPACKED:
+        raise UsageError(f"Unknown CPU instruction set '{cpu_isa}'.", f"Use one of: {', '.join(REPACKED)}.")
+    ub = run.n_ubatch
+    if matrices is None:
+        matrices = () if measured_weights else preset_matrices(arch, quant)
+    output = output_buffer_bytes(arch, sequences)
     return MemoryEstimate(
-        quant=quant,
+        quant=quant if isinstance(quant, str) else quant.name,
         context=context,
         weights=measured_weights[0] if measured_weights else gguf_file_bytes(arch, quant),
         repeating=measured_weights[1] if measured_weights else repeating_bytes(arch, quant),
-        kv_cache=kv_cache_bytes(arch, context, kv_type, sequences),
-        compute=compute_buffer_bytes(arch, context, flash_attention) + output_buffer_bytes(arch, sequences),
-        assumptions=assumptions,
+        kv_cache=kv_cache_bytes(arch, context * sequences, kv_type, n_ubatch=ub),
+        compute=compute_buffer_bytes(arch, context * sequences, run.flash_attention, ub) + output,
+        assumptions=(f"llama.cpp, {run.describe()}, {kv_type} KV cache, {sequences} sequence(s)",),
+        work=work_buffer_bytes(arch, context * sequences, run.flash_attention, ub),
+        process=process_bytes(arch),
+        repack=repacked(matrices, cpu_isa),
+        mmap=run.mmap,
+        touched=compute_touched_bytes(arch, min(prompt_tokens, context), run.flash_attention, ub) + output,
     )

@@ -2,7 +2,8 @@
 
 llama.cpp offloads whole layers (``-ngl N``): each offloaded layer takes its weights and its share
 of the KV cache to the GPU, together with the compute buffer; the token embeddings stay in system
-RAM, and the output head moves to the GPU only when every layer does.
+RAM, and the output head moves to the GPU only when every layer does. Whatever runs on the CPU
+also needs the llama.cpp process and its work buffer in system RAM (``MemoryEstimate.cpu_extra``).
 """
 
 from __future__ import annotations
@@ -51,11 +52,11 @@ def place(arch: Architecture, est: MemoryEstimate, hw: Hardware) -> Placement:
         room = vram - est.compute
         n = max(0, min(arch.layers - 1, int(room // per_layer))) if room > 0 else 0
         gpu = int(n * per_layer + est.compute) if n else 0
-        cpu = total - gpu + (est.compute if n else 0)  # the CPU keeps its own compute buffer
+        cpu = total - gpu + (est.compute if n else 0) + est.cpu_extra  # the CPU keeps its own compute buffer
         if cpu <= ram:
             return Placement("offload" if n else "cpu", n, gpu, cpu, 0)
         return Placement("none", 0, 0, 0, cpu - ram)
-    if ram and not vram and total <= ram:
-        return Placement("cpu", 0, 0, total, 0)
-    return Placement("none", 0, 0, 0, (gpu_total if vram else total) - max(vram, ram))
+    if ram and not vram and total + est.cpu_extra <= ram:
+        return Placement("cpu", 0, 0, total + est.cpu_extra, 0)
+    return Placement("none", 0, 0, 0, (gpu_total if vram else total + est.cpu_extra) - max(vram, ram))
 

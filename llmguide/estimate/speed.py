@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from llmguide.estimate.gguf_rules import Preset
-from llmguide.estimate.kv_cache import kv_cache_bytes
+from llmguide.estimate.kv_cache import kv_cache_bytes, kv_elements_per_token_layer
 from llmguide.estimate.weights import as_preset, read_bytes_per_token
 from llmguide.model.architecture import Architecture
 from llmguide.model.tensors import active_parameter_count
@@ -29,20 +29,35 @@ from llmguide.model.tensors import active_parameter_count
 # Family -> block kind -> share of the memory bandwidth a token's reads achieve, and the fixed cost
 # per layer. NVIDIA (68 rows) and Apple (70 rows) were fitted by benchmarks/calibrate_speed.py;
 # AMD (5 rows) and Intel (3 rows) have too few rows to fit two constants, so they take NVIDIA's
-# overhead and efficiencies scaled to the median their rows imply; CPUs have no single-device
-# generation rows with a known bandwidth and use llama.cpp's commonly reported ~60% of peak.
+# overhead and efficiencies scaled to the median their rows imply. CPUs were measured with
+# llama-bench against the machine's measured read bandwidth (benchmarks/llamacpp/calibrate.py,
+# five models x four quantizations; MXFP4 not measured, taken as K-quants).
 DECODE_EFFICIENCY: dict[str, dict[str, float]] = {
     "nvidia": {"legacy": 0.81, "kquant": 0.75, "float": 0.82, "mxfp4": 0.72},
     "apple": {"legacy": 0.87, "kquant": 0.83, "float": 0.87, "mxfp4": 0.65},
     "amd": {"legacy": 0.45, "kquant": 0.42, "float": 0.47, "mxfp4": 0.42},
     "intel": {"legacy": 0.40, "kquant": 0.37, "float": 0.40, "mxfp4": 0.36},
-    "cpu": {"legacy": 0.60, "kquant": 0.55, "float": 0.60, "mxfp4": 0.50},
+    "cpu": {"legacy": 0.57, "kquant": 0.49, "float": 0.67, "mxfp4": 0.49},
 }
 PER_LAYER_OVERHEAD_S: dict[str, float] = {"nvidia": 30e-6, "apple": 125e-6, "amd": 30e-6, "intel": 30e-6, "cpu": 0.0}
 # Share of dense FP16 throughput reached by prompt processing: the median of the pp512 rows of the
 # speed sheet for NVIDIA (35 rows, against GeForce FP16-accumulate figures) and AMD (5 rows);
 # Apple's FP16 figures in the sheet are too sparse to fit and Intel has one row, so theirs are guesses.
-PREFILL_EFFICIENCY = {"nvidia": 0.42, "amd": 0.35, "intel": 0.27, "apple": 0.5, "cpu": 0.5}
+PREFILL_EFFICIENCY = {"nvidia": 0.42, "amd": 0.35, "intel": 0.27, "apple": 0.5}  # CPUs: CPU_PREFILL_EFFICIENCY
+# On a CPU, attention over the cache is not free while generating: llama.cpp's one-query
+# flash-attention kernel spends about 6 cycles on every cached key and value element (converting
+# it from F16 and folding it into the dot products and the running softmax), far more than the
+# memory read of its two bytes. Expressed against the cores' FP32 peak (32 FLOPs a cycle with
+# AVX2) that is this many FLOP-equivalents per element; measured with llama-bench tg32 at depth
+# 2048 (benchmarks/llamacpp/calibrate.py; Gemma 3's sliding-window layers cost less than this). It is why long contexts slow CPU generation
+# far more than the extra bytes of cache alone would. GPUs hide this work behind the reads.
+CPU_ATTENTION_FLOPS_PER_ELEMENT = 206.0
+# Prompt processing on a CPU: llama.cpp's batched kernels reach a large share of the cores' FP32
+# peak on the weight products (by block kind), and batched flash attention a smaller one.
+# Measured with llama-bench pp512 (benchmarks/llamacpp); only the last prompt token's logits are
+# computed, so the output head is not charged per token.
+CPU_PREFILL_EFFICIENCY = {"legacy": 0.66, "kquant": 0.58, "float": 0.77, "mxfp4": 0.58}
+CPU_PREFILL_ATTENTION_EFFICIENCY = 0.26
 
 
 def block_kind(preset: Preset) -> str:
@@ -65,7 +80,7 @@ class Device:
 
     family: str  # nvidia | amd | intel | apple | cpu
     bandwidth: float  # bytes per second
-    flops: float | None = None  # dense FP16 FLOP/s; None when unknown
+    flops: float | None = None  # dense FP16 FLOP/s (CPUs: FP32 FMA peak); None when unknown
 
 
 @dataclass(frozen=True)
@@ -75,6 +90,12 @@ class Speed:
     ttft_s: float | None
     basis: tuple[str, ...]
 
+    def scaled(self, decode: float, prefill: float | None, why: str) -> "Speed":
+        """This speed multiplied by measured factors (a calibration), saying why."""
+        pre = self.prefill_tokens_per_s * prefill if self.prefill_tokens_per_s and prefill else self.prefill_tokens_per_s
+        ttft = self.ttft_s * self.prefill_tokens_per_s / pre if self.ttft_s is not None and pre else self.ttft_s
+        return Speed(self.decode_tokens_per_s * decode, pre, ttft, (*self.basis, why))
+
     def as_dict(self) -> dict:
         return {
             "decode_tokens_per_s": round(self.decode_tokens_per_s, 2),
@@ -82,6 +103,25 @@ class Speed:
             "ttft_s": round(self.ttft_s, 3) if self.ttft_s is not None else None,
             "basis": list(self.basis),
         }
+
+
+def attention_flops_per_token(arch: Architecture, depth: int) -> float:
+    """FLOPs of one generated token's attention over ``depth`` cached tokens: a dot product with
+    each key and a multiply-add with each value, per head and layer (sliding-window layers see at
+    most the window)."""
+    return 4.0 * arch.attention_heads * arch.head_dim * _layer_tokens(arch, depth)
+
+
+def cached_elements(arch: Architecture, depth: int) -> float:
+    """Key and value elements one generated token's attention reads at ``depth`` (all layers)."""
+    return float(kv_elements_per_token_layer(arch) * _layer_tokens(arch, depth))
+
+
+def _layer_tokens(arch: Architecture, depth: int) -> int:
+    """Cached tokens attended to, summed over the attention layers (windows cap theirs)."""
+    windowed = arch.sliding_window_layers
+    full = arch.layers - windowed - arch.linear_attention_layers
+    return full * depth + windowed * min(depth, arch.sliding_window or depth)
 
 
 def decode_seconds(
@@ -94,13 +134,23 @@ def decode_seconds(
     weights = weights_read if weights_read is not None else read_bytes_per_token(arch, p)
     bytes_read = (weights + kv_cache_bytes(arch, max(depth, 1))) * share
     eff = DECODE_EFFICIENCY[device.family][block_kind(p)]
-    return bytes_read / (eff * device.bandwidth) + arch.layers * share * PER_LAYER_OVERHEAD_S[device.family]
+    seconds = bytes_read / (eff * device.bandwidth) + arch.layers * share * PER_LAYER_OVERHEAD_S[device.family]
+    if device.family == "cpu" and device.flops and depth:
+        seconds += cached_elements(arch, depth) * share * CPU_ATTENTION_FLOPS_PER_ELEMENT / device.flops
+    return seconds
 
 
-def prefill_flops_per_token(arch: Architecture, prompt_tokens: int) -> float:
-    """2 FLOPs per active parameter, plus QK^T and AV over half the prompt on average."""
-    attention = 2 * 2 * arch.layers * arch.q_width * (prompt_tokens / 2)
-    return 2 * active_parameter_count(arch) + attention
+def prefill_flops_per_token(arch: Architecture, prompt_tokens: int, depth: int = 0) -> float:
+    """2 FLOPs per active parameter, plus QK^T and AV over what is cached before the prompt and
+    half the prompt on average."""
+    return 2 * active_parameter_count(arch) + attention_flops_per_token(arch, int(depth + prompt_tokens / 2))
+
+
+def _cpu_prefill_seconds(arch: Architecture, kind: str, device: Device, prompt_tokens: int, depth: int) -> float:
+    head = 0 if arch.tied_embeddings else arch.vocab_size * arch.hidden_size  # computed once per prompt
+    products = 2.0 * (active_parameter_count(arch) - head)
+    attention = attention_flops_per_token(arch, int(depth + prompt_tokens / 2))
+    return (products / CPU_PREFILL_EFFICIENCY[kind] + attention / CPU_PREFILL_ATTENTION_EFFICIENCY) / device.flops
 
 
 def estimate_speed(
@@ -114,8 +164,8 @@ def estimate_speed(
 ) -> Speed:
     """Speed with the model split over ``devices`` as (device, share of layers) pairs.
 
-    ``depth`` is the context already in the cache when generating; ``prompt_tokens`` the prompt
-    whose processing time is the time to first token.
+    ``depth`` is the context already in the cache when generating (and before the prompt);
+    ``prompt_tokens`` the prompt whose processing time is the time to first token.
     """
     p = as_preset(preset)
     seconds = sum(decode_seconds(arch, p, dev, depth, share, weights_read) for dev, share in devices if share > 0)
@@ -126,10 +176,14 @@ def estimate_speed(
     ]
     prefill = None
     if all(dev.flops for dev, share in devices if share > 0):
-        flops = prefill_flops_per_token(arch, prompt_tokens)
-        prefill_s = sum(flops * share / (PREFILL_EFFICIENCY[dev.family] * dev.flops) for dev, share in devices if share > 0)
+        flops = prefill_flops_per_token(arch, prompt_tokens, depth)
+        prefill_s = sum(
+            share * (_cpu_prefill_seconds(arch, block_kind(p), dev, prompt_tokens, depth) if dev.family == "cpu"
+                     else flops / (PREFILL_EFFICIENCY[dev.family] * dev.flops))
+            for dev, share in devices if share > 0
+        )
         prefill = 1 / prefill_s
-        basis.append(f"prefill: {flops / 1e9:.1f} GFLOP per prompt token at a share of FP16 throughput")
+        basis.append(f"prefill: {flops / 1e9:.1f} GFLOP per prompt token at a share of the device's compute")
     else:
         basis.append("prefill: no FP16 throughput known for this device")
     ttft = prompt_tokens / prefill if prefill else None

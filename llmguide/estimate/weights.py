@@ -30,7 +30,7 @@ def _layer_class(i: int | None, n: int) -> tuple:
 
 
 @lru_cache(maxsize=256)
-def _groups(arch: Architecture) -> tuple[tuple[object, int], ...]:
+def tensor_groups(arch: Architecture) -> tuple[tuple[object, int], ...]:
     """The tensors as (representative, count) groups that every preset prices alike: same name,
     shape and layer class. A 60-layer model has a few dozen groups instead of a thousand tensors."""
     groups: dict[tuple, list] = {}
@@ -51,7 +51,7 @@ def _padded(size: int) -> int:
 def _priced(arch: Architecture, preset: Preset) -> tuple[int, int]:
     """(all tensors, tensors inside the repeating blocks), in bytes, each padded to 32 bytes."""
     total = repeating = 0
-    for t, count in _groups(arch):
+    for t, count in tensor_groups(arch):
         size = _padded(tensor_bytes(tensor_type(preset, t, arch), t.elements, t.ne0)) * count
         total += size
         if t.layer is not None:
@@ -64,7 +64,7 @@ def _read_per_token(arch: Architecture, preset: Preset) -> int:
     """Bytes of weights one decoded token reads: every tensor once, except that the token
     embedding is a one-row lookup and only ``experts_per_token`` of the routed experts are used."""
     total = 0
-    for t, count in _groups(arch):
+    for t, count in tensor_groups(arch):
         size = tensor_bytes(tensor_type(preset, t, arch), t.elements, t.ne0) * count
         if t.name == "token_embd" and not arch.tied_embeddings:
             size //= t.rows

@@ -28,3 +28,5 @@ class Machine:
     ram_available: int | None
     accelerators: tuple[Accelerator, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    cpu_isa: str | None = None  # avx512 | avx2 | neon-i8mm | neon-dotprod | none; None = unknown
+    cpu_flops: float | None = None  # FP32 FMA peak of all cores, FLOP/s

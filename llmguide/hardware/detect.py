@@ -17,6 +17,7 @@ from pathlib import Path
 
 from llmguide.hardware.accelerators import Accelerator, Machine
 from llmguide.hardware.probe import ProbeFailure, run_command
+from llmguide.hardware.profile import FLOPS_PER_CYCLE
 
 Runner = Callable[[list[str]], str]
 
@@ -55,7 +56,10 @@ def detect_machine(run: Runner = run_command, sysfs: Path = Path("/sys"), system
             attempt("Intel (sysfs)", lambda: probe_sysfs(sysfs, ("intel",)))
 
     cpu, cores, total, available = _cpu_and_ram(warnings)
-    return Machine(cpu, cores, total, available, tuple(found), tuple(warnings))
+    isa = cpu_isa(system or platform.system())
+    clock = cpu_clock_hz()
+    flops = cores * clock * FLOPS_PER_CYCLE[isa] if cores and clock and isa else None
+    return Machine(cpu, cores, total, available, tuple(found), tuple(warnings), cpu_isa=isa, cpu_flops=flops)
 
 
 def _cpu_and_ram(warnings: list[str]) -> tuple[str, int | None, int | None, int | None]:
@@ -70,6 +74,49 @@ def _cpu_and_ram(warnings: list[str]) -> tuple[str, int | None, int | None, int 
         total = available = None
         cores = os.cpu_count()
     return _cpu_model(), cores, total, available
+
+
+def cpu_isa(system: str, cpuinfo: Path = Path("/proc/cpuinfo")) -> str | None:
+    """The instruction set that decides llama.cpp's CPU kernels and weight repacking, from the
+    CPU's feature flags (Linux) or the platform (macOS on Apple silicon has dot-product NEON)."""
+    if system == "Darwin":
+        return "neon-dotprod" if platform.machine() == "arm64" else "avx2"
+    try:
+        text = cpuinfo.read_text()
+    except OSError:
+        return None
+    flags = set()
+    for line in text.splitlines():
+        if line.lower().startswith(("flags", "features")):
+            flags.update(line.split(":", 1)[1].split())
+    if "avx512f" in flags:
+        return "avx512"
+    if "avx2" in flags:
+        return "avx2"
+    if "i8mm" in flags:
+        return "neon-i8mm"
+    if "asimddp" in flags:
+        return "neon-dotprod"
+    return "none" if flags else None
+
+
+def cpu_clock_hz(cpuinfo: Path = Path("/proc/cpuinfo")) -> float | None:
+    """The cores' clock: psutil's maximum where the system reports one, else /proc/cpuinfo's."""
+    try:
+        import psutil
+
+        freq = psutil.cpu_freq()
+        if freq and (freq.max or freq.current):
+            return (freq.max or freq.current) * 1e6
+    except Exception:  # psutil may fail in containers; the fallback below still works
+        pass
+    try:
+        for line in cpuinfo.read_text().splitlines():
+            if line.lower().startswith("cpu mhz"):
+                return float(line.split(":", 1)[1]) * 1e6
+    except (OSError, ValueError):
+        pass
+    return None
 
 
 def _cpu_model() -> str:

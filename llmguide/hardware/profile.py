@@ -18,6 +18,11 @@ RAM_RESERVE_MIN = 2 * GIB
 RAM_RESERVE_SHARE = 0.10
 # Assumed when no CPU memory bandwidth is known: DDR5-5600 in two channels (theoretical peak).
 CPU_BANDWIDTH_DEFAULT = 89.6e9
+# FP32 multiply-adds per cycle per core, by the instruction set llama.cpp's kernels use: two
+# 256-bit FMA units (AVX2) = 2 x 8 x 2 FLOPs; AVX-512 doubles the width; NEON has 128-bit units.
+FLOPS_PER_CYCLE = {"avx512": 64, "avx2": 32, "neon-i8mm": 16, "neon-dotprod": 16, "none": 8}
+# Assumed when the CPU was not detected: 8 cores at 3.5 GHz with AVX2.
+CPU_FLOPS_DEFAULT = 8 * 3.5e9 * FLOPS_PER_CYCLE["avx2"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,9 @@ class Hardware:
     working_set_limit: int | None = None  # unified memory the GPU may use, when the system says
     headroom_bytes: int | None = None  # --headroom GB: kept free on each card and in RAM
     headroom_share: float | None = None  # --headroom N%
+    machine: str | None = None  # fingerprint of the detected machine (CPU model + GPUs): keys calibrations
+    cpu_isa: str | None = None  # the CPU's instruction set as llama.cpp uses it (avx2, avx512, neon-...); None = not known
+    cpu_flops: float | None = None  # FP32 FMA peak of the CPU cores, FLOP/s (detected); None = assumed
 
     @property
     def known(self) -> bool:
@@ -83,6 +91,10 @@ class Hardware:
     def cpu_bandwidth_or_default(self) -> float:
         return self.cpu_bandwidth or CPU_BANDWIDTH_DEFAULT
 
+    @property
+    def cpu_flops_or_default(self) -> float:
+        return self.cpu_flops or CPU_FLOPS_DEFAULT
+
     def _rule(self, floor: int, share: float) -> str:
         if self.headroom_bytes is not None:
             return f"{self.headroom_bytes} bytes (--headroom)"
@@ -120,6 +132,10 @@ class Hardware:
             "gpu_fp16_flops": self.gpu_flops,
             "cpu_bandwidth_bytes_per_s": self.cpu_bandwidth_or_default,
             "cpu_bandwidth_assumed": self.cpu_bandwidth is None,
+            "cpu_isa": self.cpu_isa,
+            "cpu_flops": self.cpu_flops_or_default,
+            "cpu_flops_assumed": self.cpu_flops is None,
+            "machine": self.machine,
             "vram_free_bytes": self.vram_free,
             "reserve_rule": {
                 "vram": self._rule(VRAM_RESERVE_MIN, VRAM_RESERVE_SHARE) + " per card",

@@ -30,6 +30,7 @@ class GGUFInfo:
     read_bytes_per_token: int  # weights one token reads (routed experts scaled)
     type_counts: dict[str, int]  # GGML type -> number of elements
     max_context: int | None
+    matrices: tuple[tuple[str, int, int], ...] = ()  # product weights as (GGML type, rows per matrix, bytes)
 
 
 def read_gguf(path: str | Path) -> GGUFInfo:
@@ -95,6 +96,7 @@ def _info(path: Path, f: dict, vocab_from_tokens: int | None, tensors: list) -> 
         emb = next((t for t in tensors if t[0] == "token_embd.weight"), None)
         vocab = emb[2][1] if emb else 0
     experts = key("expert_count") or None
+    window = key("attention.sliding_window") or None
     kv_heads = key("attention.head_count_kv", heads) or heads
     head_dim = key("attention.key_length") or hidden // heads
     arch = Architecture(
@@ -103,7 +105,8 @@ def _info(path: Path, f: dict, vocab_from_tokens: int | None, tensors: list) -> 
         tied_embeddings="output.weight" not in names,
         experts=experts if experts and experts > 1 else None,
         experts_per_token=key("expert_used_count") if experts and experts > 1 else None,
-        sliding_window=key("attention.sliding_window"), arch=arch_name,
+        sliding_window=window, sliding_window_layers=_sliding_layers(f, arch_name, layers) if window else 0,
+        arch=arch_name,
         moe_intermediate_size=key("expert_feed_forward_length"),
         kv_lora_rank=key("attention.kv_lora_rank"),
         qk_rope_head_dim=key("rope.dimension_count") if key("attention.kv_lora_rank") else None,
@@ -114,6 +117,8 @@ def _info(path: Path, f: dict, vocab_from_tokens: int | None, tensors: list) -> 
     tensor_bytes = sum(_pad(t[3]) for t in tensors)
     per_token = 0
     counts: dict[str, int] = {}
+    matrices = tuple((ggml_type, shape[1], n_bytes) for name, ggml_type, shape, n_bytes in tensors
+                     if len(shape) >= 2 and name != "token_embd.weight")
     for name, ggml_type, shape, n_bytes in tensors:
         elements = 1
         for d in shape:
@@ -129,8 +134,21 @@ def _info(path: Path, f: dict, vocab_from_tokens: int | None, tensors: list) -> 
     return GGUFInfo(
         path=str(path), arch=arch, name=f.get("general.name"),
         file_type=_file_type_name(file_type), file_bytes=file_bytes, tensor_bytes=tensor_bytes, repeating_bytes=repeating,
-        read_bytes_per_token=per_token, type_counts=counts, max_context=key("context_length"),
+        read_bytes_per_token=per_token, type_counts=counts, max_context=key("context_length"), matrices=matrices,
     )
+
+
+def _sliding_layers(f: dict, arch_name: str, layers: int) -> int:
+    """Layers with a sliding window: the per-layer pattern when the file has one, else what
+    llama.cpp assumes for the architecture (Gemma 2: every other layer; Gemma 3: 5 of every 6)."""
+    pattern = f.get(f"{arch_name}.attention.sliding_window_pattern")
+    if isinstance(pattern, list) and pattern:
+        return sum(1 for v in pattern if v)
+    if arch_name == "gemma2":
+        return layers // 2
+    if arch_name in ("gemma3", "gemma3n"):
+        return layers - layers // 6
+    return 0
 
 
 def _pad(n: int) -> int:

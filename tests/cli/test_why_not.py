@@ -12,7 +12,7 @@ def test_rejected_model_lists_every_rule_with_its_own_reason(cli):
     assert r.exit_code == 0, r.output
     text = flat(r.stdout)
     assert "llama-3.3-70b-instruct is not recommended" in text
-    assert "H5 fail does not fit: 26.2 GiB needed at Q2_K" in text
+    assert "H5 fail does not fit: 26.1 GiB needed at Q2_K" in text
     assert "H6 fail LicenseRef-Llama-3.3-Community" in text
     assert "H3 pass context 128K covers 4K" in text
 

@@ -1,0 +1,102 @@
+"""Speed calibrations measured on this machine by ``llmguide bench``, and where they are kept.
+
+A calibration is the ratio of a measured speed to llmguide's estimate for the same model, file and
+placement, for generation and for prompt processing, keyed by the machine it was measured on (CPU
+model and the GPUs planned with). Later estimates for the same detected machine are multiplied by
+it, and say so. Calibrations live in one JSON file in the user data directory
+(``LLMGUIDE_DATA_DIR`` overrides it), written to a temporary file and renamed, so a failed write
+never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from llmguide.errors import LLMGuideError
+
+FILE_NAME = "calibration.json"
+# A ratio outside this range means the run measured something else (another program loading the
+# machine, a wrong placement): it is refused rather than stored.
+PLAUSIBLE = (0.05, 20.0)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    machine: str  # the fingerprint of the machine it was measured on (see ``fingerprint``)
+    placement: str  # gpu | cpu | offload: a factor only applies where it was measured
+    decode_factor: float  # measured / estimated generation tokens/s
+    prefill_factor: float | None  # measured / estimated prompt tokens/s (None when no estimate)
+    model: str  # the GGUF file measured
+    quant: str
+    measured_at: str  # ISO date
+    runtime: str  # e.g. "llama-cpp-python 0.3.36"
+
+    def describe(self) -> str:
+        prefill = f", prefill x{self.prefill_factor:.2f}" if self.prefill_factor else ""
+        return (f"speed: calibrated on this machine by llmguide bench ({self.model} {self.quant}, {self.measured_at}): "
+                f"generation x{self.decode_factor:.2f}{prefill}")
+
+
+def fingerprint(cpu_model: str | None, gpu_names: tuple[str, ...] = ()) -> str:
+    return " + ".join([cpu_model or "unknown CPU", *gpu_names])
+
+
+def data_dir() -> Path:
+    override = os.environ.get("LLMGUIDE_DATA_DIR")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("llmguide", appauthor=False))
+
+
+def _path() -> Path:
+    return data_dir() / FILE_NAME
+
+
+_read: dict[tuple[Path, int], list[Calibration]] = {}  # (file, mtime) -> its calibrations: read once per change
+
+
+def load_all() -> list[Calibration]:
+    """Every stored calibration; an unreadable file is an error naming it (never silently ignored)."""
+    path = _path()
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return []
+    if (path, stamp) in _read:
+        return _read[(path, stamp)]
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+        found = [Calibration(**row) for row in rows["calibrations"]]
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        raise LLMGuideError(f"{path}: cannot read the stored calibrations ({exc}).",
+                            "Delete the file, or run llmguide bench again to rewrite it.") from None
+    _read[(path, stamp)] = found
+    return found
+
+
+def find(machine: str | None, placement: str) -> Calibration | None:
+    """The newest calibration for this machine and placement."""
+    if not machine:
+        return None
+    found = [c for c in load_all() if c.machine == machine and c.placement == placement]
+    return max(found, key=lambda c: c.measured_at) if found else None
+
+
+def save(cal: Calibration) -> Path:
+    """Store ``cal``, replacing an older one for the same machine and placement."""
+    for factor in (cal.decode_factor, cal.prefill_factor):
+        if factor is not None and not PLAUSIBLE[0] <= factor <= PLAUSIBLE[1]:
+            raise LLMGuideError(f"The measured speed is {factor:.2f}x the estimate, which is not plausible; not stored.",
+                                "Close other programs using the machine and run llmguide bench again.")
+    path = _path()
+    kept = [c for c in load_all() if (c.machine, c.placement) != (cal.machine, cal.placement)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"calibrations": [asdict(c) for c in [*kept, cal]]}, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return path
