@@ -5,8 +5,9 @@ This is the single function every command calls for a memory figure.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property, partial
 
 from llmguide.errors import UsageError
 from llmguide.estimate.gguf_rules import Preset
@@ -35,9 +36,16 @@ class MemoryEstimate:
     overhead: int = 0  # runtime memory outside the buffers: CUDA graphs, context, allocator slack
     work: int = 0  # the CPU backend's work buffer (llama.cpp without flash attention)
     process: int = 0  # the runtime process itself, resident in system RAM
-    repack: int = 0  # weights the CPU keeps a second, interleaved copy of (resident with mmap)
     mmap: bool = True
     touched: int = 0  # what a prompt really writes of the compute, output and work buffers
+    # Prices the weights the CPU keeps a second, interleaved copy of; only called when asked
+    # (pricing every tensor's type again would double the cost of ranking the whole catalog).
+    repack_of: Callable[[], int] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def repack(self) -> int:
+        """Bytes of weights the CPU keeps a second, interleaved copy of (resident with mmap)."""
+        return self.repack_of() if self.repack_of else 0
 
     @property
     def total(self) -> int:
@@ -104,8 +112,6 @@ def estimate_memory(
     if cpu_isa not in REPACKED:
         raise UsageError(f"Unknown CPU instruction set '{cpu_isa}'.", f"Use one of: {', '.join(REPACKED)}.")
     ub = run.n_ubatch
-    if matrices is None:
-        matrices = () if measured_weights else preset_matrices(arch, quant)
     output = output_buffer_bytes(arch, sequences)
     return MemoryEstimate(
         quant=quant if isinstance(quant, str) else quant.name,
@@ -117,7 +123,13 @@ def estimate_memory(
         assumptions=(f"llama.cpp, {run.describe()}, {kv_type} KV cache, {sequences} sequence(s)",),
         work=work_buffer_bytes(arch, context * sequences, run.flash_attention, ub),
         process=process_bytes(arch),
-        repack=repacked(matrices, cpu_isa),
+        repack_of=partial(_repacked, arch, quant, matrices, cpu_isa, measured_weights is not None),
         mmap=run.mmap,
         touched=compute_touched_bytes(arch, min(prompt_tokens, context), run.flash_attention, ub) + output,
     )
+
+
+def _repacked(arch: Architecture, quant, matrices, cpu_isa: str, measured: bool) -> int:
+    if matrices is None:
+        matrices = () if measured else preset_matrices(arch, quant)
+    return repacked(matrices, cpu_isa)
