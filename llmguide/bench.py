@@ -99,7 +99,7 @@ def bench(
     if threads is not None and threads < 1:
         raise UsageError(f"--threads must be at least 1, not {threads}.")
     context = prompt_tokens + gen_tokens
-    est = fit(model, hw, (model.gguf.file_type,), context, prompt_tokens=prompt_tokens, depth=prompt_tokens,
+    est = fit(model, hw, (model.gguf.file_type,), context, prompt_tokens=prompt_tokens, depth=prompt_tokens + gen_tokens // 2,
               calibrated=False)[0]
     if not est.fits:
         raise LLMGuideError(f"{model.id} does not fit this machine's memory, so it cannot be measured here.")

@@ -32,7 +32,7 @@ def this_machine(monkeypatch, tmp_path):
 def runner(monkeypatch, cli, tiny_gguf):
     """A stand-in that measures 0.8x the estimated generation speed and 1.5x the prompt speed."""
     calls = []
-    speed = cli.json("fit", str(tiny_gguf), "--prompt-tokens", "256", "--depth", "256", "--context", "288")["estimates"][0]["speed"]
+    speed = cli.json("fit", str(tiny_gguf), "--prompt-tokens", "256", "--depth", "272", "--context", "288")["estimates"][0]["speed"]
 
     def fake(path, context, gpu_layers, threads, prompt_tokens, gen_tokens):
         calls.append((path, context, gpu_layers, threads, prompt_tokens, gen_tokens))
