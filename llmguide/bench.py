@@ -57,9 +57,13 @@ def llama_cpp_runner(path: str, context: int, gpu_layers: int, threads: int | No
     if gpu_layers and not llama_cpp.llama_supports_gpu_offload():
         raise LLMGuideError("This llama-cpp-python was built without GPU support, but the model would run on the GPU here.",
                             "Reinstall it with GPU support (see its README), or pass --cpu-only to calibrate the CPU.")
+    if threads is None:  # llama.cpp's own default (llama-cpp-python's is half the logical CPUs)
+        import psutil
+
+        threads = psutil.cpu_count(logical=False) or psutil.cpu_count() or 1
     try:
         llm = llama_cpp.Llama(model_path=path, n_ctx=context, n_gpu_layers=gpu_layers, n_threads=threads,
-                              n_batch=512, n_ubatch=512, verbose=False)
+                              n_threads_batch=threads, n_batch=512, n_ubatch=512, verbose=False)
         vocab = llm.n_vocab()
         prompt = [256 + (i * 7919) % max(1, vocab - 512) for i in range(prompt_tokens)]  # ordinary tokens
         llm.eval(prompt[:8])  # warm-up: the first graph allocates its buffers

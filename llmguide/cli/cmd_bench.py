@@ -13,7 +13,7 @@ def bench(
     model: str = typer.Argument(..., help="A .gguf file to run on this machine."),
     prompt_tokens: int = typer.Option(512, "--prompt-tokens", help="Prompt length to time (prompt processing)."),
     gen_tokens: int = typer.Option(64, "--gen-tokens", help="Tokens to generate after it (generation)."),
-    threads: Optional[int] = typer.Option(None, "--threads", help="CPU threads (default: llama.cpp's choice)."),
+    threads: Optional[int] = typer.Option(None, "--threads", help="CPU threads (default: the physical cores, as llama.cpp chooses)."),
     bandwidth: Optional[float] = common.BANDWIDTH_OPTION,
     cpu_only: bool = common.CPU_ONLY_OPTION,
     save: bool = typer.Option(True, "--save/--no-save", help="Store the calibration for this machine (default) or only report."),
