@@ -12,7 +12,6 @@ from functools import cached_property, partial
 from llmguide.errors import UsageError
 from llmguide.estimate.gguf_rules import Preset
 from llmguide.estimate.kv_cache import KV_TYPE_BYTES, kv_cache_bytes
-from llmguide.estimate.repack import REPACKED, preset_matrices, repacked
 from llmguide.estimate.runtime import (
     LlamaCppRun, compute_buffer_bytes, compute_touched_bytes, output_buffer_bytes, process_bytes, work_buffer_bytes,
 )
@@ -20,6 +19,7 @@ from llmguide.estimate.weights import gguf_file_bytes, known_preset, repeating_b
 from llmguide.model.architecture import Architecture
 
 DEFAULT_RUN = LlamaCppRun()
+CPU_ISAS = ("avx2", "avx512", "neon-dotprod", "neon-i8mm", "none")  # the keys of repack.REPACKED
 
 
 @dataclass(frozen=True)
@@ -109,8 +109,8 @@ def estimate_memory(
         raise UsageError(f"Context must be a positive number of tokens, not {context}.")
     if kv_type not in KV_TYPE_BYTES:
         raise UsageError(f"Unknown KV cache type '{kv_type}'.", f"Use one of: {', '.join(KV_TYPE_BYTES)}.")
-    if cpu_isa not in REPACKED:
-        raise UsageError(f"Unknown CPU instruction set '{cpu_isa}'.", f"Use one of: {', '.join(REPACKED)}.")
+    if cpu_isa not in CPU_ISAS:
+        raise UsageError(f"Unknown CPU instruction set '{cpu_isa}'.", f"Use one of: {', '.join(CPU_ISAS)}.")
     ub = run.n_ubatch
     output = output_buffer_bytes(arch, sequences)
     return MemoryEstimate(
@@ -130,6 +130,8 @@ def estimate_memory(
 
 
 def _repacked(arch: Architecture, quant, matrices, cpu_isa: str, measured: bool) -> int:
+    from llmguide.estimate.repack import preset_matrices, repacked
+
     if matrices is None:
         matrices = () if measured else preset_matrices(arch, quant)
     return repacked(matrices, cpu_isa)

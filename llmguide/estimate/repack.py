@@ -29,7 +29,6 @@ REPACKED: dict[str, dict[str, int]] = {
     "neon-i8mm": _ARM,
     "none": {},
 }
-CPU_ISAS = tuple(REPACKED)
 
 
 def repacked(matrices: Iterable[tuple[str, int, int]], isa: str) -> int:

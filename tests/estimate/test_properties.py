@@ -101,3 +101,10 @@ def test_cpu_generation_slows_with_depth(arch, a, b):
     fast = estimate_speed(arch, "Q4_K_M", [(cpu, 1.0)], depth=lo).decode_tokens_per_s
     slow = estimate_speed(arch, "Q4_K_M", [(cpu, 1.0)], depth=hi).decode_tokens_per_s
     assert slow <= fast
+
+
+def test_the_isa_list_matches_the_repack_table():
+    from llmguide.estimate.memory import CPU_ISAS
+    from llmguide.estimate.repack import REPACKED
+
+    assert set(CPU_ISAS) == set(REPACKED)
