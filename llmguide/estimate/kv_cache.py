@@ -34,12 +34,13 @@ def _pad(n: int, to: int) -> int:
     return -(-n // to) * to
 
 
-def llamacpp_cells(arch: Architecture, context: int, n_ubatch: int) -> tuple[int, int]:
-    """(cells of a full-attention layer, cells of a sliding-window layer) as llama.cpp allocates them."""
-    full = _pad(context, LLAMA_CPP_CELL_PAD)
+def llamacpp_cells(arch: Architecture, context: int, n_ubatch: int, sequences: int = 1) -> tuple[int, int]:
+    """(cells of a full-attention layer, cells of a sliding-window layer) as llama.cpp allocates
+    them for ``sequences`` sequences of ``context`` tokens in one (unified) cache."""
+    full = _pad(context * sequences, LLAMA_CPP_CELL_PAD)
     if not arch.sliding_window_layers:
         return full, 0
-    return full, _pad(min(full, arch.sliding_window + min(n_ubatch, full)), LLAMA_CPP_CELL_PAD)
+    return full, _pad(min(full, arch.sliding_window * sequences + min(n_ubatch, full)), LLAMA_CPP_CELL_PAD)
 
 
 def kv_cache_bytes(
@@ -55,12 +56,13 @@ def kv_cache_bytes(
     per_token_layer = kv_elements_per_token_layer(arch) * KV_TYPE_BYTES[kv_type]
     windowed = arch.sliding_window_layers
     full = arch.layers - windowed - arch.linear_attention_layers
-    if n_ubatch is not None:
-        full_cells, window_cells = llamacpp_cells(arch, context, n_ubatch)
+    if n_ubatch is not None:  # one cache for all sequences
+        full_cells, window_cells = llamacpp_cells(arch, context, n_ubatch, sequences)
     else:
-        full_cells, window_cells = context, min(context, arch.sliding_window or context)
+        full_cells = context * sequences
+        window_cells = min(context, arch.sliding_window or context) * sequences
     tokens = full * full_cells
     if windowed:
         tokens += windowed * window_cells
     state = arch.linear_attention_layers * arch.attention_heads * arch.head_dim * arch.head_dim * 4  # fp32
-    return int((per_token_layer * tokens + state) * sequences)
+    return int(per_token_layer * tokens + state * sequences)

@@ -118,7 +118,7 @@ def estimate_memory(
         context=context,
         weights=measured_weights[0] if measured_weights else gguf_file_bytes(arch, quant),
         repeating=measured_weights[1] if measured_weights else repeating_bytes(arch, quant),
-        kv_cache=kv_cache_bytes(arch, context * sequences, kv_type, n_ubatch=ub),
+        kv_cache=kv_cache_bytes(arch, context, kv_type, sequences, n_ubatch=ub),
         compute=compute_buffer_bytes(arch, context * sequences, run.flash_attention, ub) + output,
         assumptions=(f"llama.cpp, {run.describe()}, {kv_type} KV cache, {sequences} sequence(s)",),
         work=work_buffer_bytes(arch, context * sequences, run.flash_attention, ub),

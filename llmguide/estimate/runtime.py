@@ -74,9 +74,14 @@ def _phases(arch: Architecture, n_kv: int, window_kv: int, tokens: int, outputs:
     return max(output, attention, ffn)
 
 
+def _scores_copy(arch: Architecture, full: int, window: int, tokens: int, flash_attention: bool) -> int:
+    """The CPU work buffer's F16 copy of the softmaxed scores (flash attention off)."""
+    return 0 if flash_attention else arch.attention_heads * max(full, window) * tokens * F16
+
+
 def compute_buffer_bytes(arch: Architecture, context: int, flash_attention: bool = True, n_ubatch: int = N_UBATCH) -> int:
     """The compute buffer llama.cpp reserves: a full micro-batch, every token wanting logits,
-    attending to the whole (padded) cache."""
+    attending to the whole (padded) cache. ``context`` counts every sequence's tokens."""
     ub = min(n_ubatch, context)
     full, window = llamacpp_cells(arch, context, ub)
     n_kv = full if arch.layers > arch.sliding_window_layers else 0
@@ -88,18 +93,15 @@ def compute_touched_bytes(arch: Architecture, prompt_tokens: int, flash_attentio
     output: only the last token's logits), i.e. what it adds to resident memory on the CPU."""
     tokens = max(1, min(prompt_tokens, n_ubatch))
     full, window = llamacpp_cells(arch, tokens, tokens)
-    work = 0 if flash_attention else arch.attention_heads * max(full, window) * tokens * F16
-    return _phases(arch, full, window, tokens, 1, flash_attention) + work
+    return _phases(arch, full, window, tokens, 1, flash_attention) + _scores_copy(arch, full, window, tokens, flash_attention)
 
 
 def work_buffer_bytes(arch: Architecture, context: int, flash_attention: bool = True, n_ubatch: int = N_UBATCH) -> int:
     """The CPU backend's work buffer: without flash attention, the F16 copy of the scores that
     multiplies the F16 values. Small otherwise (counted in ``process_bytes``)."""
-    if flash_attention:
-        return 0
     ub = min(n_ubatch, context)
     full, window = llamacpp_cells(arch, context, ub)
-    return arch.attention_heads * max(full, window) * ub * F16
+    return _scores_copy(arch, full, window, ub, flash_attention)
 
 
 def output_buffer_bytes(arch: Architecture, sequences: int = 1) -> int:
