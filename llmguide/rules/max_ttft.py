@@ -15,7 +15,7 @@ def _max_ttft(c: Candidate, env: Env) -> Verdict:
         return Verdict("H8", False, "time to first token unknown for this hardware", "a GPU preset with FP16 throughput")
     if speed.ttft_s <= limit:
         return Verdict("H8", True, f"first token in {speed.ttft_s:.2f} s, within {limit:g} s")
-    return Verdict("H8", False, f"first token in {speed.ttft_s:.2f} s, over {limit:g} s", "a shorter prompt or a faster GPU")
+    return Verdict("H8", False, f"first token in {speed.ttft_s:.2f} s, over {limit:g} s", "a shorter prompt, a smaller model or a faster GPU")
 
 
 register(Rule("H8", "max-ttft", "The first token must come within --max-ttft seconds.", check=_max_ttft))

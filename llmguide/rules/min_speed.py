@@ -19,10 +19,10 @@ def check_answerable(request: Request, hw: Hardware) -> None:
     gpu = bool(hw.vram)
     if request.min_speed is not None and gpu and not hw.gpu_bandwidth:
         raise UsageError("--min-speed needs the GPU's memory bandwidth.", "Pass --gpu NAME (e.g. --gpu rtx-4090) or --bandwidth GB/s.")
-    if request.max_ttft is not None and not (gpu and hw.gpu_flops):
+    if request.max_ttft is not None and (gpu and not hw.gpu_flops or not hw.known):
+        # On the CPU, prompt processing is estimated from the cores' compute (detected or assumed).
         hint = "Pass --gpu NAME (e.g. --gpu rtx-4090); a preset knows its FP16 throughput."
-        what = "a GPU with known FP16 throughput" if gpu or not hw.known else "a GPU: prompt processing on the CPU is not modelled"
-        raise UsageError(f"--max-ttft needs {what}.", hint)
+        raise UsageError("--max-ttft needs a GPU with known FP16 throughput.", hint)
 
 
 def _min_speed(c: Candidate, env: Env) -> Verdict:

@@ -93,7 +93,7 @@ def test_json_output_is_pure(cli):
         (["--license", ""], "No catalog model carries the license"),
         (["--vram", "24", "--min-speed", "0"], "--min-speed must be a positive number"),
         (["--vram", "24", "--min-speed", "20"], "--min-speed needs the GPU's memory bandwidth"),
-        (["--ram", "32", "--max-ttft", "1"], "--max-ttft needs a GPU"),
+        (["--vram", "24", "--max-ttft", "1"], "--max-ttft needs a GPU with known FP16 throughput"),
         (["--vram", "24", "--max-ttft", "-1"], "--max-ttft must be a positive number"),
         (["--modality", "smell"], "Unknown modality 'smell'"),
     ],
@@ -144,3 +144,14 @@ def test_min_speed_chooses_a_smaller_quant_rather_than_dropping_the_model(cli):
     assert plain["gemma-4-31b-it"]["decode_tokens_per_s"] < 40
     assert fast["gemma-4-31b-it"]["decode_tokens_per_s"] >= 40
     assert fast["gemma-4-31b-it"]["memory_bytes"] < plain["gemma-4-31b-it"]["memory_bytes"]
+
+
+def test_max_ttft_on_the_cpu_uses_the_cpu_prefill_estimate(cli):
+    """Prompt processing on the CPU is modelled (measured with llama.cpp), so a CPU-only machine
+    can be held to --max-ttft: every recommendation meets it, and a big dense model does not."""
+    data = cli.json("recommend", "--ram", "32", "--cpu-only", "--max-ttft", "5", "--top", "5")
+    assert data["recommendations"]
+    assert all(r["ttft_s"] is not None and r["ttft_s"] <= 5 for r in data["recommendations"])
+    why = cli.json("why-not", "gemma-4-31b-it", "--ram", "32", "--cpu-only", "--max-ttft", "5")
+    h8 = next(v for v in why["verdicts"] if v["code"] == "H8")
+    assert not h8["passed"] and "first token in" in h8["reason"]
