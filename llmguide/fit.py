@@ -237,9 +237,15 @@ def placement_speed(
     if gpu_share < 1:
         if hw.cpu_bandwidth is None:
             basis.append(f"speed: CPU memory bandwidth assumed {hw.cpu_bandwidth_or_default / 1e9:.1f} GB/s (DDR5-5600, two channels)")
-        if hw.cpu_flops is None:
-            basis.append(f"speed: CPU compute assumed {hw.cpu_flops_or_default / 1e9:.0f} GFLOP/s (8 cores at 3.5 GHz, AVX2)")
-        devices.append((Device("cpu", hw.cpu_bandwidth_or_default, hw.cpu_flops_or_default), 1 - gpu_share))
+        cpu_flops = hw.cpu_flops_or_default
+        if gpu_share:
+            # For a prompt, llama.cpp runs the CPU layers' products on the GPU, copying their
+            # weights over PCIe for every batch: not modelled, so no time to first token.
+            cpu_flops = None
+            basis.append("prefill: not estimated for a split model (llama.cpp moves the CPU layers' weights to the GPU for each prompt batch)")
+        elif hw.cpu_flops is None:
+            basis.append(f"speed: CPU compute assumed {cpu_flops / 1e9:.0f} GFLOP/s (8 cores at 3.5 GHz, AVX2)")
+        devices.append((Device("cpu", hw.cpu_bandwidth_or_default, cpu_flops), 1 - gpu_share))
     speed = estimate_speed(arch, _block_label(quant), devices, depth=depth, prompt_tokens=prompt_tokens, weights_read=weights_read)
     if calibrated and hw.machine:
         from llmguide.calibration import find
