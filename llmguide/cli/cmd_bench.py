@@ -21,7 +21,7 @@ def bench(
 ) -> None:
     """Run a short prompt-processing and generation test with llama-cpp-python, show measured
     against estimated, and store the ratio as this machine's calibration: later fit and recommend
-    estimates on this machine use it and say so. Needs: pip install 'llmguide[bench]'.
+    estimates on this machine use it and say so. Needs: pip install 'llmguide\\[bench]'.
 
     Example: llmguide bench ./Qwen3-8B-Q4_K_M.gguf
     """
