@@ -262,3 +262,24 @@ def bench_dict(report, hw) -> dict:
         "calibration": {"decode_factor": cal.decode_factor, "prefill_factor": cal.prefill_factor,
                         "measured_at": cal.measured_at, "stored_in": report.saved_to},
     }
+
+
+def term_dict(term, g) -> dict:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "id": term.id,
+        "term": term.term,
+        "kind": term.kind,
+        "text": term.text,
+        "aliases": list(term.aliases),
+        "commands": list(term.commands),
+        "see_also": list(term.see_also),
+        "sources": [{"key": k, "title": g.sources[k].title, "url": g.sources[k].url} for k in term.sources],
+    }
+
+
+def glossary_dict(g) -> dict:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "terms": [{"id": t.id, "term": t.term, "kind": t.kind, "summary": t.summary} for t in g.terms],
+    }

@@ -51,4 +51,12 @@ def validate_path(path: Path, base=None) -> Report:
                 apply_overlays(base if base is not None else load_catalog(use_cache=True), [path])
         except CatalogError as exc:
             problems += [f"{exc.path}: {p}" for p in exc.problems]
-    return Report(len(checks), tuple(problems))
+    glossary = path / "glossary.yaml" if path.is_dir() else None
+    if glossary is not None and glossary.is_file():
+        from llmguide.glossary import load_glossary
+
+        try:
+            load_glossary(glossary)
+        except CatalogError as exc:
+            problems += [f"{exc.path}: {p}" for p in exc.problems]
+    return Report(len(checks) + (glossary is not None and glossary.is_file()), tuple(problems))
