@@ -283,3 +283,31 @@ def glossary_dict(g) -> dict:
         "schema_version": SCHEMA_VERSION,
         "terms": [{"id": t.id, "term": t.term, "kind": t.kind, "summary": t.summary} for t in g.terms],
     }
+
+
+def deploy_dict(p, req, hw, steps, items) -> dict:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "model": {"id": p.model.id, "hf_repo": p.model.hf_repo, "source": p.model.source},
+        "request": {"users": req.users, "context": req.context, "prompt_tokens": req.prompt_tokens,
+                    "output_tokens": req.output_tokens, "target_tps": req.target_tps, "nodes": req.nodes},
+        "hardware": hw.as_dict(),
+        "backend": p.backend,
+        "why": list(p.why),
+        "quant": p.quant,
+        "nodes": p.nodes,
+        "gpus_per_node": p.gpus_per_node,
+        "tensor_parallel": p.tensor_parallel,
+        "pipeline_parallel": p.pipeline_parallel,
+        "gpu_layers": p.gpu_layers,
+        "concurrent_sequences": p.concurrent_sequences,
+        "per_user_tokens_per_s": round(p.per_user_tokens_per_s, 2) if p.per_user_tokens_per_s else None,
+        "aggregate_tokens_per_s": round(p.aggregate_tokens_per_s, 1) if p.aggregate_tokens_per_s else None,
+        "ttft_s": round(p.ttft_s, 3) if p.ttft_s is not None else None,
+        "memory_per_gpu_bytes": p.memory_per_gpu,
+        "weights_per_gpu_bytes": p.weights_per_gpu,
+        "warnings": list(p.warnings),
+        "commands": [{"title": s.title, "lines": list(s.lines)} for s in steps],
+        "checklist": list(items),
+        "basis": list(p.basis),
+    }

@@ -18,7 +18,7 @@ from typer.core import TyperGroup
 
 from llmguide import __version__
 from llmguide.cli import (
-    cmd_bench, cmd_catalog, cmd_compare, cmd_explain, cmd_fit, cmd_hardware, cmd_list, cmd_recommend, cmd_show,
+    cmd_bench, cmd_catalog, cmd_compare, cmd_deploy, cmd_explain, cmd_fit, cmd_hardware, cmd_list, cmd_recommend, cmd_show,
     cmd_why_not,
 )
 from llmguide.cli.clickcompat import Abort, ClickException, NoArgsIsHelpError, UsageError
@@ -113,7 +113,7 @@ def _root(
     common.EXTRA_CATALOGS[:] = list(catalog or [])
 
 
-for module in (cmd_show, cmd_compare, cmd_list, cmd_recommend, cmd_why_not, cmd_fit, cmd_bench, cmd_hardware, cmd_explain,
+for module in (cmd_show, cmd_compare, cmd_list, cmd_recommend, cmd_why_not, cmd_fit, cmd_deploy, cmd_bench, cmd_hardware, cmd_explain,
                cmd_catalog):
     module.register(app)
 

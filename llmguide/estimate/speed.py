@@ -188,3 +188,51 @@ def estimate_speed(
         basis.append("prefill: no FP16 throughput known for this device")
     ttft = prompt_tokens / prefill if prefill else None
     return Speed(1 / seconds, prefill, ttft, tuple(basis))
+
+
+@dataclass(frozen=True)
+class BatchSpeed:
+    """A server generating for ``batch`` sequences at once (continuous batching)."""
+
+    batch: int
+    per_user_tokens_per_s: float
+    aggregate_tokens_per_s: float
+    bound: str  # "memory" or "compute": what limits a step
+    basis: tuple[str, ...]
+
+
+def batch_decode_speed(
+    arch: Architecture, preset: Preset | str, device: Device, batch: int, depth: int, *, weight_bytes: int | None = None
+) -> BatchSpeed:
+    """One decoding step serves every sequence of the batch: it reads the weights once (for an MoE,
+    every expert at least one of the batch's tokens is routed to: ``1 - (1 - k/E)^batch`` of them),
+    each sequence's KV cache at ``depth``, and does ``2 x active parameters`` FLOPs per sequence.
+    The step takes the longer of the memory time and the compute time. ``device`` stands for all
+    the GPUs a tensor-parallel model spans (their bandwidth and FLOPs summed)."""
+    p = as_preset(preset)
+    kind = block_kind(p)
+    dense = weight_bytes if weight_bytes is not None else read_bytes_per_token(arch, p)
+    if arch.is_moe and arch.experts:
+        share = arch.experts_per_token / arch.experts
+        touched = 1 - (1 - share) ** batch
+        expert_part = dense * _expert_fraction(arch)  # the routed experts' part of a token's reads
+        dense = dense - expert_part + expert_part / share * touched
+    reads = dense + batch * kv_cache_bytes(arch, max(depth, 1))
+    memory_s = reads / (DECODE_EFFICIENCY[device.family][kind] * device.bandwidth) + arch.layers * PER_LAYER_OVERHEAD_S[device.family]
+    compute_s = 0.0
+    if device.flops:
+        eff = CPU_PREFILL_EFFICIENCY[kind] if device.family == "cpu" else PREFILL_EFFICIENCY[device.family]
+        compute_s = batch * 2 * active_parameter_count(arch) / (eff * device.flops)
+    step = max(memory_s, compute_s)
+    bound = "compute" if compute_s > memory_s else "memory"
+    basis = (f"batch of {batch}: each step reads the weights once and {batch} KV cache(s) at {depth} tokens; "
+             f"{bound}-bound ({memory_s * 1e3:.1f} ms of reads, {compute_s * 1e3:.1f} ms of compute per step)",)
+    return BatchSpeed(batch, 1 / step, batch / step, bound, basis)
+
+
+def _expert_fraction(arch: Architecture) -> float:
+    """The share of one token's weight reads that goes to routed experts."""
+    from llmguide.model.tensors import tensors
+
+    expert = sum(t.elements for t in tensors(arch) if "_exps" in t.name) * arch.experts_per_token / arch.experts
+    return expert / max(1, active_parameter_count(arch))

@@ -43,23 +43,28 @@ class VllmMemory:
 
 def vllm_memory(
     arch: Architecture, fmt: GpuFormat, vram_per_gpu: int, context: int, *,
-    tensor_parallel: int = 1, kv_type: str = "f16", utilization: float = GPU_MEMORY_UTILIZATION,
+    tensor_parallel: int = 1, pipeline_parallel: int = 1, kv_type: str = "f16",
+    utilization: float = GPU_MEMORY_UTILIZATION,
 ) -> VllmMemory:
-    tp = max(1, tensor_parallel)
+    """Per-GPU memory with the model over ``tensor_parallel`` GPUs (every layer split by heads)
+    times ``pipeline_parallel`` stages (the layers split in runs, as across nodes)."""
+    tp, pp = max(1, tensor_parallel), max(1, pipeline_parallel)
     budget = int(vram_per_gpu * utilization)
-    weights = gpu_weight_bytes(arch, fmt) // tp
+    weights = gpu_weight_bytes(arch, fmt) // (tp * pp)
+    layers = -(-arch.layers // pp)  # the largest stage
     ffn = arch.intermediate_size * (arch.experts_per_token or 1)
     activation = MAX_NUM_BATCHED_TOKENS * 2 * (4 * arch.hidden_size + 2 * ffn) // tp + MAX_NUM_SEQS * arch.vocab_size * 4
     overhead = CUDA_GRAPHS_BYTES + NON_TORCH_BYTES
     pool = budget - weights - activation - overhead
     kv_heads_per_gpu = max(1, arch.kv_heads // tp)
-    per_token = 2 * kv_heads_per_gpu * arch.head_dim * KV_TYPE_BYTES.get(kv_type, 2.0) * arch.layers
+    per_token = 2 * kv_heads_per_gpu * arch.head_dim * KV_TYPE_BYTES.get(kv_type, 2.0) * layers
     if arch.is_mla:  # MLA caches the compressed latent and the rope key, shared by all heads
-        per_token = kv_elements_per_token_layer(arch) * KV_TYPE_BYTES.get(kv_type, 2.0) * arch.layers
+        per_token = kv_elements_per_token_layer(arch) * KV_TYPE_BYTES.get(kv_type, 2.0) * layers
     tokens = int(pool // per_token) // BLOCK_TOKENS * BLOCK_TOKENS if pool > 0 else 0
     sequences = min(MAX_NUM_SEQS, tokens // context) if context > 0 else 0
     assumptions = (
-        f"vLLM, gpu_memory_utilization {utilization}, tensor parallel {tp}, {fmt.name} weights",
+        f"vLLM, gpu_memory_utilization {utilization}, tensor parallel {tp}"
+        + (f", pipeline parallel {pp}" if pp > 1 else "") + f", {fmt.name} weights",
         f"activation peak for max_num_batched_tokens {MAX_NUM_BATCHED_TOKENS} and {MAX_NUM_SEQS} sampled sequences (estimated)",
         f"CUDA graphs and non-torch memory assumed {(overhead) / GIB:.1f} GiB",
     )

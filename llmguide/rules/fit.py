@@ -27,13 +27,16 @@ UNCHECKED_QUANT = "Q4_K_M"  # shown when no hardware is given: the common defaul
 OFFLOAD_ORDER = ("Q4_K_M", "Q3_K_M", "Q2_K")  # larger presets cannot split where Q4_K_M does not
 
 
-def find_fit(arch: Architecture, context: int, hw: Hardware, min_speed: float | None = None) -> tuple[Fit | None, MemoryEstimate]:
-    """The best fit on ``hw`` and the smallest estimate tried (for "needs N GiB more").
+def find_fit(
+    arch: Architecture, context: int, hw: Hardware, min_speed: float | None = None, sequences: int = 1,
+) -> tuple[Fit | None, MemoryEstimate]:
+    """The best fit on ``hw`` and the smallest estimate tried (for "needs N GiB more"), with a
+    cache for ``sequences`` parallel sequences of ``context`` tokens.
 
     With ``min_speed`` (tokens/s) the first step down the ladder that is fast enough wins: a
     smaller quantization reads fewer bytes per token. If none is, the best-quality fit is
     returned and the speed rule (H7) says by how much it falls short."""
-    estimates = [estimate_memory(arch, q, context) for q in LADDER]
+    estimates = [estimate_memory(arch, q, context, sequences=sequences) for q in LADDER]
     smallest = estimates[-1]
     if not hw.known:
         chosen = next(e for e in estimates if e.quant == UNCHECKED_QUANT)

@@ -1,0 +1,58 @@
+"""``llmguide deploy MODEL``: a serving plan on real engines, with its launch commands."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from llmguide.cli import common
+
+
+def deploy(
+    model: str = typer.Argument(..., help="A catalog variant (e.g. llama-3.1-8b-instruct), a config.json, a model folder or a .gguf."),
+    users: int = typer.Option(1, "--users", help="Users served at once (concurrent requests)."),
+    context: int = typer.Option(4096, "--context", "-c", help="Context each user may fill, in tokens."),
+    prompt_tokens: int = typer.Option(1024, "--prompt-tokens", help="A typical prompt, in tokens (for time to first token and speed)."),
+    output_tokens: int = typer.Option(256, "--output-tokens", help="A typical answer, in tokens."),
+    target_tps: Optional[float] = typer.Option(None, "--target-tps", help="Generation speed each user should see, tokens per second."),
+    gpu: Optional[str] = common.GPU_OPTION,
+    gpus: Optional[int] = typer.Option(None, "--gpus", help="GPUs per node."),
+    nodes: int = typer.Option(1, "--nodes", help="Machines (nodes); more than one needs vLLM or SGLang."),
+    vram: Optional[float] = common.VRAM_OPTION,
+    ram: Optional[float] = common.RAM_OPTION,
+    bandwidth: Optional[float] = common.BANDWIDTH_OPTION,
+    cpu_only: bool = common.CPU_ONLY_OPTION,
+    backend: str = typer.Option("auto", "--backend", help="auto, vllm, sglang, llama.cpp or ollama."),
+    as_json: bool = common.JSON_OPTION,
+) -> None:
+    """Plan serving a model: the backend and why, the weight format, GPUs and nodes with tensor and
+    pipeline parallel sizes, how many users' contexts fit at once, per-user and total tokens/s,
+    time to first token, the exact launch commands, and the production checklist.
+
+    Examples: llmguide deploy llama-3.1-8b-instruct --users 32 --gpu h100-sxm · llmguide deploy
+    llama-3.3-70b-instruct --users 64 --gpu h100-sxm --gpus 8 · llmguide deploy qwen3-8b --gpu "M2 Max 38-core" --ram 64
+    """
+    from llmguide.deploy import DeployRequest, checklist, commands, plan
+    from llmguide.modelref import model_ref
+
+    req = DeployRequest(users, context, prompt_tokens, output_tokens, target_tps, backend.lower(), nodes)
+    ref = model_ref(common.catalog(), model)
+    hw = common.hardware(gpu, gpus, vram, ram, bandwidth, cpu_only, None)
+    p = plan(ref, hw, req)
+    steps, items = commands(p, req), checklist(p, req)
+    if as_json:
+        from llmguide.cli.console import emit_json
+        from llmguide.serialize import deploy_dict
+
+        emit_json(deploy_dict(p, req, hw, steps, items))
+        return
+    from llmguide.cli.console import out
+    from llmguide.cli.view_deploy import render_deploy
+
+    console = out()
+    console.print(render_deploy(p, req, hw, steps, items, console.width))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("deploy")(deploy)

@@ -1,0 +1,64 @@
+"""Rich renderable for ``deploy``: the plan, its numbers, the commands and the checklist."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+
+from llmguide.cli.fmt import gib, tokens
+
+
+def _continued(line: str, width: int) -> list[str]:
+    """A shell command broken at spaces with backslash continuations, so it pastes as one."""
+    words, out, cur = line.split(" "), [], ""
+    for w in words:
+        if cur and len(cur) + 1 + len(w) > width - 2:
+            out.append(cur + " \\")
+            cur = "    " + w
+        else:
+            cur = f"{cur} {w}" if cur else w
+    return [*out, cur]
+
+
+def render_deploy(p, req, hw, steps, items, width: int = 100) -> Group:
+    head = Text()
+    head.append(p.model.id, style="bold").append(f" for {req.users} user(s), {tokens(req.context)} context each\n")
+    head.append("Hardware: ", style="bold").append(hw.describe() + (f" ({hw.source})" if hw.known else ""))
+    if p.nodes > 1:
+        head.append(f" x {p.nodes} nodes")
+    plan = Text()
+    plan.append("Backend: ", style="bold").append(p.backend + "\n")
+    for why in p.why:
+        plan.append(f"  · {why}\n", style="dim")
+    plan.append("Weights: ", style="bold").append(p.quant)
+    if p.gpus_per_node:
+        plan.append("   GPUs: ", style="bold").append(f"{p.gpus_per_node} per node x {p.nodes} node(s)")
+        if p.backend in ("vllm", "sglang"):
+            plan.append(f" (tensor parallel {p.tensor_parallel}, pipeline parallel {p.pipeline_parallel})")
+    if p.gpu_layers is not None and p.backend in ("llama.cpp", "ollama"):
+        plan.append(f"   -ngl {p.gpu_layers}")
+    plan.append("\nCapacity: ", style="bold").append(f"{p.concurrent_sequences} context(s) of {tokens(req.context)} in memory at once")
+    if p.memory_per_gpu and p.weights_per_gpu and p.backend in ("vllm", "sglang"):
+        plan.append(f" (per GPU: {gib(p.weights_per_gpu)} weights within a {gib(p.memory_per_gpu)} budget)")
+    plan.append("\nSpeed: ", style="bold")
+    if p.per_user_tokens_per_s:
+        plan.append(f"{p.per_user_tokens_per_s:.0f} tok/s per user, {p.aggregate_tokens_per_s:.0f} tok/s in total")
+    else:
+        plan.append("unknown (pass --gpu NAME or --bandwidth GB/s)")
+    if p.ttft_s is not None:
+        plan.append(f"; first token after {p.ttft_s:.2f} s for a {req.prompt_tokens}-token prompt on an idle server")
+    parts = [head, Text(""), plan]
+    if p.warnings:
+        parts.append(Text("\n".join(f"! {w}" for w in p.warnings), style="yellow"))
+    parts.append(Text("\nCommands", style="bold"))
+    for step in steps:
+        parts.append(Text(f"  # {step.title}", style="dim"))
+        for line in step.lines:
+            for piece in _continued(line, width - 4):
+                parts.append(Text(f"  {piece}", style="cyan", no_wrap=True, overflow="ignore"))
+    parts.append(Text(""))
+    check = Text("Production checklist\n", style="bold")
+    for item in items:
+        check.append(f"  - {item}\n")
+    parts.append(check)
+    return Group(*parts)

@@ -1,0 +1,119 @@
+"""The launch commands and the production checklist of a ``Plan``.
+
+Only flags each tool documents are used (tests/data/deploy_flags.yaml lists them with their
+sources, and the tests check every generated flag against it). Commands are data: a title and the
+lines to run, with ``HEAD_IP`` and the model file as placeholders the reader fills in.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+
+from llmguide.deploy.plan import GPU_MEMORY_UTILIZATION, DeployRequest, Plan
+
+PORTS = {"vllm": 8000, "sglang": 30000, "llama.cpp": 8080, "ollama": 11434}
+HEALTH = {"vllm": "/health", "sglang": "/health", "llama.cpp": "/health", "ollama": "/api/version"}
+METRICS = {"vllm": "/metrics (on by default)", "sglang": "/metrics (with --enable-metrics)",
+           "llama.cpp": "/metrics (with --metrics)", "ollama": None}
+
+
+@dataclass(frozen=True)
+class Step:
+    title: str
+    lines: tuple[str, ...]
+
+
+def _q(s: str) -> str:
+    return shlex.quote(s)
+
+
+def commands(plan: Plan, req: DeployRequest) -> tuple[Step, ...]:
+    return {"vllm": _vllm, "sglang": _sglang, "llama.cpp": _llama_server, "ollama": _ollama}[plan.backend](plan, req)
+
+
+def _repo(plan: Plan) -> str:
+    repo = plan.model.hf_repo or plan.model.source
+    return repo + "-AWQ" if plan.quant == "AWQ" else repo
+
+
+def _vllm(plan: Plan, req: DeployRequest) -> tuple[Step, ...]:
+    args = ["vllm", "serve", _q(_repo(plan)), "--tensor-parallel-size", str(plan.tensor_parallel),
+            "--max-model-len", str(req.context), "--gpu-memory-utilization", str(GPU_MEMORY_UTILIZATION),
+            "--max-num-seqs", str(max(1, min(req.users, plan.concurrent_sequences)))]
+    if plan.quant == "FP8":
+        args += ["--quantization", "fp8"]
+    if plan.pipeline_parallel > 1:
+        args += ["--pipeline-parallel-size", str(plan.pipeline_parallel), "--distributed-executor-backend", "ray"]
+    args += ["--host", "0.0.0.0", "--port", str(PORTS["vllm"])]
+    steps = []
+    if plan.pipeline_parallel > 1:
+        steps += [Step("On the head node: start the Ray cluster", ("ray start --head --port=6379",)),
+                  Step(f"On each of the other {plan.nodes - 1} node(s): join it",
+                       ("ray start --address=HEAD_IP:6379",))]
+    steps.append(Step("Serve" + (" (on the head node)" if plan.pipeline_parallel > 1 else ""), (" ".join(args),)))
+    return tuple(steps)
+
+
+def _sglang(plan: Plan, req: DeployRequest) -> tuple[Step, ...]:
+    base = ["python", "-m", "sglang.launch_server", "--model-path", _q(_repo(plan)),
+            "--tp-size", str(plan.tensor_parallel), "--context-length", str(req.context),
+            "--mem-fraction-static", str(GPU_MEMORY_UTILIZATION),
+            "--max-running-requests", str(max(1, min(req.users, plan.concurrent_sequences)))]
+    if plan.quant == "FP8":
+        base += ["--quantization", "fp8"]
+    base += ["--host", "0.0.0.0", "--port", str(PORTS["sglang"])]
+    if plan.nodes == 1:
+        return (Step("Serve", (" ".join(base),)),)
+    multi = ["--nnodes", str(plan.nodes), "--dist-init-addr", "HEAD_IP:5000"]
+    return tuple(Step(f"On node {rank}" + (" (the head)" if rank == 0 else ""),
+                      (" ".join([*base, *multi, "--node-rank", str(rank)]),)) for rank in range(plan.nodes))
+
+
+def _gguf_name(plan: Plan) -> str:
+    if plan.model.gguf is not None:
+        return plan.model.source
+    return f"./{plan.model.id}-{plan.quant}.gguf"
+
+
+def _llama_server(plan: Plan, req: DeployRequest) -> tuple[Step, ...]:
+    args = ["llama-server", "-m", _q(_gguf_name(plan)), "-ngl", str(plan.gpu_layers or 0),
+            "-c", str(req.context * req.users), "-np", str(req.users), "-fa", "on",
+            "--host", "0.0.0.0", "--port", str(PORTS["llama.cpp"]), "--metrics"]
+    return (Step(f"Serve (-c is shared by the {req.users} slot(s): {req.context} tokens each)", (" ".join(args),)),)
+
+
+def _ollama(plan: Plan, req: DeployRequest) -> tuple[Step, ...]:
+    name = plan.model.id
+    modelfile = (f"FROM {_gguf_name(plan)}", f"PARAMETER num_ctx {req.context}")
+    return (
+        Step("Write a file named Modelfile", modelfile),
+        Step("Create the model", (f"ollama create {_q(name)} -f Modelfile",)),
+        Step(f"Serve {req.users} request(s) at once, on every interface",
+             (f"OLLAMA_HOST=0.0.0.0:{PORTS['ollama']} OLLAMA_NUM_PARALLEL={req.users} ollama serve",)),
+    )
+
+
+def checklist(plan: Plan, req: DeployRequest) -> tuple[str, ...]:
+    """The production items that apply to this plan."""
+    port = PORTS[plan.backend]
+    items = [f"Health check: GET http://HOST:{port}{HEALTH[plan.backend]} from the load balancer or orchestrator "
+             "(liveness and readiness: loading a model takes minutes)."]
+    if METRICS[plan.backend]:
+        items.append(f"Metrics: scrape http://HOST:{port}{METRICS[plan.backend]} with Prometheus; watch queue length, "
+                     "time to first token and KV cache use.")
+    if plan.backend in ("vllm", "sglang", "llama.cpp"):
+        items.append(f"API: OpenAI-compatible at http://HOST:{port}/v1/chat/completions; put authentication "
+                     "and rate limits in front of it (a gateway), never expose it bare.")
+    if req.users > plan.concurrent_sequences:
+        items.append(f"Scale out: one server holds {plan.concurrent_sequences} of {req.users} users at once; run replicas "
+                     "in containers on an orchestrator (Kubernetes) and autoscale on queue length, not CPU.")
+    elif plan.backend in ("vllm", "sglang"):
+        items.append("Containers: run the engine's official image on an orchestrator (Kubernetes) with GPU requests, "
+                     "and autoscale replicas on queue length or time to first token, not CPU.")
+    items.append("Logging: log request ids, token counts and latencies; keep prompts and answers out of the logs "
+                 "unless users agreed.")
+    if plan.nodes > 1:
+        items.append("Network: pipeline stages pass activations between nodes every token; use the fastest link "
+                     "between them (InfiniBand or 100 GbE) and keep the nodes in one rack.")
+    return tuple(items)

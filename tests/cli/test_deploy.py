@@ -1,0 +1,149 @@
+"""``llmguide deploy``: the plan, commands that use only documented flags, numbers that agree with
+``fit``, and clear errors."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import pytest
+import yaml
+
+DOCUMENTED = yaml.safe_load((Path(__file__).resolve().parents[1] / "data" / "deploy_flags.yaml").read_text())
+
+SCENARIOS = {
+    "vllm-one-gpu": ["llama-3.1-8b-instruct", "--users", "32", "--gpu", "h100-sxm"],
+    "vllm-tensor-parallel": ["llama-3.3-70b-instruct", "--users", "64", "--gpu", "h100-sxm", "--gpus", "8"],
+    "vllm-two-nodes": ["llama-3.1-405b-instruct", "--users", "16", "--gpu", "h100-sxm", "--gpus", "8", "--nodes", "2", "--context", "8192"],
+    "vllm-fp8": ["llama-3.3-70b-instruct", "--users", "32", "--gpu", "h100-sxm", "--gpus", "1"],
+    "sglang-one-node": ["qwen3-32b", "--users", "16", "--gpu", "a100-sxm-80gb", "--gpus", "2", "--backend", "sglang"],
+    "sglang-two-nodes": ["llama-3.3-70b-instruct", "--users", "8", "--gpu", "h100-sxm", "--gpus", "4", "--nodes", "2", "--backend", "sglang"],
+    "llama-server-gpu": ["qwen3-8b", "--users", "2", "--gpu", "4090"],
+    "llama-server-mac": ["qwen3-8b", "--users", "2", "--gpu", "M2 Max 38-core", "--ram", "64"],
+    "llama-server-cpu": ["qwen3-4b", "--users", "1", "--cpu-only", "--ram", "32"],
+    "ollama": ["qwen3-8b", "--users", "4", "--gpu", "4090", "--backend", "ollama"],
+}
+
+
+_PLANS: dict[str, dict] = {}
+
+
+@pytest.fixture
+def plans(cli):
+    """Each scenario's JSON plan, computed once for the module."""
+    if not _PLANS:
+        _PLANS.update({name: cli.json("deploy", *args) for name, args in SCENARIOS.items()})
+    return _PLANS
+
+
+def _tool_and_args(line: str) -> tuple[str, list[str], list[str]]:
+    words = shlex.split(line)
+    env = [w.split("=")[0] for w in words if "=" in w and w.split("=")[0].isupper()]
+    words = [w for w in words if not ("=" in w and w.split("=")[0].isupper())]
+    if words[:2] == ["vllm", "serve"]:
+        return "vllm", words[3:], env
+    if words[:3] == ["python", "-m", "sglang.launch_server"]:
+        return "sglang", words[3:], env
+    if words[:2] == ["ray", "start"]:
+        return "ray", words[2:], env
+    if words[0] in ("llama-server", "ollama"):
+        return ("llama-server" if words[0] == "llama-server" else "ollama"), words[1:], env
+    return "modelfile", words, env
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_every_flag_is_documented(plans, name):
+    for step in plans[name]["commands"]:
+        for line in step["lines"]:
+            tool, args, env = _tool_and_args(line)
+            doc = DOCUMENTED["ollama" if tool == "modelfile" else tool]
+            if tool == "modelfile":
+                assert args[0] in doc["modelfile"], line
+                if args[0] == "PARAMETER":
+                    assert args[1] in doc["parameters"], line
+                continue
+            assert set(env) <= set(doc.get("env", [])), line
+            if tool == "ollama":
+                assert args[0] in doc["commands"], line
+                args = args[1:]
+            for i, a in enumerate(args):
+                flag = a.split("=")[0]
+                if flag.startswith("-"):
+                    assert flag in doc["flags"], f"{flag} is not documented for {tool}: {line}"
+                    allowed = doc.get("values", {}).get(flag)
+                    if allowed and i + 1 < len(args):
+                        assert args[i + 1] in allowed, line
+
+
+def test_the_backend_follows_the_load_and_the_hardware(plans):
+    assert plans["vllm-one-gpu"]["backend"] == "vllm"
+    assert plans["llama-server-gpu"]["backend"] == "llama.cpp"  # two users: the simple server
+    assert plans["llama-server-mac"]["backend"] == "llama.cpp"
+    assert plans["llama-server-cpu"]["backend"] == "llama.cpp"
+    assert "no GPU" in plans["llama-server-cpu"]["why"][0]
+
+
+def test_a_70b_model_is_split_over_gpus_and_a_405b_over_nodes(plans):
+    p = plans["vllm-tensor-parallel"]
+    assert p["tensor_parallel"] in (2, 4, 8) and p["concurrent_sequences"] >= 64
+    big = plans["vllm-two-nodes"]
+    assert big["pipeline_parallel"] == 2 and big["tensor_parallel"] == 8
+    lines = [ln for s in big["commands"] for ln in s["lines"]]
+    assert lines[0] == "ray start --head --port=6379" and "--distributed-executor-backend ray" in lines[-1]
+
+
+def test_one_card_too_small_for_bf16_steps_down_the_formats(plans):
+    p = plans["vllm-fp8"]
+    assert p["quant"] in ("FP8", "AWQ") and p["tensor_parallel"] == 1
+
+
+def test_vllm_numbers_agree_with_fit(cli, plans):
+    p = plans["vllm-one-gpu"]
+    fit = cli.json("fit", "llama-3.1-8b-instruct", "--backend", "vllm", "--gpu", "h100-sxm", "--quant", p["quant"])
+    assert fit["estimates"][0]["vllm"]["concurrent_sequences"] == p["concurrent_sequences"]
+
+
+def test_llama_cpp_numbers_agree_with_fit(cli, plans):
+    p = plans["llama-server-gpu"]
+    fit = cli.json("fit", "qwen3-8b", "--gpu", "4090", "--quant", p["quant"], "--parallel", "2")
+    est = fit["estimates"][0]
+    assert est["placement"]["gpu_layers"] == p["gpu_layers"]
+    line = p["commands"][0]["lines"][0]
+    assert f"-ngl {p['gpu_layers']}" in line and "-c 8192 -np 2" in line
+
+
+def test_the_checklist_names_health_metrics_and_scaling(plans):
+    items = " ".join(plans["vllm-one-gpu"]["checklist"])
+    assert "/health" in items and "/metrics" in items and "autoscale" in items
+    assert any("Network" in i for i in plans["vllm-two-nodes"]["checklist"])
+
+
+def test_target_speed_is_met_or_said_to_be_missed(cli):
+    p = cli.json("deploy", "llama-3.3-70b-instruct", "--users", "8", "--gpu", "h100-sxm", "--gpus", "8", "--target-tps", "60")
+    assert p["per_user_tokens_per_s"] >= 60 or any("below the 60" in w for w in p["warnings"])
+    slow = cli.json("deploy", "llama-3.3-70b-instruct", "--users", "8", "--gpu", "h100-sxm", "--gpus", "8", "--target-tps", "100000")
+    assert any("below the 100000" in w for w in slow["warnings"])
+
+
+def test_text_output_shows_the_plan_and_pasteable_commands(cli):
+    r = cli("deploy", "llama-3.1-405b-instruct", "--users", "16", "--gpu", "h100-sxm", "--gpus", "8", "--nodes", "2")
+    assert r.exit_code == 0, r.output
+    assert "Backend: vllm" in r.stdout and "tensor parallel 8, pipeline parallel 2" in r.stdout
+    assert "vllm serve meta-llama/Llama-3.1-405B-Instruct" in r.stdout and "\\" in r.stdout
+    assert "Production checklist" in r.stdout
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["qwen3-8b", "--users", "0", "--gpu", "4090"], 2, "--users must be at least 1"),
+    (["qwen3-8b", "--gpu", "4090", "--nodes", "2", "--backend", "llama.cpp"], 2, "serves from one machine"),
+    (["qwen3-8b", "--gpu", "4090", "--context", "1000"], 2, "do not fit a 1000-token context"),
+    (["qwen3-8b", "--gpu", "4090", "--backend", "tgi"], 2, "Unknown backend 'tgi'"),
+    (["qwen3-8b", "--gpu", "M2 Max 38-core", "--ram", "64", "--backend", "vllm"], 2, "serves from NVIDIA or AMD GPUs"),
+    (["qwen3-8b", "--gpu", "4090", "--target-tps", "-1"], 2, "--target-tps must be a positive number"),
+    (["deepseek-v3-671b", "--gpu", "4090", "--users", "8"], 1, "does not fit"),
+    (["qwen3-8x", "--gpu", "4090"], 1, "Did you mean"),
+])
+def test_errors_are_one_clear_line(cli, args, code, message):
+    r = cli("deploy", *args)
+    assert r.exit_code == code, r.output
+    assert message in r.stderr
