@@ -311,3 +311,17 @@ def deploy_dict(p, req, hw, steps, items) -> dict:
         "checklist": list(items),
         "basis": list(p.basis),
     }
+
+
+def faq_dict(f, q=None) -> dict:
+    if q is None:
+        return {"schema_version": SCHEMA_VERSION, "questions": [{"id": x.id, "question": x.question} for x in f.questions]}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "id": q.id,
+        "question": q.question,
+        "answer": q.answer,
+        "commands": list(q.commands),
+        "see_also": list(q.see_also),
+        "sources": [{"key": k, "title": f.sources[k].title, "url": f.sources[k].url} for k in q.sources],
+    }

@@ -51,12 +51,14 @@ def validate_path(path: Path, base=None) -> Report:
                 apply_overlays(base if base is not None else load_catalog(use_cache=True), [path])
         except CatalogError as exc:
             problems += [f"{exc.path}: {p}" for p in exc.problems]
-    glossary = path / "glossary.yaml" if path.is_dir() else None
-    if glossary is not None and glossary.is_file():
-        from llmguide.glossary import load_glossary
+    from llmguide.faq import load_faq
+    from llmguide.glossary import load_glossary
 
+    knowledge = [(path / name, load) for name, load in (("glossary.yaml", load_glossary), ("faq.yaml", load_faq))
+                 if path.is_dir() and (path / name).is_file()]
+    for file, load in knowledge:
         try:
-            load_glossary(glossary)
+            load(file)
         except CatalogError as exc:
             problems += [f"{exc.path}: {p}" for p in exc.problems]
-    return Report(len(checks) + (glossary is not None and glossary.is_file()), tuple(problems))
+    return Report(len(checks) + len(knowledge), tuple(problems))

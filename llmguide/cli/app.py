@@ -18,8 +18,8 @@ from typer.core import TyperGroup
 
 from llmguide import __version__
 from llmguide.cli import (
-    cmd_bench, cmd_catalog, cmd_compare, cmd_deploy, cmd_explain, cmd_fit, cmd_hardware, cmd_list, cmd_recommend, cmd_show,
-    cmd_why_not,
+    cmd_bench, cmd_catalog, cmd_compare, cmd_deploy, cmd_explain, cmd_faq, cmd_fit, cmd_hardware, cmd_list,
+    cmd_recommend, cmd_show, cmd_why_not,
 )
 from llmguide.cli.clickcompat import Abort, ClickException, NoArgsIsHelpError, UsageError
 from llmguide.errors import LLMGuideError
@@ -113,8 +113,8 @@ def _root(
     common.EXTRA_CATALOGS[:] = list(catalog or [])
 
 
-for module in (cmd_show, cmd_compare, cmd_list, cmd_recommend, cmd_why_not, cmd_fit, cmd_deploy, cmd_bench, cmd_hardware, cmd_explain,
-               cmd_catalog):
+for module in (cmd_show, cmd_compare, cmd_list, cmd_recommend, cmd_why_not, cmd_fit, cmd_deploy, cmd_bench, cmd_hardware,
+               cmd_explain, cmd_faq, cmd_catalog):
     module.register(app)
 
 

@@ -24,7 +24,7 @@ def explain(
     g = load_glossary()
     if markdown:
         from llmguide.cli.console import out
-        from llmguide.glossary_doc import glossary_markdown
+        from llmguide.kb_doc import glossary_markdown
 
         out().print(glossary_markdown(g), markup=False, highlight=False, soft_wrap=True)
         return

@@ -1,0 +1,33 @@
+"""Rich renderables for ``faq``: the list of questions, and one answer."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+
+def render_faq(f) -> Group:
+    t = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    t.add_column("Topic", no_wrap=True, style="cyan")
+    t.add_column("Question")
+    for q in f.questions:
+        t.add_row(q.id, q.question)
+    return Group(t, Text("llmguide faq TOPIC for the answer (the topic id, or a word such as ethics or production).", style="dim"))
+
+
+def render_question(q, f, glossary) -> Panel:
+    body = Text(q.answer + "\n")
+    if q.commands:
+        body.append("\nFor your case: ", style="bold")
+        for c in q.commands:
+            body.append("\n  " + c, style="cyan")
+    if q.see_also:
+        terms = {t.id: t.term for t in glossary.terms}
+        body.append("\nTerms: ", style="bold").append(", ".join(f"{terms[s]} (llmguide explain {s})" for s in q.see_also))
+    body.append("\nSources:", style="bold")
+    for key in q.sources:
+        body.append(f"\n  {f.sources[key].title} ").append(f.sources[key].url, style="dim")
+    return Panel(body, title=q.question, title_align="left", box=box.ROUNDED)
