@@ -81,9 +81,11 @@ class Plan:
     basis: tuple[str, ...] = field(default=())
 
 
-def choose_backend(req: DeployRequest, hw: Hardware) -> tuple[str, str]:
+def choose_backend(req: DeployRequest, hw: Hardware, gguf: bool = False) -> tuple[str, str]:
     if req.backend != "auto":
         return req.backend, f"--backend {req.backend} as asked"
+    if gguf:
+        return "llama.cpp", "a GGUF file: llama.cpp serves it as it is (GPU engines serve the original checkpoint)"
     if not hw.vram and not hw.unified:
         return "llama.cpp", "no GPU: llama.cpp runs on the CPU (GPU serving engines need NVIDIA or AMD GPUs)"
     if hw.unified or hw.gpu_family == "apple":
@@ -98,7 +100,10 @@ def plan(model: ModelRef, hw: Hardware, req: DeployRequest) -> Plan:
     req.check()
     if not hw.known:
         raise UsageError("deploy needs the hardware: pass --gpu NAME [--gpus N], or --vram/--ram, or run it on the machine.")
-    backend, why = choose_backend(req, hw)
+    backend, why = choose_backend(req, hw, model.gguf is not None)
+    if backend in GPU_ENGINES and model.gguf is not None:
+        raise UsageError(f"{backend} serves Hugging Face checkpoints, not a .gguf file.",
+                         "Name the catalog model or its folder, or use --backend llama.cpp or ollama.")
     if backend in GPU_ENGINES:
         if not hw.vram or hw.unified:
             raise UsageError(f"{backend} serves from NVIDIA or AMD GPUs: pass --gpu NAME (e.g. --gpu h100-sxm).",

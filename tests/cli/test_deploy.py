@@ -147,3 +147,30 @@ def test_errors_are_one_clear_line(cli, args, code, message):
     r = cli("deploy", *args)
     assert r.exit_code == code, r.output
     assert message in r.stderr
+
+
+def test_a_gguf_file_is_served_by_llama_cpp(cli, tmp_path):
+    pytest.importorskip("gguf")
+    import gguf
+    import numpy as np
+
+    path = tmp_path / "tiny.gguf"
+    w = gguf.GGUFWriter(str(path), "llama")
+    for add, value in ((w.add_block_count, 2), (w.add_embedding_length, 64), (w.add_feed_forward_length, 128),
+                       (w.add_head_count, 4), (w.add_head_count_kv, 2), (w.add_context_length, 2048), (w.add_vocab_size, 256)):
+        add(value)
+    w.add_file_type(1)
+    w.add_tensor("token_embd.weight", np.zeros((256, 64), np.float16))
+    for i in range(2):
+        for name, shape in (("attn_q", (64, 64)), ("attn_k", (32, 64)), ("attn_v", (32, 64)), ("attn_output", (64, 64)),
+                            ("ffn_gate", (128, 64)), ("ffn_up", (128, 64)), ("ffn_down", (64, 128))):
+            w.add_tensor(f"blk.{i}.{name}.weight", np.zeros(shape, np.float16))
+    w.add_tensor("output_norm.weight", np.ones(64, np.float32))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    p = cli.json("deploy", str(path), "--users", "16", "--gpu", "4090")
+    assert p["backend"] == "llama.cpp" and str(path) in p["commands"][0]["lines"][0]
+    r = cli("deploy", str(path), "--users", "16", "--gpu", "4090", "--backend", "vllm")
+    assert r.exit_code == 2 and "not a .gguf file" in r.stderr
