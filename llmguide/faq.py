@@ -7,7 +7,6 @@ Checked and looked up like the glossary (``kb``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
@@ -15,8 +14,7 @@ from annotated_types import Len, MaxLen
 
 from llmguide.catalog.paths import catalog_dir
 from llmguide.catalog.schema import FORBID, Source
-from llmguide.errors import CatalogError
-from llmguide.kb import find, index
+from llmguide.kb import find, index, read_cached
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -49,16 +47,11 @@ class Faq:
 
 
 def load_faq(file: Path | None = None) -> Faq:
-    file = file or catalog_dir() / "faq.yaml"
-    try:
-        st = file.stat()
-    except OSError as exc:
-        raise CatalogError(str(file), [f"cannot read file: {exc}"]) from None
-    return _load(file, st.st_mtime_ns, st.st_size)
+    """The FAQ in ``file`` (default: the catalog's), read once per version of the file."""
+    return read_cached(file or catalog_dir() / "faq.yaml", _parse)
 
 
-@lru_cache(maxsize=4)
-def _load(file: Path, _mtime: int, _size: int) -> Faq:
+def _parse(file: Path) -> Faq:
     from llmguide.catalog.yamlfile import read_model
     from llmguide.glossary import load_glossary
 

@@ -10,7 +10,6 @@ with "did you mean".
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -18,8 +17,7 @@ from annotated_types import Len, MaxLen
 
 from llmguide.catalog.paths import catalog_dir
 from llmguide.catalog.schema import FORBID, Source
-from llmguide.errors import CatalogError
-from llmguide.kb import find, index
+from llmguide.kb import find, index, read_cached
 
 Kind = Literal["concept", "inference", "quantization", "parallelism", "technique", "search", "tool"]
 KINDS: tuple[str, ...] = Kind.__args__  # the order `explain` lists them in
@@ -66,16 +64,10 @@ def path() -> Path:
 
 def load_glossary(file: Path | None = None) -> Glossary:
     """The glossary in ``file`` (default: the catalog's), read once per version of the file."""
-    file = file or path()
-    try:
-        st = file.stat()
-    except OSError as exc:
-        raise CatalogError(str(file), [f"cannot read file: {exc}"]) from None
-    return _load(file, st.st_mtime_ns, st.st_size)
+    return read_cached(file or path(), _parse)
 
 
-@lru_cache(maxsize=4)
-def _load(file: Path, _mtime: int, _size: int) -> Glossary:
+def _parse(file: Path) -> Glossary:
     from llmguide.catalog.yamlfile import read_model
 
     data = read_model(file, GlossaryFile)

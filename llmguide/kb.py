@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
 from typing import TypeVar
 
 from llmguide.catalog.schema import normalize
 from llmguide.errors import CatalogError, UnknownNameError
 
 E = TypeVar("E")
+T = TypeVar("T")
 TYPO_CUTOFF = 0.85  # a name this close to one entry, and clearly closer than to any other, is a typo of it
 
 
@@ -55,3 +58,17 @@ def find(names: dict[str, E], name: str, kind: str, list_hint: str) -> E:
     error = UnknownNameError(kind, name, hits[:4])
     error.hint = error.hint or list_hint
     raise error
+
+
+def read_cached(file: Path, parse: Callable[[Path], T]) -> T:
+    """``parse(file)``, done once per version of the file (its modification time and size)."""
+    try:
+        st = file.stat()
+    except OSError as exc:
+        raise CatalogError(str(file), [f"cannot read file: {exc}"]) from None
+    return _parsed(parse, file, st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=8)
+def _parsed(parse, file: Path, _mtime: int, _size: int):
+    return parse(file)

@@ -8,6 +8,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from llmguide.cli.view_glossary import append_sources
+
 
 def render_faq(f) -> Group:
     t = Table(box=box.SIMPLE_HEAD, pad_edge=False)
@@ -27,7 +29,5 @@ def render_question(q, f, glossary) -> Panel:
     if q.see_also:
         terms = {t.id: t.term for t in glossary.terms}
         body.append("\nTerms: ", style="bold").append(", ".join(f"{terms[s]} (llmguide explain {s})" for s in q.see_also))
-    body.append("\nSources:", style="bold")
-    for key in q.sources:
-        body.append(f"\n  {f.sources[key].title} ").append(f.sources[key].url, style="dim")
+    append_sources(body, q.sources, f.sources)
     return Panel(body, title=q.question, title_align="left", box=box.ROUNDED)

@@ -33,8 +33,12 @@ def render_term(term, g) -> Panel:
     if term.see_also:
         names = {t.id: t.term for t in g.terms}
         body.append("\nSee also: ", style="bold").append(", ".join(f"{names[s]} ({s})" for s in term.see_also))
-    body.append("\nSources:", style="bold")
-    for key in term.sources:
-        src = g.sources[key]
-        body.append(f"\n  {src.title} ").append(src.url, style="dim")
+    append_sources(body, term.sources, g.sources)
     return Panel(body, title=f"{term.term}  ·  {term.kind}", title_align="left", box=box.ROUNDED)
+
+
+def append_sources(body: Text, keys, sources) -> None:
+    """A "Sources:" block: each source's title and its address."""
+    body.append("\nSources:", style="bold")
+    for key in keys:
+        body.append(f"\n  {sources[key].title} ").append(sources[key].url, style="dim")
