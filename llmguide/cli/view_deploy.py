@@ -8,6 +8,10 @@ from rich.text import Text
 from llmguide.cli.fmt import gib, tokens
 
 
+def _tps(x: float) -> str:
+    return f"{x:.1f}" if x < 10 else f"{x:.0f}"
+
+
 def _continued(line: str, width: int) -> list[str]:
     """A shell command broken at spaces with backslash continuations, so it pastes as one."""
     words, out, cur = line.split(" "), [], ""
@@ -42,7 +46,7 @@ def render_deploy(p, req, hw, steps, items, width: int = 100) -> Group:
         plan.append(f" (per GPU: {gib(p.weights_per_gpu)} weights within a {gib(p.memory_per_gpu)} budget)")
     plan.append("\nSpeed: ", style="bold")
     if p.per_user_tokens_per_s:
-        plan.append(f"{p.per_user_tokens_per_s:.0f} tok/s per user, {p.aggregate_tokens_per_s:.0f} tok/s in total")
+        plan.append(f"{_tps(p.per_user_tokens_per_s)} tok/s per user, {_tps(p.aggregate_tokens_per_s)} tok/s in total")
     else:
         plan.append("unknown (pass --gpu NAME or --bandwidth GB/s)")
     if p.ttft_s is not None:
