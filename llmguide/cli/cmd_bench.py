@@ -19,8 +19,10 @@ def bench(
     save: bool = typer.Option(True, "--save/--no-save", help="Store the calibration for this machine (default) or only report."),
     as_json: bool = common.JSON_OPTION,
 ) -> None:
-    """Run a short prompt-processing and generation test with llama-cpp-python, show measured
-    against estimated, and store the ratio as this machine's calibration: later fit and recommend
+    """Measure a GGUF model's speed on this machine and calibrate llmguide's estimates to it.
+
+    Runs a short prompt-processing and generation test with llama-cpp-python, shows measured
+    against estimated, and stores the ratio as this machine's calibration: later fit and recommend
     estimates on this machine use it and say so. Needs: pip install 'llmguide\\[bench]'.
 
     Example: llmguide bench ./Qwen3-8B-Q4_K_M.gguf

@@ -26,9 +26,11 @@ def deploy(
     backend: str = typer.Option("auto", "--backend", help="auto, vllm, sglang, llama.cpp or ollama."),
     as_json: bool = common.JSON_OPTION,
 ) -> None:
-    """Plan serving a model: the backend and why, the weight format, GPUs and nodes with tensor and
-    pipeline parallel sizes, how many users' contexts fit at once, per-user and total tokens/s,
-    time to first token, the exact launch commands, and the production checklist.
+    """Plan serving a model to many users on vLLM, SGLang, llama.cpp or Ollama, with the commands.
+
+    The plan: the backend and why, the weight format, GPUs and nodes with tensor and pipeline
+    parallel sizes, how many users' contexts fit at once, per-user and total tokens/s, time to
+    first token, the exact launch commands, and the production checklist.
 
     Examples: llmguide deploy llama-3.1-8b-instruct --users 32 --gpu h100-sxm · llmguide deploy
     llama-3.3-70b-instruct --users 64 --gpu h100-sxm --gpus 8 · llmguide deploy qwen3-8b --gpu "M2 Max 38-core" --ram 64

@@ -14,8 +14,10 @@ def explain(
     markdown: bool = typer.Option(False, "--markdown", help="Print the whole glossary as Markdown (docs/glossary.md)."),
     as_json: bool = common.JSON_OPTION,
 ) -> None:
-    """Explain a word llmguide or the LLM world uses: what it is, which llmguide commands show it,
-    related terms and a source. Typos and other spellings are forgiven.
+    """Explain a term of LLMs or of llmguide's output (the glossary).
+
+    What it is, which llmguide commands show it, related terms and its sources. Typos and other
+    spellings are forgiven.
 
     Examples: llmguide explain · llmguide explain kv-cache · llmguide explain "grouped query attention"
     """

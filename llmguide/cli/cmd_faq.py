@@ -14,9 +14,10 @@ def faq(
     markdown: bool = typer.Option(False, "--markdown", help="Print every question and answer as Markdown (docs/faq.md)."),
     as_json: bool = common.JSON_OPTION,
 ) -> None:
-    """Answers to the common questions (open or commercial, specialized or general, ethics at
-    scale, the production checklist, fit, quantization, speed), each pointing at the llmguide
-    commands that work it out for your case.
+    """Answer the common questions of choosing and deploying a model.
+
+    Open or commercial, specialized or general, ethics at scale, the production checklist, fit,
+    quantization, speed: each answer points at the llmguide commands that work it out for you.
 
     Examples: llmguide faq · llmguide faq production · llmguide faq ethics
     """
