@@ -16,18 +16,22 @@ def glossary_markdown(g) -> str:
         lines += [f"### {t.term}", "", t.text, ""]
         if t.aliases:
             lines += [f"Also called: {', '.join(t.aliases)}.", ""]
-        if t.commands:
-            lines += ["Try: " + " · ".join(f"`{c}`" for c in t.commands), ""]
-        if t.see_also:
-            lines += ["See also: " + ", ".join(f"[{names[s]}](#{_anchor(names[s])})" for s in t.see_also) + ".", ""]
-        lines += ["Sources: " + "; ".join(f"[{g.sources[k].title}]({g.sources[k].url})" for k in t.sources) + ".", ""]
+        lines += _tail("Try: ", t.commands, "See also: ", [(names[s], f"#{_anchor(names[s])}") for s in t.see_also],
+                       [g.sources[k] for k in t.sources])
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _tail(try_label: str, commands, link_label: str, links, sources) -> list[str]:
+    """An entry's closing lines: its commands, its links to other entries, its sources."""
+    lines = [try_label + " · ".join(f"`{c}`" for c in commands), ""] if commands else []
+    if links:
+        lines += [link_label + ", ".join(f"[{name}]({href})" for name, href in links) + ".", ""]
+    return lines + ["Sources: " + "; ".join(f"[{s.title}]({s.url})" for s in sources) + ".", ""]
 
 
 def _anchor(title: str) -> str:
     """GitHub's heading anchor: lower case, spaces to dashes, most punctuation dropped."""
-    out = "".join(c for c in title.lower() if c.isalnum() or c in " -_").replace(" ", "-")
-    return out
+    return "".join(c for c in title.lower() if c.isalnum() or c in " -_").replace(" ", "-")
 
 
 def faq_markdown(f, glossary) -> str:
@@ -37,9 +41,6 @@ def faq_markdown(f, glossary) -> str:
              "answer in the terminal. Terms link to the [glossary](glossary.md).", ""]
     for q in f.questions:
         lines += [f"## {q.question}", "", f"Topic: `{q.id}`.", "", q.answer, ""]
-        if q.commands:
-            lines += ["For your case: " + " · ".join(f"`{c}`" for c in q.commands), ""]
-        if q.see_also:
-            lines += ["Terms: " + ", ".join(f"[{terms[s]}](glossary.md#{_anchor(terms[s])})" for s in q.see_also) + ".", ""]
-        lines += ["Sources: " + "; ".join(f"[{f.sources[k].title}]({f.sources[k].url})" for k in q.sources) + ".", ""]
+        lines += _tail("For your case: ", q.commands, "Terms: ",
+                       [(terms[s], f"glossary.md#{_anchor(terms[s])}") for s in q.see_also], [f.sources[k] for k in q.sources])
     return "\n".join(lines).rstrip() + "\n"

@@ -8,7 +8,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from llmguide.cli.view_glossary import append_sources
+from llmguide.cli.view_glossary import append_commands, append_sources
 
 
 def render_faq(f) -> Group:
@@ -22,10 +22,7 @@ def render_faq(f) -> Group:
 
 def render_question(q, f, glossary) -> Panel:
     body = Text(q.answer + "\n")
-    if q.commands:
-        body.append("\nFor your case: ", style="bold")
-        for c in q.commands:
-            body.append("\n  " + c, style="cyan")
+    append_commands(body, "For your case: ", q.commands)
     if q.see_also:
         terms = {t.id: t.term for t in glossary.terms}
         body.append("\nTerms: ", style="bold").append(", ".join(f"{terms[s]} (llmguide explain {s})" for s in q.see_also))

@@ -26,15 +26,20 @@ def render_term(term, g) -> Panel:
     body = Text(term.text + "\n")
     if term.aliases:
         body.append("\nAlso called: ", style="bold").append(", ".join(term.aliases))
-    if term.commands:
-        body.append("\nTry: ", style="bold")
-        for c in term.commands:
-            body.append("\n  " + c, style="cyan")
+    append_commands(body, "Try: ", term.commands)
     if term.see_also:
         names = {t.id: t.term for t in g.terms}
         body.append("\nSee also: ", style="bold").append(", ".join(f"{names[s]} ({s})" for s in term.see_also))
     append_sources(body, term.sources, g.sources)
     return Panel(body, title=f"{term.term}  ·  {term.kind}", title_align="left", box=box.ROUNDED)
+
+
+def append_commands(body: Text, label: str, commands) -> None:
+    """The llmguide commands an entry suggests, one per line."""
+    if commands:
+        body.append("\n" + label, style="bold")
+        for c in commands:
+            body.append("\n  " + c, style="cyan")
 
 
 def append_sources(body: Text, keys, sources) -> None:
