@@ -31,7 +31,7 @@ def cache_key(root: Path) -> str:
     """Changes with the version, with any catalog file, and with the code that defines the classes."""
     parts = [__version__, str(root.resolve())]
     code = Path(__file__).resolve().parent
-    for path in [*sorted(root.rglob("*.yaml")), *sorted(code.glob("*.py"))]:
+    for path in [*sorted(root.rglob("*.yaml")), *sorted(root.rglob("*.csv")), *sorted(code.glob("*.py"))]:
         st = path.stat()
         parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
     text = "\n".join(parts).encode()

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from llmguide.catalog.evidence import EvidenceTable, read_evidence
 from llmguide.catalog.paths import catalog_dir
 from llmguide.catalog.reference import QuantTable, Task, TaskTable
 from llmguide.catalog.schema import Family, Variant, normalize
@@ -27,6 +28,7 @@ class Catalog:
     root: Path
     _files: dict[str, Path] = field(default_factory=dict, compare=False, repr=False)
     hardware: tuple[Device, ...] = ()
+    evidence: EvidenceTable = field(default_factory=lambda: EvidenceTable((), ""))
 
     def variants(self) -> list[tuple[Family, Variant]]:
         return [(fam, var) for fam in self.families for var in fam.variants]
@@ -112,16 +114,12 @@ def load_catalog(root: Path | None = None, *, use_cache: bool = False) -> Catalo
             if var.id in variant_ids:
                 raise CatalogError(str(path), [f"variant id '{var.id}' is also used in {variant_ids[var.id]}"])
             variant_ids[var.id] = path
-            unknown = [b.name for b in var.benchmarks if b.name not in tasks.benchmarks]
-            if unknown:
-                raise CatalogError(
-                    str(path),
-                    [f"variant '{var.id}': benchmark '{unknown[0]}' is not defined in tasks.yaml"],
-                )
         families.append(fam)
     if not families:
         raise CatalogError(str(models_dir), ["no family files (*.yaml) found"])
-    catalog = Catalog(tuple(families), tasks, quants, root, files, _load_hardware(root, read_model))
+    evidence_path = root / "evidence.csv"
+    evidence = read_evidence(evidence_path, tasks.benchmarks) if evidence_path.exists() else EvidenceTable((), "")
+    catalog = Catalog(tuple(families), tasks, quants, root, files, _load_hardware(root, read_model), evidence)
     catalog.names  # build the name index now, so duplicate names fail at load time
     return catalog
 
@@ -139,9 +137,12 @@ def _check_quants(path: Path, table: QuantTable) -> None:
 
 def _check_tasks(path: Path, table: TaskTable) -> None:
     for task_id, task in table.tasks.items():
-        for ev in task.evidence:
-            if ev.benchmark not in table.benchmarks:
-                raise CatalogError(str(path), [f"task '{task_id}': benchmark '{ev.benchmark}' is not defined"])
+        named = [task.scale, *(b for rung in task.ladder for b in rung), *task.general]
+        for bench in named:
+            if bench not in table.benchmarks:
+                raise CatalogError(str(path), [f"task '{task_id}': benchmark '{bench}' is not defined"])
+        if len(set(named[1:])) != len(named) - 1:
+            raise CatalogError(str(path), [f"task '{task_id}': a benchmark is listed twice in its ladder or general list"])
 
 
 def _load_hardware(root: Path, read_model) -> tuple[Device, ...]:

@@ -9,26 +9,28 @@ from typing import TYPE_CHECKING, Literal
 from llmguide.catalog.schema import FORBID, Kind, Modality, Source, Specialty
 
 if TYPE_CHECKING:  # installed by llmguide.catalog.validate before validating
-    from llmguide.catalog.constraints import MinLen, PositiveInt, QuantName, Slug, SourceKeys, Weight  # noqa: F401
+    from llmguide.catalog.constraints import Ge, MinLen, PositiveFloat, PositiveInt, QuantName, Slug, SourceKeys  # noqa: F401
 
-Scale = Literal["percent", "ten", "elo"]
+Unit = Literal["percent", "index", "elo", "ten"]
 
 
 @dataclass(frozen=True, kw_only=True, repr=False, eq=False)  # see schema._Record
 class BenchmarkDef:
-    """A benchmark the catalog may cite, and how its scores map onto 0-100 for ranking."""
+    """A benchmark as one evaluator runs it: scores are compared only within one of these (and
+    within one version of it). ``floor`` is what a model with no skill scores (the chance level of
+    a multiple-choice test, 0 for pass rates, an Elo no one prefers): quality is measured above it."""
 
     __pydantic_config__ = FORBID
     name: str
     measures: str
-    scale: Scale
+    evaluator: Annotated[str, MinLen(2)]
+    unit: Unit
+    floor: float = 0.0
 
-
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)  # see schema._Record
-class Evidence:
-    __pydantic_config__ = FORBID
-    benchmark: Slug
-    weight: Weight
+    @property
+    def independent(self) -> bool:
+        """Run by an evaluator that ran every model the same way (not the model's maker)."""
+        return self.evaluator != "maker"
 
 
 @dataclass(frozen=True, kw_only=True, repr=False, eq=False)  # see schema._Record
@@ -39,7 +41,10 @@ class Task:
     name: str
     description: str
     serves_kinds: Annotated[tuple[Kind, ...], MinLen(1)]
-    evidence: Annotated[tuple[Evidence, ...], MinLen(1)]
+    scale: Slug  # the benchmark whose units the task's quality is expressed in
+    ladder: Annotated[tuple[Annotated[tuple[Slug, ...], MinLen(1)], ...], MinLen(1)]  # rungs, best evidence first
+    general: tuple[Slug, ...] = ()  # overall measures: used only to estimate, with low confidence
+    usable_speed: PositiveFloat  # generated tokens/s below which an answer is too slow to use
     prefers_specialties: tuple[Specialty, ...] = ()
     needs_specialties: tuple[Specialty, ...] = ()
     needs_modalities: tuple[Modality, ...] = ()
@@ -63,6 +68,7 @@ class Quant:
     description: str
     ppl_delta: float
     ref_model: str
+    kld: Annotated[float, Ge(0)]  # mean KL divergence from the 16-bit model (Llama-3-8B, imatrix)
     sources: SourceKeys
 
 

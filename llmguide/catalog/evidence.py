@@ -1,0 +1,139 @@
+"""Benchmark evidence: one sourced score per row of ``catalog/evidence.csv``.
+
+Each row names the model by its Hugging Face repository (so a model the catalog does not hold yet
+still counts when scores are put on one scale), the benchmark as an id of ``catalog/benchmarks.yaml``
+(benchmark and evaluator), the version or harness, the score, the setting the model ran in
+(instruct, thinking, non-thinking, base), the reasoning effort where one was set, the evaluator,
+and the source URL and date. ``status`` marks what could not be checked against the primary source:
+``secondary`` (read in a third party's copy) or ``doubt``.
+
+Problems are reported with the file, the line and the column, like the YAML files'.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from llmguide.errors import CatalogError
+
+COLUMNS = ("hf_repo", "model", "benchmark", "version", "score", "setting", "effort", "evaluator",
+           "source_url", "source_date", "status", "notes")
+SETTINGS = ("instruct", "thinking", "non-thinking", "base")
+EFFORTS = ("", "low", "medium", "high")
+STATUSES = ("", "secondary", "doubt")
+MAX_BYTES = 8 * 1024 * 1024  # the shipped file is ~1 MB; a larger one is not evidence but a mistake
+_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class Evidence:
+    """One published score of one model (see the module docstring for the fields)."""
+
+    hf_repo: str
+    model: str
+    benchmark: str
+    version: str
+    score: float
+    setting: str
+    effort: str
+    evaluator: str
+    source_url: str
+    source_date: str
+    status: str
+    notes: str
+    line: int
+
+    @property
+    def repo_key(self) -> str:
+        return self.hf_repo.lower()
+
+    @property
+    def mode(self) -> tuple[str, str]:
+        """How the model was run: (setting, effort). Scores of one model in two modes are never mixed."""
+        return self.setting, self.effort
+
+    @property
+    def instrument(self) -> tuple[str, str]:
+        """What a score can be compared with: the same benchmark (and evaluator) and version."""
+        return self.benchmark, self.version
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class EvidenceTable:
+    rows: tuple[Evidence, ...]
+    path: str
+
+    @cached_property
+    def by_repo(self) -> dict[str, tuple[Evidence, ...]]:
+        index: dict[str, list[Evidence]] = defaultdict(list)
+        for row in self.rows:
+            index[row.repo_key].append(row)
+        return {k: tuple(v) for k, v in index.items()}
+
+    def of(self, hf_repo: str) -> tuple[Evidence, ...]:
+        return self.by_repo.get(hf_repo.lower(), ())
+
+
+def read_evidence(path: Path, benchmarks: dict[str, object]) -> EvidenceTable:
+    """Read and check ``evidence.csv``; ``benchmarks`` is the registry the ids must resolve in."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise CatalogError(str(path), [f"file is {size} bytes; evidence files are at most {MAX_BYTES}"])
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogError(str(path), [f"cannot read file: {exc}"]) from None
+    reader = csv.reader(text.splitlines())
+    header = next(reader, None)
+    if header is None or tuple(header) != COLUMNS:
+        raise CatalogError(str(path), [f"line 1: the header must be: {','.join(COLUMNS)}"])
+    rows: list[Evidence] = []
+    problems: list[str] = []
+    for line, values in enumerate(reader, start=2):
+        if not values:
+            continue
+        try:
+            rows.append(_row(values, line, benchmarks))
+        except ValueError as exc:
+            problems.append(f"line {line}: {exc}")
+    if problems:
+        raise CatalogError(str(path), problems)
+    return EvidenceTable(tuple(rows), str(path))
+
+
+def _row(values: list[str], line: int, benchmarks: dict[str, object]) -> Evidence:
+    if len(values) != len(COLUMNS):
+        raise ValueError(f"{len(values)} fields, expected {len(COLUMNS)}")
+    rec = dict(zip(COLUMNS, values))
+    for name in ("hf_repo", "model", "benchmark", "version", "setting", "evaluator", "source_url"):
+        if not rec[name].strip():
+            raise ValueError(f"field '{name}': required")
+    if "/" not in rec["hf_repo"]:
+        raise ValueError(f"field 'hf_repo': '{rec['hf_repo']}' is not ORG/NAME")
+    if rec["benchmark"] not in benchmarks:
+        raise ValueError(f"field 'benchmark': '{rec['benchmark']}' is not defined in benchmarks.yaml")
+    try:
+        score = float(rec["score"])
+    except ValueError:
+        raise ValueError(f"field 'score': '{rec['score']}' is not a number") from None
+    if not math.isfinite(score):
+        raise ValueError(f"field 'score': {rec['score']} is not a finite number")
+    for name, allowed in (("setting", SETTINGS), ("effort", EFFORTS), ("status", STATUSES)):
+        if rec[name] not in allowed:
+            raise ValueError(f"field '{name}': '{rec[name]}' is not one of: {', '.join(a or '(empty)' for a in allowed)}")
+    if not rec["source_url"].startswith(("https://", "http://")):
+        raise ValueError(f"field 'source_url': '{rec['source_url']}' is not a URL")
+    if rec["source_date"] and not _DATE.match(rec["source_date"]):
+        raise ValueError(f"field 'source_date': '{rec['source_date']}' is not YYYY-MM or YYYY-MM-DD")
+    want = getattr(benchmarks[rec["benchmark"]], "evaluator", None)
+    if want is not None and rec["evaluator"] != want:
+        raise ValueError(f"field 'evaluator': '{rec['evaluator']}' but {rec['benchmark']} is run by '{want}'")
+    return Evidence(rec["hf_repo"], rec["model"], rec["benchmark"], rec["version"], score, rec["setting"],
+                    rec["effort"], rec["evaluator"], rec["source_url"], rec["source_date"], rec["status"],
+                    rec["notes"], line)
