@@ -12,6 +12,7 @@ from llmguide.estimate.placement import Placement
 from llmguide.estimate.speed import Speed
 from llmguide.hardware.profile import Hardware
 from llmguide.model.architecture import Architecture
+from llmguide.quality.task import Quality
 
 DEFAULT_CONTEXT = 4096
 
@@ -49,6 +50,7 @@ class Candidate:
     arch: Architecture
     fit: Fit | None  # None when nothing fits (the fit rule explains)
     smallest: MemoryEstimate  # the smallest estimate tried, for "needs N GiB more"
+    quality: Quality | None = None  # quality at the task at full precision (None: no evidence in the catalog)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,9 @@
-"""``recommend``: run every candidate through the hard rules, rank the survivors by soft scores."""
+"""``recommend``: run every candidate through the hard rules, rank the survivors by soft scores.
+
+For each model, every quantization that fits (rules/fit.py ``fit_options``) is tried: the one with
+the best total score wins (its quality after quantization, its speed, the constraints), spare
+memory breaking ties. The survivors are then ranked by score, or re-ordered by ``--sort``.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,18 @@ from dataclasses import dataclass
 from llmguide.catalog.languages import parse_languages
 from llmguide.catalog.loader import Catalog
 from llmguide.errors import UsageError
+from llmguide.fit import spare_share
 from llmguide.hardware.profile import Hardware
 from llmguide.model.architecture import Architecture
+from llmguide.quality.task import quality
 from llmguide.rules.base import DEFAULT_CONTEXT, Candidate, Env, Request, Score, Verdict
-from llmguide.rules.fit import find_fit
+from llmguide.rules.fit import fit_options
 from llmguide.rules.license_policy import parse_policy
-from llmguide.rules.registry import hard_rules, soft_rules
+from llmguide.rules.registry import Rule, hard_rules, soft_rules
 from llmguide.rules.min_speed import check_answerable
+
+SORTS = ("score", "quality", "speed", "size")
+GOOD_ENOUGH = 0.8  # --sort speed|size: first the models within this share of the best expected quality
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,11 @@ class Ranked:
     @property
     def estimated(self) -> bool:
         return any(s.estimated for s in self.scores)
+
+    @property
+    def expected_quality(self) -> float:
+        """Task quality after quantization, in points (S1 + S2)."""
+        return sum(s.points for s in self.scores if s.code in ("S1", "S2"))
 
 
 @dataclass(frozen=True)
@@ -46,6 +61,7 @@ class Recommendation:
     hardware: Hardware
     ranked: tuple[Ranked, ...]
     rejected: tuple[Rejected, ...]
+    sort: str = "score"
 
     @property
     def top(self) -> tuple[Ranked, ...]:
@@ -89,7 +105,9 @@ def make_request(
                    parse_policy(catalog, license), min_speed, max_ttft, mods)
 
 
-def recommend(catalog: Catalog, request: Request, hardware: Hardware) -> Recommendation:
+def recommend(catalog: Catalog, request: Request, hardware: Hardware, sort: str = "score") -> Recommendation:
+    if sort not in SORTS:
+        raise UsageError(f"Unknown sort '{sort}'.", f"Use one of: {', '.join(SORTS)}.")
     check_answerable(request, hardware)
     env = Env(catalog, request, hardware)
     hard, soft = hard_rules(), soft_rules()
@@ -97,21 +115,65 @@ def recommend(catalog: Catalog, request: Request, hardware: Hardware) -> Recomme
     rejected: list[Rejected] = []
     for family, variant in catalog.variants():
         arch = Architecture.from_facts(variant.architecture)
-        fit, smallest = find_fit(arch, request.context, hardware, request.min_speed)
-        cand = Candidate(family, variant, arch, fit, smallest)
-        verdicts = tuple(rule.check(cand, env) for rule in hard)
-        if not all(v.passed for v in verdicts):
-            rejected.append(Rejected(cand, verdicts))
+        q = quality(catalog, request.task_id, family, variant)
+        options, smallest = fit_options(arch, request.context, hardware)
+        judged = [_judge(Candidate(family, variant, arch, fit, smallest, q), env, hard, soft) for fit in options]
+        passing = [j for j in judged if j[2] is not None]
+        if passing:
+            total, cand, scores, verdicts = max(passing, key=lambda j: (j[0], _spare(j[1], hardware)))
+            ranked.append((total, cand, scores, verdicts))
             continue
-        scores = tuple(rule.score(cand, env) for rule in soft)
-        ranked.append((sum(s.points for s in scores), cand, scores, verdicts))
+        if judged:  # the option that fails the fewest rules, the fastest among equals, explains
+            cand, verdicts = min(((j[1], j[3]) for j in judged[::-1]), key=lambda cv: sum(not v.passed for v in cv[1]))
+        else:
+            cand = Candidate(family, variant, arch, None, smallest, q)
+            verdicts = tuple(rule.check(cand, env) for rule in hard)
+        rejected.append(Rejected(cand, verdicts))
     ranked.sort(key=lambda r: (-r[0], -r[1].variant.params.total_b, r[1].variant.id))
+    rows = [Ranked(0, c, round(total, 1), s, v) for total, c, s, v in ranked]
+    rows = _order(rows, sort)
     return Recommendation(
         request,
         hardware,
-        tuple(Ranked(i + 1, c, round(total, 1), s, v) for i, (total, c, s, v) in enumerate(ranked)),
+        tuple(Ranked(i + 1, r.candidate, r.score, r.scores, r.verdicts) for i, r in enumerate(rows)),
         tuple(rejected),
+        sort,
     )
+
+
+def _judge(cand: Candidate, env: Env, hard: list[Rule], soft: list[Rule]):
+    """(total, candidate, scores or None when a hard rule fails, verdicts)."""
+    verdicts = tuple(rule.check(cand, env) for rule in hard)
+    if not all(v.passed for v in verdicts):
+        return 0.0, cand, None, verdicts
+    scores = tuple(rule.score(cand, env) for rule in soft)
+    return sum(s.points for s in scores), cand, scores, verdicts
+
+
+def _spare(cand: Candidate, hw: Hardware) -> float:
+    p = cand.fit.placement if cand.fit else None
+    return spare_share(p, hw) if p is not None and p.mode in ("gpu", "cpu") else 0.0
+
+
+def _order(rows: list[Ranked], sort: str) -> list[Ranked]:
+    """``score``: as ranked. ``quality``: by task quality after quantization. ``speed`` / ``size``:
+    among the models whose expected quality is within 80% of the best's, the fastest (or smallest)
+    first; the rest follow by score."""
+    if sort == "score" or not rows:
+        return rows
+    if sort == "quality":
+        return sorted(rows, key=lambda r: -r.expected_quality)
+    best = max(r.expected_quality for r in rows)
+    good = [r for r in rows if r.expected_quality >= GOOD_ENOUGH * best]
+    rest = [r for r in rows if r.expected_quality < GOOD_ENOUGH * best]
+    if sort == "speed":
+        def key(r: Ranked):
+            speed = r.candidate.fit.speed if r.candidate.fit else None
+            return (speed is None, -(speed.decode_tokens_per_s if speed else 0.0))
+    else:
+        def key(r: Ranked):
+            return r.candidate.fit.estimate.total if r.candidate.fit else 0
+    return sorted(good, key=key) + rest
 
 
 def serves_task(catalog: Catalog, task: str, family, variant) -> bool:

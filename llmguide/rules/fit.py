@@ -1,14 +1,15 @@
-"""H5 fits: choose the best quantization that fits the hardware, or explain what is missing.
+"""H5 fits: the quantizations a model can run at on the hardware, or what is missing.
 
-The ladder runs from Q8_0 (indistinguishable from 16-bit) down to Q2_K. A model is first tried
-in one place at each step (all on the GPU, or all in RAM on a machine without a GPU budget); only
-if no step fits there is it split between GPU and system RAM, because a partly offloaded model
-decodes several times slower than one that fits. For a split the order is Q4_K_M, Q3_K_M, Q2_K:
-more bits would push layers off the GPU and slow every token. In one place, the highest step that
-leaves 10% of the usable memory spare is preferred to a tighter one above it (a longer prompt or
-another program would push the tight one over); only when no step leaves that much is the
-highest that fits taken. A --min-speed moves the choice down the ladder to the first step that
-is fast enough.
+The ladder runs from Q8_0 (indistinguishable from 16-bit) down to Q2_K. ``fit_options`` lists every
+step that fits in one place (all on the GPU, or all in RAM on a machine without a GPU budget); only
+if none does, the steps that fit split between GPU and system RAM (Q4_K_M, Q3_K_M, Q2_K: more bits
+would push layers off the GPU and slow every token). ``recommend`` then picks, per model, the
+option with the best expected score: quality after quantization, speed and constraints, with
+spare memory as the tie-breaker (rules/engine.py).
+
+``find_fit`` keeps the simpler rule other commands use (deploy): the highest step that leaves 10% of
+the usable memory spare, else the highest that fits; a --min-speed moves down to the first step
+that is fast enough.
 """
 
 from __future__ import annotations
@@ -25,6 +26,23 @@ from llmguide.units import fmt_gib, fmt_gib_or_mib
 LADDER = ("Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q3_K_M", "Q2_K")
 UNCHECKED_QUANT = "Q4_K_M"  # shown when no hardware is given: the common default
 OFFLOAD_ORDER = ("Q4_K_M", "Q3_K_M", "Q2_K")  # larger presets cannot split where Q4_K_M does not
+
+
+def fit_options(
+    arch: Architecture, context: int, hw: Hardware, sequences: int = 1,
+) -> tuple[list[Fit], MemoryEstimate]:
+    """Every ladder step that fits ``hw`` (in one place if any does, else split), best quality first,
+    with speeds; and the smallest estimate tried. Without hardware, the common default alone."""
+    estimates = [estimate_memory(arch, q, context, sequences=sequences) for q in LADDER]
+    smallest = estimates[-1]
+    if not hw.known:
+        return [Fit(next(e for e in estimates if e.quant == UNCHECKED_QUANT), None)], smallest
+    placements = [(e, place(arch, e, hw)) for e in estimates]
+    options = [(e, w) for e, w in placements if w.mode in ("gpu", "cpu")]
+    if not options:
+        split = {e.quant: (e, w) for e, w in placements if w.fits}
+        options = [split[q] for q in OFFLOAD_ORDER if q in split]
+    return [Fit(e, w, placement_speed(arch, e.quant, hw, w)) for e, w in options], smallest
 
 
 def find_fit(

@@ -2,9 +2,9 @@
 
 Usable memory already excludes the reserve kept for the system (--headroom). A model that fills
 the rest runs, but a longer prompt than planned, a second context or another program pushes it
-over; up to 3 points are lost as the spare share falls from 10% to nothing. The fit search
-already prefers a step of the ladder that leaves 10% (rules/fit.py), so this only bites when no
-step does. A split model fills the GPU by design and is judged by S3 and S5 instead.
+over; up to 1 point is lost as the spare share falls from 10% to nothing: enough to break a tie
+between two quantizations of equal expected quality, never to outweigh quality. A split model
+fills the GPU by design and is judged by S3 and S5 instead.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from llmguide.rules.base import Candidate, Env, Score
 from llmguide.fit import TIGHT_SHARE, spare_share
 from llmguide.rules.registry import Rule, register
 
-HEADROOM_PENALTY = 3.0
+HEADROOM_PENALTY = 1.0
 
 
 def _headroom(c: Candidate, env: Env) -> Score:
