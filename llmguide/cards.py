@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from llmguide.catalog.evidence import Evidence
 from llmguide.catalog.loader import Catalog
 from llmguide.catalog.lookup import Match, resolve
 from llmguide.catalog.schema import Family, License, Variant
@@ -27,6 +28,7 @@ class VariantFacts:
     active_params: int
     license: License
     memory: dict[str, MemoryEstimate]  # quant -> estimate at the card's context
+    evidence: tuple[Evidence, ...] = ()  # its benchmark scores (catalog/evidence.csv), independent first
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,20 @@ class Card:
         return self.focus.id if self.focus else self.family.id
 
 
-def variant_facts(family: Family, variant: Variant, context: int, quants=CARD_QUANTS) -> VariantFacts:
+HEADLINE = ("aa-intelligence", "aa-coding", "lmarena-text-sc", "gpqa-diamond-aa", "aime-2025-aa", "tau2-telecom-aa", "aa-lcr")
+
+
+def variant_evidence(catalog: Catalog, variant: Variant) -> tuple[Evidence, ...]:
+    """The variant's scores: base-model scores only for base models; independent evaluators first,
+    then newest first."""
+    rows = [r for r in catalog.evidence.of(variant.hf_repo) if (r.setting == "base") == (variant.kind == "base")]
+    rows.sort(key=lambda r: r.source_date, reverse=True)
+    rows.sort(key=lambda r: (not catalog.tasks.benchmarks[r.benchmark].independent, r.benchmark not in HEADLINE))
+    return tuple(rows)
+
+
+def variant_facts(family: Family, variant: Variant, context: int, quants=CARD_QUANTS,
+                  catalog: Catalog | None = None) -> VariantFacts:
     arch = Architecture.from_facts(variant.architecture)
     return VariantFacts(
         variant=variant,
@@ -52,6 +67,7 @@ def variant_facts(family: Family, variant: Variant, context: int, quants=CARD_QU
         active_params=active_parameter_count(arch),
         license=variant.license or family.license,
         memory={q: estimate_memory(arch, q, min(context, variant.context.length)) for q in quants},
+        evidence=variant_evidence(catalog, variant) if catalog is not None else (),
     )
 
 
@@ -62,7 +78,7 @@ def make_card(catalog: Catalog, name: str, context: int = CARD_CONTEXT) -> Card:
     chosen = (match.variant,) if match.variant else match.family.variants
     return Card(
         match.family,
-        tuple(variant_facts(match.family, v, context) for v in chosen),
+        tuple(variant_facts(match.family, v, context, catalog=catalog) for v in chosen),
         match.variant,
         context,
     )
@@ -118,10 +134,9 @@ def compared_facts(card: Card) -> dict[str, object]:
     }
     for q in CARD_QUANTS:
         facts[f"memory_{q}"] = _span([vf.memory[q].total for vf in vfs])
-    bench_names = sorted({b.name for vf in vfs for b in vf.variant.benchmarks})
-    for name in bench_names:
-        facts[f"benchmark_{name}"] = _span([b.score for vf in vfs for b in vf.variant.benchmarks if b.name == name])
-    return facts
+    for name in HEADLINE:  # the best score of any mode, per headline benchmark the variants have
+        facts[f"benchmark_{name}"] = _span([max((r.score for r in vf.evidence if r.benchmark == name), default=None) for vf in vfs])
+    return {k: v for k, v in facts.items() if not (k.startswith("benchmark_") and v is None)}
 
 
 def differing_fields(cards: list[Card]) -> list[str]:

@@ -25,7 +25,42 @@ def variant_dict(vf: VariantFacts, family: Family) -> dict:
     data["params_counted"] = vf.params
     data["active_params_counted"] = vf.active_params
     data["memory"] = {q: est.as_dict() for q, est in vf.memory.items()}
+    data["evidence"] = [evidence_dict(e) for e in vf.evidence]
     return data
+
+
+def evidence_dict(e) -> dict:
+    """One sourced score (catalog/evidence.csv)."""
+    return {"benchmark": e.benchmark, "version": e.version, "score": e.score, "setting": e.setting,
+            "effort": e.effort or None, "evaluator": e.evaluator, "source_url": e.source_url,
+            "source_date": e.source_date or None, "status": e.status or None}
+
+
+def quality_dict(q) -> dict | None:
+    """A task-quality judgement: value on the task's scale, points, confidence and the evidence used."""
+    if q is None:
+        return None
+    return {
+        "points": round(q.points, 1),
+        "ranked_points": round(q.ranked_points, 1),
+        "uncertainty_points": round(q.points - q.ranked_points, 1),
+        "value": round(q.value, 2),
+        "uncertainty": round(q.se, 2),
+        "basis": q.basis,
+        "confidence": q.confidence,
+        "mode": {"setting": q.mode[0], "effort": q.mode[1] or None} if q.mode else None,
+        "rung": q.rung,
+        "note": q.note or None,
+        "evidence": [{**evidence_dict(u.row), "value_on_scale": round(u.value, 2), "points": round(u.points, 1),
+                      "uncertainty": round(u.se, 2)} for u in q.used],
+    }
+
+
+def language_support(c, req) -> dict:
+    """What the --lang verdict (H4) relied on: the listed codes, a developer's claim, the verdict."""
+    langs = c.family.languages
+    return {"codes": list(langs.codes), "claimed_count": langs.claimed_count, "asked": list(req.languages),
+            "covered_by": ("list" if all(x in langs.codes for x in req.languages) else "claim") if req.languages else None}
 
 
 def card_dict(card: Card) -> dict:
@@ -83,6 +118,8 @@ def recommendation_dict(rec: Recommendation) -> dict:
             "min_speed": req.min_speed,
             "max_ttft": req.max_ttft,
             "modalities": list(req.modalities),
+            "sort": rec.sort,
+            "usable_speed": req.task.usable_speed,
         },
         "hardware": hw.as_dict(),
         "recommendations": [],
@@ -104,6 +141,7 @@ def recommendation_dict(rec: Recommendation) -> dict:
                 "quant": est.quant,
                 "context_length": c.variant.context.length,
                 "languages": list(c.family.languages.codes),
+                "language_support": {**language_support(c, req), "verdict": next((v.reason for v in r.verdicts if v.code == "H4"), None)},
                 "license": lic.id,
                 "commercial_use": lic.commercial_use,
                 "modalities": list(c.variant.modalities),
@@ -116,6 +154,8 @@ def recommendation_dict(rec: Recommendation) -> dict:
                 "placement": c.fit.placement.as_dict() if c.fit.placement else None,
                 "score": r.score,
                 "estimated": r.estimated,
+                "expected_quality": round(r.expected_quality, 1),
+                "quality": quality_dict(c.quality),
                 "reasons": [v.reason for v in r.verdicts] + [s.reason for s in r.scores],
                 "scores": [{"code": s.code, "points": round(s.points, 2), "reason": s.reason, "estimated": s.estimated} for s in r.scores],
             }

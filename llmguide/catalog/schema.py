@@ -183,17 +183,6 @@ class Context:
 
 
 @dataclass(frozen=True, kw_only=True, repr=False, eq=False)
-class Benchmark:
-    """One published score. ``name`` must be a benchmark defined in ``catalog/tasks.yaml``."""
-
-    __pydantic_config__ = FORBID
-    name: Slug
-    score: float
-    setting: Annotated[str, MinLen(2)]
-    sources: SourceKeys
-
-
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
 class Variant:
     __pydantic_config__ = FORBID
     id: Slug
@@ -211,14 +200,7 @@ class Variant:
     architecture: ArchitectureFacts
     context: Context
     license: License | None = None
-    benchmarks: tuple[Benchmark, ...] = ()
     notes: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        seen = [b.name for b in self.benchmarks]
-        dupes = sorted({n for n in seen if seen.count(n) > 1})
-        if dupes:
-            raise ValueError(f"benchmark listed twice: {', '.join(dupes)}")
 
 
 @dataclass(frozen=True, kw_only=True, repr=False, eq=False)

@@ -25,7 +25,9 @@ def recommend(
     max_ttft: Optional[float] = common.MAX_TTFT_OPTION,
     modality: Optional[list[str]] = common.MODALITY_OPTION,
     top: int = typer.Option(5, "--top", "-n", help="How many recommendations to show."),
-    explain: bool = typer.Option(False, "--explain", help="Show every rule's verdict and score."),
+    explain: bool = typer.Option(False, "--explain", help="Show every rule's verdict and score, and the evidence behind each pick."),
+    sort: str = typer.Option("score", "--sort", help="Order: score (default), quality (task quality after quantization), "
+                             "speed or size (fastest or smallest first among models within 80% of the best quality)."),
     as_json: bool = common.JSON_OPTION,
 ) -> None:
     """Recommend models for a task that fit your memory, with the quantization to use and why.
@@ -36,7 +38,8 @@ def recommend(
 
     Examples: llmguide recommend --task code --vram 24 ·
     llmguide recommend --task chat --vram 8 --ram 32 --lang fr --explain ·
-    llmguide recommend --gpu rtx-4090 --license permissive --min-speed 40
+    llmguide recommend --gpu rtx-4090 --license permissive --min-speed 40 ·
+    llmguide recommend --task code --gpu rtx-3060-12gb --ram 32 --sort speed
     """
     from llmguide.rules.engine import make_request
     from llmguide.rules.engine import recommend as run
@@ -45,7 +48,7 @@ def recommend(
     request = make_request(cat, task, context, lang, top, license=license, min_speed=min_speed,
                            max_ttft=max_ttft, modalities=modality)
     hardware = common.hardware(gpu, gpus, vram, ram, bandwidth, cpu_only, headroom)
-    result = run(cat, request, hardware)
+    result = run(cat, request, hardware, sort=sort)
     if as_json:
         from llmguide.cli.console import emit_json
         from llmguide.serialize import recommendation_dict

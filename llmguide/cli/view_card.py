@@ -62,7 +62,7 @@ def render_card(card: Card) -> Group:
         parts += _claims("Known weaknesses", fam.weaknesses.items, "yellow")
     bench = _benchmarks_table(card)
     if bench is not None:
-        parts += [Text(""), Text("Published benchmarks (settings differ across sources; compare with care)", style="bold"), bench]
+        parts += [Text(""), Text("Benchmark evidence (independent evaluators first; --json lists every row)", style="bold"), bench]
     parts += [Text(""), _sources(card)]
     return Group(Panel(Group(*parts), title=f"[bold]{title}[/]", title_align="left", border_style="cyan"))
 
@@ -97,18 +97,23 @@ def _claims(title: str, items, style: str) -> list:
     return [Text(""), Text(title, style="bold"), grid]
 
 
+CARD_EVIDENCE_ROWS = 6  # per variant in the table; JSON has them all
+
+
 def _benchmarks_table(card: Card) -> Table | None:
-    rows = [(vf.variant, b) for vf in card.variants for b in vf.variant.benchmarks]
+    rows = [(vf.variant, e) for vf in card.variants for e in vf.evidence[:CARD_EVIDENCE_ROWS]]
     if not rows:
         return None
     t = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     t.add_column("Variant", overflow="fold")
-    t.add_column("Benchmark")
+    t.add_column("Benchmark", overflow="fold")
     t.add_column("Score", justify="right")
-    t.add_column("Setting", overflow="fold")
-    t.add_column("Source")
-    for v, b in rows:
-        t.add_row(v.id, b.name, f"{b.score:g}", b.setting, ", ".join(b.sources))
+    t.add_column("Mode", overflow="fold")
+    t.add_column("Evaluator", overflow="fold")
+    t.add_column("Date", no_wrap=True)
+    for v, e in rows:
+        mode = e.setting + (f", effort {e.effort}" if e.effort else "")
+        t.add_row(v.id, f"{e.benchmark} ({e.version})", f"{e.score:g}", mode, e.evaluator, e.source_date[:7])
     return t
 
 

@@ -107,9 +107,29 @@ def _explain(r: Ranked) -> Table:
         t.add_row(v.code, "[green]pass[/]", v.reason)
     for s in r.scores:
         t.add_row(s.code, f"{s.points:+.1f}", s.reason + (" (estimated)" if s.estimated else ""))
+    for line in evidence_lines(c.quality):
+        t.add_row("", "evidence", line)
     e = c.fit.estimate
     t.add_row("", "memory", f"weights {gib(e.weights)} + KV cache {gib(e.kv_cache)} + buffers {gib(e.compute)} = {gib(e.total)}")
     return t
+
+
+def evidence_lines(q) -> list[str]:
+    """Each score a task-quality judgement used: benchmark, version, mode, evaluator, date, and what
+    it is worth on the task's scale."""
+    if q is None:
+        return []
+    lines = []
+    for u in q.used:
+        e = u.row
+        mode = e.setting + (f", effort {e.effort}" if e.effort else "")
+        flag = f", {e.status}" if e.status else ""
+        lines.append(f"{e.benchmark} ({e.version}) {e.score:g}: {mode}, {e.evaluator}, {e.source_date or 'undated'}{flag}"
+                     f" -> {u.points:.0f} ± {u.se_points:.0f} points")
+    if q.note:
+        lines.append(q.note)
+    lines.append(f"confidence {q.confidence} ({q.basis} evidence" + (f", ladder rung {q.rung + 1}" if q.rung is not None else "") + ")")
+    return lines
 
 
 def _rejected(rec: Recommendation, explain: bool) -> Text:

@@ -25,8 +25,12 @@ keeps a squeezed large model from outranking a smaller one that fits well.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from llmguide.catalog.reference import Quant
 from llmguide.catalog.schema import Variant
+from llmguide.model.architecture import Architecture
+from llmguide.model.tensors import tensors
 
 REFERENCE_B = 8.03  # Llama-3-8B, the model llama.cpp's KL divergence table was measured on
 SIZE_EXPONENT = 0.2  # loss ~ size^-0.2 (Q2_K perplexity ratios of LLaMA 7B, 13B and Llama 2 70B)
@@ -45,7 +49,20 @@ def loss_size(variant: Variant) -> float:
 def expected_loss(quant: Quant, variant: Variant) -> float:
     """Expected share (0-1) of the variant's quality above the floor that ``quant`` loses."""
     scale = (loss_size(variant) / REFERENCE_B) ** -SIZE_EXPONENT
-    return min(MAX_LOSS, LOSS_PER_KLD * quant.kld * scale)
+    requantized = 1.0 - released_share(Architecture.from_facts(variant.architecture))
+    return min(MAX_LOSS, LOSS_PER_KLD * quant.kld * scale * requantized)
+
+
+@lru_cache(maxsize=256)
+def released_share(arch: Architecture) -> float:
+    """Share of the weights every GGUF preset keeps exactly as released. gpt-oss ships its experts
+    in MXFP4 and llama.cpp keeps them so under every preset (estimate/gguf_rules.py); its published
+    scores are those of the MXFP4 model, so only the rest of its weights lose anything."""
+    if arch.arch != "gpt-oss":
+        return 0.0
+    all_t = tensors(arch)
+    kept = sum(t.elements for t in all_t if "_exps" in t.name)
+    return kept / sum(t.elements for t in all_t)
 
 
 def ranking_loss(quant: Quant, variant: Variant) -> float:

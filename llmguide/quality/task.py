@@ -26,6 +26,8 @@ from llmguide.quality.scale import TaskScale, build_scale
 
 MAKER_UNCERTAINTY = 0.3  # extra uncertainty of a maker's own number, in units of the scale's spread
 SECONDARY_UNCERTAINTY = 0.1  # a figure read in a third party's copy
+SIZE_UNCERTAINTY = 0.5  # size and release date alone say little: at least half the scale's spread
+DESIGN_UNCERTAINTY = 0.5  # a dense sibling of a mixture-of-experts model (or the reverse) says less
 SIBLING_UNCERTAINTY = 0.25  # a sibling is a different checkpoint; the doubt grows by this much per size doubling
 
 
@@ -38,6 +40,7 @@ class Used:
     points: float
     se: float
     parts: tuple["Used", ...] = ()  # when this is the mean of several main benchmarks
+    se_points: float = 0.0  # the uncertainty in points
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,8 @@ def _judge_mode(catalog: Catalog, model: TaskModel, task, rows: list[Evidence], 
 def _mean(model: TaskModel, used: list[Used]) -> Used:
     """The plain mean of several main benchmarks (one number for the rung)."""
     value = sum(u.value for u in used) / len(used)
-    return Used(used[0].row, value, model.scale.points(value), min(u.se for u in used), tuple(used))
+    se = min(u.se for u in used)
+    return Used(used[0].row, value, model.scale.points(value), se, tuple(used), model.scale.points(model.scale.floor + se))
 
 
 def _newest(rows: list[Evidence]) -> list[Evidence]:
@@ -166,7 +170,7 @@ def _use(catalog: Catalog, model: TaskModel, row: Evidence) -> Used | None:
     if row.status:
         se = math.hypot(se, SECONDARY_UNCERTAINTY * spread)
     value = model.scale.clamp(link.map(row.score))
-    return Used(row, value, model.scale.points(value), se)
+    return Used(row, value, model.scale.points(value), se, (), model.scale.points(model.scale.floor + se))
 
 
 def _combine(model: TaskModel, used: list[Used], mode, rung: int | None, basis: str) -> Quality:
@@ -187,7 +191,8 @@ def _quality(model: TaskModel, value: float, se: float, basis: str, mode, rung, 
     if basis != "own" and confidence == "high":
         confidence = "medium"  # an estimate is never sure
     points = scale.points(value)
-    return Quality(value, se, points, scale.points(value - se), basis, confidence, mode, rung, used, note)
+    ranked = max(0.0, scale.points(value - se))  # no skill is the floor: a doubt cannot go below it
+    return Quality(value, se, points, ranked, basis, confidence, mode, rung, used, note)
 
 
 def _from_sibling(catalog: Catalog, model: TaskModel, family: Family, variant: Variant) -> Quality | None:
@@ -200,17 +205,16 @@ def _from_sibling(catalog: Catalog, model: TaskModel, family: Family, variant: V
         if q is None:
             continue
         gap = math.log2(_size(variant) / _size(sib))
-        options.append((abs(gap) + 0.5 * (sib.kind != variant.kind), gap, sib, q))
+        other_design = bool(sib.params.active_b) != bool(variant.params.active_b)  # dense vs mixture of experts
+        options.append((abs(gap) + 0.5 * (sib.kind != variant.kind) + other_design, gap, sib, q, other_design))
     if not options:
         return None
-    _, gap, sib, q = min(options, key=lambda o: o[0])
+    _, gap, sib, q, other_design = min(options, key=lambda o: o[0])
     value = q.value + model.within * gap
-    se = math.sqrt(q.se ** 2 + (SIBLING_UNCERTAINTY * model.scale.spread) ** 2 * (1 + gap ** 2))
-    trend = _from_size(model, variant)  # the family's level and the catalog's trend, by precision
-    w_sib, w_trend = 1 / se ** 2, 1 / trend.se ** 2
-    value = (w_sib * value + w_trend * trend.value) / (w_sib + w_trend)
-    se = (w_sib + w_trend) ** -0.5
-    note = f"from {sib.id} ({q.points:.0f} points), {gap:+.1f} size doublings, and the size trend"
+    spread = model.scale.spread
+    se = math.sqrt(q.se ** 2 + (SIBLING_UNCERTAINTY * spread) ** 2 * (1 + gap ** 2)
+                   + (DESIGN_UNCERTAINTY * spread) ** 2 * other_design)
+    note = f"from {sib.id} ({q.points:.0f} points), {gap:+.1f} size doublings"
     return _quality(model, model.scale.clamp(value), se, "sibling", q.mode, None, q.used, note)
 
 
@@ -219,6 +223,7 @@ def _from_size(model: TaskModel, variant: Variant) -> Quality:
     a, per_doubling, per_year, sd = model.trend
     size = _size(variant)
     value = a + per_doubling * math.log2(size) + per_year * _years(variant)
+    sd = max(sd, SIZE_UNCERTAINTY * model.scale.spread)  # the fit's own residuals flatter it
     note = f"from size ({size:.3g}B dense-equivalent) and release ({variant.release.month[:7]})"
     return _quality(model, model.scale.clamp(value), sd, "size", None, None, (), note)
 
