@@ -132,9 +132,13 @@ def main() -> int:
     ap.add_argument("--check", action="store_true", help="exit 1 if catalog/evidence.csv is out of date")
     args = ap.parse_args()
     rows = read_sheet(SHARED)
-    for extra in (EXTRA, LEGACY):
-        if extra.exists():
-            rows += [r for r in csv.DictReader(extra.open(encoding="utf-8"))]
+    if EXTRA.exists():
+        rows += list(csv.DictReader(EXTRA.open(encoding="utf-8")))
+    # The catalog's own LMArena snapshot (2026-09-30) did not record the mode; where the sheet has
+    # the model's 2026-10 snapshot with its mode, that one stands alone.
+    arena = {r["hf_repo"].lower() for r in rows if r["benchmark"] == "lmarena-text-sc"}
+    legacy = list(csv.DictReader(LEGACY.open(encoding="utf-8"))) if LEGACY.exists() else []
+    rows += [r for r in legacy if not (r["benchmark"] == "lmarena-text-sc" and r["hf_repo"].lower() in arena)]
     text = render(dedupe(rows))
     if args.check:
         same = OUT.exists() and OUT.read_text(encoding="utf-8") == text

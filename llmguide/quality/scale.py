@@ -56,11 +56,12 @@ class TaskScale:
     top: float  # the best score of any model on it
     spread: float  # standard deviation of its scores (the unit of uncertainty)
     links: dict[Instrument, Link]
-    ceiling: float  # the highest value a linked score may take (100 for a percentage)
+    ceiling: float  # the highest value a linked score may take: a little above the best measured
 
     def clamp(self, value: float) -> float:
         """A linked score is a straight-line map: far from the shared models it can leave the range
-        the scale can take (an AIME score over 100%). It is kept within the floor and the ceiling."""
+        the scale can take (an AIME score over 100%) or claim more than any model has shown. It is
+        kept between the floor and a quarter of a spread above the best score measured."""
         return min(self.ceiling, max(self.floor, value))
 
     def points(self, value: float) -> float:
@@ -113,7 +114,7 @@ def build_scale(table: EvidenceTable, task: Task, floors: dict[str, float], perc
         links[best.instrument] = best
         pending.remove(best.instrument)
     top = max(values)
-    ceiling = 100.0 if percent else top + 0.5 * spread
+    ceiling = min(100.0 if percent else math.inf, top + 0.25 * spread)  # little beyond the best measured
     return TaskScale(scale, floors.get(task.scale, 0.0), top, spread, links, ceiling)
 
 

@@ -112,10 +112,10 @@ def test_duplicate_alias_across_families(catalog_copy):
         load_catalog(catalog_copy)
 
 
-def test_unknown_benchmark_name(catalog_copy):
-    path = catalog_copy / "models" / "zephyr.yaml"
-    _write(path, "  - name: mt-bench", "  - name: mt-bench-9000")
-    with pytest.raises(CatalogError, match="mt-bench-9000"):
+def test_a_task_ladder_naming_an_unknown_benchmark(catalog_copy):
+    path = catalog_copy / "tasks.yaml"
+    _write(path, "      - [aa-coding]", "      - [aa-coding-9000]")
+    with pytest.raises(CatalogError, match="aa-coding-9000"):
         load_catalog(catalog_copy)
 
 

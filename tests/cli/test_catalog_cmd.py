@@ -97,5 +97,5 @@ def test_user_family_clashing_names_is_an_error(cli, tmp_path):
 def test_show_sources(cli):
     r = cli("show", "zephyr", "--sources")
     assert r.exit_code == 0
-    for key in ("zephyr-card", "bentoml", "arena", "litgpt"):
+    for key in ("zephyr-card", "bentoml", "litgpt"):
         assert key in r.stdout

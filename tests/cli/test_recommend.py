@@ -11,7 +11,8 @@ REC_KEYS = {"rank", "id", "hf_repo", "family", "params_total", "params_active", 
 def test_code_on_24gb(cli):
     r = cli("recommend", "--task", "code", "--vram", "24")
     assert r.exit_code == 0
-    assert "qwen3-32b" in r.stdout and "Q4_K_M" in r.stdout and "GiB" in r.stdout
+    assert "qwen3-coder-30b-a3b-instruct" in r.stdout and "Q5_K_M" in r.stdout and "GiB" in r.stdout
+    assert "codellama" not in r.stdout.split("ruled out")[0]
     assert "ruled out" in r.stdout
 
 
@@ -42,9 +43,10 @@ def test_languages_repeatable_and_comma_separated(cli):
 
 def test_explain_shows_every_rule(cli):
     out = cli("recommend", "--task", "chat", "--vram", "24", "--explain").stdout
-    for code in ("H1", "H2", "H3", "H4", "H5", "S1", "S2", "S3", "S4"):
+    for code in ("H1", "H2", "H3", "H4", "H5", "S1", "S2", "S4", "S5", "S9"):
         assert code in out
     assert "weights" in out and "KV cache" in out
+    assert "evidence" in out and "lmarena-text-sc" in out and "confidence" in out
 
 
 def test_nothing_fits_exits_zero_with_reasons(cli):
@@ -155,3 +157,50 @@ def test_max_ttft_on_the_cpu_uses_the_cpu_prefill_estimate(cli):
     why = cli.json("why-not", "gemma-4-31b-it", "--ram", "32", "--cpu-only", "--max-ttft", "5")
     h8 = next(v for v in why["verdicts"] if v["code"] == "H8")
     assert not h8["passed"] and "first token in" in h8["reason"]
+
+
+def test_json_says_what_each_pick_rests_on(cli):
+    data = cli.json("recommend", "--task", "code", "--vram", "24", "--top", "8")
+    for rec in data["recommendations"]:
+        q = rec["quality"]
+        assert q["confidence"] in ("high", "medium", "low") and q["basis"] in ("own", "general", "sibling", "size")
+        assert q["points"] >= q["ranked_points"] >= 0
+        for e in q["evidence"]:
+            assert e["source_url"].startswith("https://") and e["evaluator"] and e["setting"] and e["version"]
+        assert rec["expected_quality"] <= q["ranked_points"]
+    first = data["recommendations"][0]["quality"]
+    assert first["evidence"], "the first pick names its evidence"
+
+
+def test_json_shows_what_the_language_verdict_relied_on(cli):
+    data = cli.json("recommend", "--task", "chat", "--vram", "24", "--lang", "fr", "--top", "10")
+    gemma = next(r for r in data["recommendations"] if r["id"].startswith("gemma-4"))
+    support = gemma["language_support"]
+    assert support["asked"] == ["fr"] and support["covered_by"] == "claim" and support["claimed_count"] >= 140
+    assert "French" in support["verdict"]
+
+
+@pytest.mark.parametrize("order", ["speed", "size", "quality", "score"])
+def test_sort_orders(cli, order):
+    data = cli.json("recommend", "--task", "code", "--gpu", "rtx-4090", "--sort", order, "--top", "10")
+    recs = data["recommendations"]
+    assert data["constraints"]["sort"] == order and [r["rank"] for r in recs] == list(range(1, len(recs) + 1))
+    if order == "speed":
+        best = max(r["expected_quality"] for r in recs)
+        good = [r for r in recs if r["expected_quality"] >= 0.8 * best]
+        speeds = [r["decode_tokens_per_s"] for r in good]
+        assert speeds == sorted(speeds, reverse=True)
+    if order == "quality":
+        q = [r["expected_quality"] for r in recs]
+        assert q == sorted(q, reverse=True)
+
+
+def test_unknown_sort_is_a_usage_error(cli):
+    r = cli("recommend", "--sort", "fastest", "--vram", "24")
+    assert r.exit_code == 2 and "Unknown sort 'fastest'" in r.output
+
+
+def test_no_two_bit_pick_when_a_good_model_fits_at_three_bits(cli):
+    """The issue's counter-example: chat on 12 GB put Gemma 4 26B at Q2_K first."""
+    data = cli.json("recommend", "--task", "chat", "--vram", "12", "--top", "3")
+    assert all(not r["quant"].startswith(("Q2", "IQ2", "IQ1")) for r in data["recommendations"])

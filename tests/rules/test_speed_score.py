@@ -1,4 +1,4 @@
-"""S5 speed: no loss at or above the target, a loss in proportion to the shortfall below it."""
+"""S5 speed: nothing lost at or above the usable speed, 20 points per halving below it."""
 
 from __future__ import annotations
 
@@ -8,20 +8,23 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from llmguide.rules.speed_score import SPEED_PENALTY, TARGET_TOKENS_PER_S, _speed
+from llmguide.rules.speed_score import MAX_PENALTY, POINTS_PER_HALVING, _speed
+
+USABLE = 10.0
 
 
-def _score(tps, min_speed=None):
+def _score(tps, min_speed=None, mode=None):
     speed = None if tps is None else SimpleNamespace(decode_tokens_per_s=tps)
-    cand = SimpleNamespace(arch=None, fit=SimpleNamespace(speed=speed, placement=None, estimate=SimpleNamespace(quant="Q4_K_M")))
-    env = SimpleNamespace(request=SimpleNamespace(min_speed=min_speed), hardware=None)
+    cand = SimpleNamespace(arch=None, fit=SimpleNamespace(speed=speed, placement=None, estimate=SimpleNamespace(quant="Q4_K_M")),
+                           quality=SimpleNamespace(mode=mode) if mode else None)
+    env = SimpleNamespace(request=SimpleNamespace(min_speed=min_speed, task=SimpleNamespace(usable_speed=USABLE)), hardware=None)
     return _speed(cand, env)
 
 
-def test_half_the_target_costs_half_the_penalty():
-    s = _score(TARGET_TOKENS_PER_S / 2)
-    assert s.points == pytest.approx(-SPEED_PENALTY / 2)
-    assert "below the 20 tok/s target" in s.reason
+def test_half_the_usable_speed_costs_one_halving():
+    s = _score(USABLE / 2)
+    assert s.points == pytest.approx(-POINTS_PER_HALVING)
+    assert "below the usable 10 tok/s" in s.reason
 
 
 def test_unknown_speed_costs_nothing_and_says_so():
@@ -31,13 +34,19 @@ def test_unknown_speed_costs_nothing_and_says_so():
 
 def test_min_speed_raises_the_target():
     assert _score(30).points == 0
-    assert _score(30, min_speed=60).points == pytest.approx(-SPEED_PENALTY / 2)
+    assert _score(30, min_speed=60).points == pytest.approx(-POINTS_PER_HALVING)
 
 
-@given(st.floats(0.01, 1000), st.floats(0.01, 1000))
+def test_thinking_mode_needs_twice_the_speed():
+    assert _score(15).points == 0
+    s = _score(10, mode=("thinking", ""))
+    assert s.points == pytest.approx(-POINTS_PER_HALVING) and "thinking mode" in s.reason
+
+
+@given(st.floats(0.001, 1000), st.floats(0.001, 1000))
 def test_faster_never_scores_lower(a, b):
     slow, fast = sorted((a, b))
-    assert -SPEED_PENALTY <= _score(slow).points <= _score(fast).points <= 0
+    assert -MAX_PENALTY <= _score(slow).points <= _score(fast).points <= 0
 
 
 def test_a_split_on_an_unknown_gpu_is_judged_by_its_cpu_share(catalog):
