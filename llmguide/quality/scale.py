@@ -9,7 +9,9 @@ benchmark. A link is made only from at least ``MIN_OVERLAP`` shared models whose
 order (correlation at least ``MIN_CORRELATION``). Its uncertainty is the spread of what the line
 leaves unexplained, sigma * sqrt(1 - r^2), in units of the scale's spread sigma over all its models
 (the shared models may be a narrow band), with r the correlation's lower 68% bound (Fisher's z less
-one standard error), so that six shared models count for less than sixty. An instrument with too
+one standard error), so that six shared models count for less than sixty; or, when the relation
+bends (MATH-500 saturates where AIME still spreads), the line's actual miss on the shared models,
+whichever is larger. An instrument with too
 few models in common with the scale is linked through one already linked (the path with the
 smallest uncertainty wins), so uncertainties add up along a chain.
 
@@ -81,8 +83,11 @@ def _key(row: Evidence) -> Key:
     return row.repo_key, row.setting, row.effort
 
 
-def build_scale(table: EvidenceTable, task: Task, floors: dict[str, float], percent: bool) -> TaskScale | None:
-    """Link every instrument of the task's ladder and general list to its scale (None: no data)."""
+def build_scale(table: EvidenceTable, task: Task, floors: dict[str, float], percent: bool,
+                bridges: frozenset[str] | None = None) -> TaskScale | None:
+    """Link every instrument of the task's ladder and general list to its scale (None: no data).
+    Only the benchmarks in ``bridges`` (all when None) may carry a chain to another: a maker's own
+    numbers, each from its own harness, are linked but never link others."""
     pop = population(table)
     wanted = {task.scale, *(b for rung in task.ladder for b in rung), *task.general}
     insts = [i for i in pop if i[0] in wanted]
@@ -100,10 +105,13 @@ def build_scale(table: EvidenceTable, task: Task, floors: dict[str, float], perc
         best: Link | None = None
         for inst in pending:
             for target, tlink in links.items():
+                if bridges is not None and target != scale and target[0] not in bridges:
+                    continue
                 step = _equate(pop[inst], pop[target], spread)
                 if step is None:
                     continue
-                slope, intercept, se, n, r = step
+                slope, intercept, se, n, r, rms = step
+                se = max(se, abs(tlink.slope) * rms)  # a bent relation misses by more than r says
                 total_se = math.hypot(tlink.se, se)
                 if best is None or total_se < best.se:
                     via = () if target == scale else (target, *tlink.via)
@@ -118,7 +126,7 @@ def build_scale(table: EvidenceTable, task: Task, floors: dict[str, float], perc
     return TaskScale(scale, floors.get(task.scale, 0.0), top, spread, links, ceiling)
 
 
-def _equate(src: dict[Key, float], dst: dict[Key, float], scale_spread: float) -> tuple[float, float, float, int, float] | None:
+def _equate(src: dict[Key, float], dst: dict[Key, float], scale_spread: float) -> tuple[float, float, float, int, float, float] | None:
     """Least-squares map from ``src`` to ``dst`` units over the models both have, or None. The
     uncertainty is in the scale's units."""
     shared = [k for k in src if k in dst]
@@ -134,8 +142,10 @@ def _equate(src: dict[Key, float], dst: dict[Key, float], scale_spread: float) -
     if r < MIN_CORRELATION:
         return None
     slope = r * sy / sx
+    intercept = my - slope * mx
     r_low = math.tanh(math.atanh(min(r, 0.999)) - 1 / math.sqrt(len(shared) - 3))
-    return slope, my - slope * mx, scale_spread * math.sqrt(max(0.0, 1 - r_low ** 2)), len(shared), r
+    rms = math.sqrt(sum((y - slope * x - intercept) ** 2 for x, y in zip(xs, ys)) / (len(xs) - 2))
+    return slope, intercept, scale_spread * math.sqrt(max(0.0, 1 - r_low ** 2)), len(shared), r, rms
 
 
 def _sd(values: list[float]) -> float:

@@ -84,7 +84,7 @@ def task_model(catalog: Catalog, task_id: str) -> TaskModel | None:
     task = catalog.task(task_id)
     floors = {k: b.floor for k, b in catalog.tasks.benchmarks.items()}
     percent = catalog.tasks.benchmarks[task.scale].unit == "percent"
-    scale = build_scale(catalog.evidence, task, floors, percent)
+    scale = build_scale(catalog.evidence, task, floors, percent, independent_benchmarks(catalog))
     model = None
     if scale is not None:
         model = TaskModel(task_id, scale, (0.0, 0.0, 0.0, scale.spread))
@@ -92,6 +92,10 @@ def task_model(catalog: Catalog, task_id: str) -> TaskModel | None:
         model = TaskModel(task_id, scale, _trend(own, scale.spread), _within(catalog, own))
     _CACHE[(id(catalog), task_id)] = (catalog, model)
     return model
+
+
+def independent_benchmarks(catalog: Catalog) -> frozenset[str]:
+    return frozenset(k for k, b in catalog.tasks.benchmarks.items() if b.independent)
 
 
 def quality(catalog: Catalog, task_id: str, family: Family, variant: Variant) -> Quality | None:
