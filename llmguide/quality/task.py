@@ -184,7 +184,7 @@ def _combine(model: TaskModel, used: list[Used], mode, rung: int | None, basis: 
     weights = [1.0 / max(u.se, floor_se) ** 2 for u in used]
     value = sum(w * u.value for w, u in zip(weights, used)) / sum(weights)
     se = min(max(u.se, floor_se) for u in used)
-    flat = tuple(p for u in used for p in (u.parts or (u,)))
+    flat = tuple(sorted((p for u in used for p in (u.parts or (u,))), key=lambda p: p.se))  # the surest first
     return _quality(model, value, se, basis, mode, rung, flat)
 
 
