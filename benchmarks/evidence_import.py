@@ -123,7 +123,7 @@ def render(rows: list[dict[str, str]]) -> str:
     w = csv.DictWriter(buf, COLUMNS, lineterminator="\n")
     w.writeheader()
     for r in sorted(rows, key=lambda r: (r["hf_repo"].lower(), r["benchmark"], r["version"], r["setting"], r["effort"])):
-        w.writerow({k: r.get(k, "") for k in COLUMNS})
+        w.writerow({k: " ".join((r.get(k) or "").split()) for k in COLUMNS})  # one line per row
     return buf.getvalue()
 
 

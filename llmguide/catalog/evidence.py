@@ -89,13 +89,21 @@ def read_evidence(path: Path, benchmarks: dict[str, object]) -> EvidenceTable:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogError(str(path), [f"cannot read file: {exc}"]) from None
-    reader = csv.reader(text.splitlines())
-    header = next(reader, None)
-    if header is None or tuple(header) != COLUMNS:
+    lines = text.splitlines()  # one row per line: the file is written without line breaks in fields
+    if not lines:
         raise CatalogError(str(path), [f"line 1: the header must be: {','.join(COLUMNS)}"])
     rows: list[Evidence] = []
     problems: list[str] = []
-    for line, values in enumerate(reader, start=2):
+    for line, raw in enumerate(lines, start=1):
+        try:
+            values = next(csv.reader([raw]), [])
+        except csv.Error as exc:  # an unclosed quote, a field over the csv module's limit
+            problems.append(f"line {line}: not a CSV row ({exc})")
+            continue
+        if line == 1:
+            if tuple(values) != COLUMNS:
+                raise CatalogError(str(path), [f"line 1: the header must be: {','.join(COLUMNS)}"])
+            continue
         if not values:
             continue
         try:

@@ -85,3 +85,17 @@ def test_every_problem_is_listed(catalog_copy):
     with pytest.raises(CatalogError) as err:
         load_catalog(catalog_copy)
     assert len(err.value.problems) == 2 and "(and 1 more problem(s))" in str(err.value)
+
+
+def test_a_broken_quote_or_a_huge_field_is_a_clear_error(catalog_copy):
+    text = ",".join(COLUMNS) + "\n" + 'Qwen/Qwen3-8B,"Qwen3 8B,aa-coding\n' + "x" * 200_000 + ",y\n"
+    (catalog_copy / "evidence.csv").write_text(text)
+    with pytest.raises(CatalogError) as err:
+        load_catalog(catalog_copy)
+    assert "line 2" in str(err.value) and "evidence.csv" in str(err.value)
+
+
+def test_an_empty_file_asks_for_the_header(catalog_copy):
+    (catalog_copy / "evidence.csv").write_text("")
+    with pytest.raises(CatalogError, match="line 1: the header must be"):
+        load_catalog(catalog_copy)
