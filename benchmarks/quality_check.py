@@ -7,6 +7,7 @@ main benchmark. The prediction is compared with the hidden score:
 
     python benchmarks/quality_check.py            # summary per task
     python benchmarks/quality_check.py --rows     # every prediction (CSV on stdout)
+    python benchmarks/quality_check.py --quant    # the quantization-loss rule against measurements
 
 Reported per task: how many models, the median and 90th-percentile absolute error in points
 (0 = the benchmark's floor, 100 = the best open model), the share of errors within one and two
@@ -62,8 +63,11 @@ def held_out(catalog, task_id: str):
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", action="store_true", help="print every prediction as CSV")
+    ap.add_argument("--quant", action="store_true", help="check the quantization-loss rule against benchmarks/data/quant_loss.csv")
     args = ap.parse_args()
     catalog = load_catalog()
+    if args.quant:
+        return quant_check(catalog)
     rows = [r for task_id in catalog.tasks.tasks for r in held_out(catalog, task_id)]
     if args.rows:
         w = csv.DictWriter(sys.stdout, list(rows[0]), lineterminator="\n")
@@ -81,6 +85,26 @@ def main() -> int:
         p90 = errs[min(len(errs) - 1, int(0.9 * len(errs)))]
         print(f"{task_id:14} {len(sub):4d} {statistics.median(errs):7.1f} {p90:6.1f} "
               f"{sum(x <= 1 for x in within) / len(sub):7.0%} {sum(x <= 2 for x in within) / len(sub):7.0%} {base:9.1f}")
+    return 0
+
+
+def quant_check(catalog) -> int:
+    """Measured log perplexity ratios (quant vs 16-bit) beside the rule's predicted loss."""
+    import math
+
+    from llmguide.quality.quant import REFERENCE_B, SIZE_EXPONENT
+
+    kld = {q.name: q.kld for q in catalog.quants.quants}
+    path = Path(__file__).resolve().parent / "data" / "quant_loss.csv"
+    print(f"{'model':30} {'size B':>7} {'quant':7} {'measured':>9} {'predicted':>9}")
+    for r in csv.DictReader(path.open(encoding="utf-8")):
+        if r["metric"] != "ppl" or not r["baseline_value"] or r["quant"] not in kld or "imatrix=" in r["notes"]:
+            continue
+        total, active = float(r["params_total_b"]), float(r["params_active_b"] or 0)
+        size = math.sqrt(total * active) if active else total
+        measured = math.log(float(r["value"]) / float(r["baseline_value"]))
+        predicted = kld[r["quant"]] * (size / REFERENCE_B) ** -SIZE_EXPONENT
+        print(f"{r['model'][:30]:30} {size:7.1f} {r['quant']:7} {measured:9.4f} {predicted:9.4f}")
     return 0
 
 

@@ -68,7 +68,7 @@ class Quant:
     description: str
     ppl_delta: float
     ref_model: str
-    kld: Annotated[float, Ge(0)]  # mean KL divergence from the 16-bit model (Llama-3-8B, imatrix)
+    kld: Annotated[float, Ge(0)]  # mean KL divergence from the 16-bit model (Llama-3-8B)
     sources: SourceKeys
 
 
