@@ -49,7 +49,8 @@ def held_out(catalog, task_id: str):
                                     if not (r.repo_key == repo and r.benchmark == task.scale)), "held out")
         scale = build_scale(table, task, floors, percent, bridges)
         model = TaskModel(task_id, scale, (0.0, 0.0, 0.0, scale.spread))
-        q = _judge_mode(catalog, model, task, _newest(rows), (setting, effort))
+        mode = (setting, effort)
+        q = _judge_mode(catalog, model, task, _newest(rows), mode, False) or _judge_mode(catalog, model, task, _newest(rows), mode, True)
         if q is None:
             continue
         yield {

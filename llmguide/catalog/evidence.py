@@ -29,6 +29,7 @@ EFFORTS = ("", "low", "medium", "high")
 STATUSES = ("", "secondary", "doubt")
 MAX_BYTES = 8 * 1024 * 1024  # the shipped file is ~1 MB; a larger one is not evidence but a mistake
 _DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+MAKER_VERSION = "as reported by makers"
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -60,8 +61,10 @@ class Evidence:
 
     @property
     def instrument(self) -> tuple[str, str]:
-        """What a score can be compared with: the same benchmark (and evaluator) and version."""
-        return self.benchmark, self.version
+        """What a score can be compared with: the same benchmark (and evaluator) and version. Makers'
+        numbers are one instrument per benchmark whatever version they name: each maker runs its own
+        harness, so their version labels ("maker IT eval", "v6") do not make them comparable."""
+        return self.benchmark, (MAKER_VERSION if self.evaluator == "maker" else self.version)
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -96,7 +99,7 @@ def read_evidence(path: Path, benchmarks: dict[str, object]) -> EvidenceTable:
     problems: list[str] = []
     for line, raw in enumerate(lines, start=1):
         try:
-            values = next(csv.reader([raw]), [])
+            values = next(csv.reader([raw], strict=True), [])
         except csv.Error as exc:  # an unclosed quote, a field over the csv module's limit
             problems.append(f"line {line}: not a CSV row ({exc})")
             continue
@@ -115,6 +118,18 @@ def read_evidence(path: Path, benchmarks: dict[str, object]) -> EvidenceTable:
     return EvidenceTable(tuple(rows), str(path))
 
 
+def _valid_date(text: str) -> bool:
+    import datetime
+
+    if not _DATE.match(text):
+        return False
+    try:
+        datetime.date.fromisoformat(text if len(text) == 10 else text + "-01")
+    except ValueError:
+        return False
+    return True
+
+
 def _row(values: list[str], line: int, benchmarks: dict[str, object]) -> Evidence:
     if len(values) != len(COLUMNS):
         raise ValueError(f"{len(values)} fields, expected {len(COLUMNS)}")
@@ -125,7 +140,7 @@ def _row(values: list[str], line: int, benchmarks: dict[str, object]) -> Evidenc
     if "/" not in rec["hf_repo"]:
         raise ValueError(f"field 'hf_repo': '{rec['hf_repo']}' is not ORG/NAME")
     if rec["benchmark"] not in benchmarks:
-        raise ValueError(f"field 'benchmark': '{rec['benchmark']}' is not defined in benchmarks.yaml")
+        raise ValueError(f"field 'benchmark': '{rec['benchmark']}' is not a benchmark of tasks.yaml")
     try:
         score = float(rec["score"])
     except ValueError:
@@ -137,8 +152,8 @@ def _row(values: list[str], line: int, benchmarks: dict[str, object]) -> Evidenc
             raise ValueError(f"field '{name}': '{rec[name]}' is not one of: {', '.join(a or '(empty)' for a in allowed)}")
     if not rec["source_url"].startswith(("https://", "http://")):
         raise ValueError(f"field 'source_url': '{rec['source_url']}' is not a URL")
-    if rec["source_date"] and not _DATE.match(rec["source_date"]):
-        raise ValueError(f"field 'source_date': '{rec['source_date']}' is not YYYY-MM or YYYY-MM-DD")
+    if rec["source_date"] and not _valid_date(rec["source_date"]):
+        raise ValueError(f"field 'source_date': '{rec['source_date']}' is not a date (YYYY-MM or YYYY-MM-DD)")
     want = getattr(benchmarks[rec["benchmark"]], "evaluator", None)
     if want is not None and rec["evaluator"] != want:
         raise ValueError(f"field 'evaluator': '{rec['evaluator']}' but {rec['benchmark']} is run by '{want}'")

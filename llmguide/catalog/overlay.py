@@ -4,7 +4,8 @@ Sources, later ones winning: the shipped catalog, the user catalog folder in the
 directory (``<config>/llmguide/catalog``, see ``user_catalog_dir``), the paths in
 ``LLMGUIDE_CATALOG`` (separated by the platform's path separator), then ``--catalog PATH`` options.
 A path is a family file (``*.yaml``) or a folder holding ``models/*.yaml`` and/or
-``hardware/*.yaml`` (or family files directly). A family with the id of an existing one replaces
+``hardware/*.yaml`` (or family files directly), and optionally ``evidence.csv``, whose rows are
+added to the shipped evidence. A family with the id of an existing one replaces
 it whole; new ids are added. The result is checked like the shipped catalog (unique names,
 
 """
@@ -57,10 +58,15 @@ def apply_overlays(base: Catalog, paths: list[Path]) -> Catalog:
     from llmguide.catalog.yamlfile import read_model
     from llmguide.hardware.presets import HardwareFile
 
+    from llmguide.catalog.evidence import EvidenceTable, read_evidence
+
     families = {f.id: f for f in base.families}
     files = dict(base._files)
     devices = {d.id: d for d in base.hardware}
+    evidence = list(base.evidence.rows)
     for path in paths:
+        if path.is_dir() and (path / "evidence.csv").is_file():  # the user's own scores, same format
+            evidence += read_evidence(path / "evidence.csv", base.tasks.benchmarks).rows
         fam_files, hw_files = family_files(path)
         for f in fam_files:
             fam = read_model(f, Family)
@@ -69,7 +75,8 @@ def apply_overlays(base: Catalog, paths: list[Path]) -> Catalog:
         for h in hw_files:
             for dev in read_model(h, HardwareFile).devices:
                 devices[dev.id] = dev
-    merged = replace(base, families=tuple(families.values()), _files=files, hardware=tuple(devices.values()))
+    merged = replace(base, families=tuple(families.values()), _files=files, hardware=tuple(devices.values()),
+                     evidence=EvidenceTable(tuple(evidence), base.evidence.path))
     merged.__dict__.pop("names", None)  # rebuild the name index over the merged families
     merged.names  # duplicate names across shipped and user entries fail here, with the file
     ids = [v.id for f in merged.families for v in f.variants]

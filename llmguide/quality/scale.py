@@ -53,7 +53,7 @@ class Link:
 
 @dataclass(frozen=True)
 class TaskScale:
-    scale: Instrument  # the instrument whose units the task is measured in (its newest version)
+    scale: Instrument  # the instrument whose units the task is measured in (the version most models have)
     floor: float  # what a model with no skill scores on it
     top: float  # the best score of any model on it
     spread: float  # standard deviation of its scores (the unit of uncertainty)

@@ -17,7 +17,7 @@ uncertainty: an estimate cannot outrank a comparable model with strong own evide
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from llmguide.catalog.evidence import Evidence
 from llmguide.catalog.loader import Catalog
@@ -26,6 +26,8 @@ from llmguide.quality.scale import TaskScale, build_scale
 
 MAKER_UNCERTAINTY = 0.3  # extra uncertainty of a maker's own number, in units of the scale's spread
 SECONDARY_UNCERTAINTY = 0.1  # a figure read in a third party's copy
+HIGH_CONFIDENCE, MEDIUM_CONFIDENCE = 6.0, 15.0  # uncertainty in points below which a value is high, medium
+GENERAL_UNCERTAINTY = 0.25  # an overall measure says this little about a task, at best
 SIZE_UNCERTAINTY = 0.5  # size and release date alone say little: at least half the scale's spread
 DESIGN_UNCERTAINTY = 0.5  # a dense sibling of a mixture-of-experts model (or the reverse) says less
 SIBLING_UNCERTAINTY = 0.25  # a sibling is a different checkpoint; the doubt grows by this much per size doubling
@@ -90,6 +92,8 @@ def task_model(catalog: Catalog, task_id: str) -> TaskModel | None:
         model = TaskModel(task_id, scale, (0.0, 0.0, 0.0, scale.spread))
         own = [(v, q) for _, v in catalog.variants() if v.kind != "base" and (q := _own(catalog, model, v)) is not None]
         model = TaskModel(task_id, scale, _trend(own, scale.spread), _within(catalog, own))
+    if len(_CACHE) > 64:  # a long-lived process (the tests) loads many catalogs: keep the recent ones
+        _CACHE.clear()
     _CACHE[(id(catalog), task_id)] = (catalog, model)
     return model
 
@@ -118,30 +122,34 @@ def _own(catalog: Catalog, model: TaskModel, variant: Variant) -> Quality | None
     rows = [r for r in catalog.evidence.of(variant.hf_repo) if (r.setting == "base") == (variant.kind == "base")]
     if not rows:
         return None
-    best: Quality | None = None
-    for mode in sorted({r.mode for r in rows}):
-        mode_rows = _newest([r for r in rows if r.mode == mode or (r.setting == mode[0] and not r.effort)])
-        q = _judge_mode(catalog, model, task, mode_rows, mode)
-        if q is not None and (best is None or q.ranked_points > best.ranked_points):
-            best = q
-    return best
+    modes = sorted({r.mode for r in rows})
+    # Makers' numbers count only when no independent evaluator ran the model, in any mode.
+    for makers in (False, True):
+        judged = []
+        for mode in modes:
+            mode_rows = _newest([r for r in rows if r.mode == mode or (r.setting == mode[0] and not r.effort)])
+            q = _judge_mode(catalog, model, task, mode_rows, mode, makers)
+            if q is not None:
+                judged.append(q)
+        if judged:
+            return max(judged, key=lambda q: q.ranked_points)
+    return None
 
 
-def _judge_mode(catalog: Catalog, model: TaskModel, task, rows: list[Evidence], mode) -> Quality | None:
-    """The first ladder rung with independent evidence, with the general measures beside it (each
-    weighted by its precision); makers' reports only when no independent evaluator ran the model."""
+def _judge_mode(catalog: Catalog, model: TaskModel, task, rows: list[Evidence], mode, makers: bool) -> Quality | None:
+    """The first ladder rung with evidence, with the general measures beside it (each weighted by
+    its precision); makers' reports only when ``makers`` is set."""
     used = {r.benchmark: u for r in rows if (u := _use(catalog, model, r)) is not None}
-    independent = {b for b in used if catalog.tasks.benchmarks[b].independent}
-    general = [used[b] for b in task.general if b in independent]
-    for only_independent in (True, False):
-        for rung_no, rung in enumerate(task.ladder):
-            on_rung = [used[b] for b in rung if b in used and (b in independent or not only_independent)]
-            if on_rung:
-                if rung_no == 0 and len(on_rung) > 1:  # the task's own benchmarks count alike
-                    on_rung = [_mean(model, on_rung)]
-                return _combine(model, [*on_rung, *general], mode, rung_no, "own")
-        if general:
-            return _combine(model, general, mode, None, "general")
+    allowed = {b for b in used if makers or catalog.tasks.benchmarks[b].independent}
+    general = [used[b] for b in task.general if b in allowed]
+    for rung_no, rung in enumerate(task.ladder):
+        on_rung = [used[b] for b in rung if b in allowed]
+        if on_rung:
+            if rung_no == 0 and len(on_rung) > 1:  # the task's own benchmarks count alike
+                on_rung = [_mean(model, on_rung)]
+            return _combine(model, on_rung, general, mode, rung_no, "own")
+    if general:
+        return _combine(model, [], general, mode, None, "general")
     return None
 
 
@@ -177,21 +185,30 @@ def _use(catalog: Catalog, model: TaskModel, row: Evidence) -> Used | None:
     return Used(row, value, model.scale.points(value), se, (), model.scale.points(model.scale.floor + se))
 
 
-def _combine(model: TaskModel, used: list[Used], mode, rung: int | None, basis: str) -> Quality:
-    """Scores on one rung: their mean weighted by precision; the uncertainty of the best of them
-    (scores of one model on related benchmarks are not independent, so they do not add up)."""
-    floor_se = 0.05 * model.scale.spread  # even the scale itself is one run of one harness
+def _combine(model: TaskModel, on_rung: list[Used], general: list[Used], mode, rung: int | None, basis: str) -> Quality:
+    """A rung's scores and the general measures beside them: their mean weighted by precision, with
+    the uncertainty of the surest (scores of one model on related benchmarks are not independent,
+    so they do not add up). A general measure is never surer than GENERAL_UNCERTAINTY: it does not
+    test the task."""
+    spread = model.scale.spread
+    general = [replace(u, se=max(u.se, GENERAL_UNCERTAINTY * spread)) for u in general]
+    used = [*on_rung, *general]
+    floor_se = 0.05 * spread  # even the scale itself is one run of one harness
     weights = [1.0 / max(u.se, floor_se) ** 2 for u in used]
     value = sum(w * u.value for w, u in zip(weights, used)) / sum(weights)
     se = min(max(u.se, floor_se) for u in used)
-    flat = tuple(sorted((p for u in used for p in (u.parts or (u,))), key=lambda p: p.se))  # the surest first
-    return _quality(model, value, se, basis, mode, rung, flat)
+    def flat(us):
+        return sorted((p for u in us for p in (u.parts or (u,))), key=lambda p: p.se)
+    shown = tuple(flat(on_rung) + flat(general))  # the rung's own scores first, the surest first
+    return _quality(model, value, se, basis, mode, rung, shown)
 
 
 def _quality(model: TaskModel, value: float, se: float, basis: str, mode, rung, used=(), note="") -> Quality:
     scale = model.scale
-    ratio = se / scale.spread
-    confidence = "high" if ratio < 0.25 else "medium" if ratio < 0.6 else "low"
+    if basis != "own":
+        value = min(value, scale.top)  # an estimate never claims more than the best model measured
+    doubt = scale.points(scale.floor + se)  # the uncertainty in points
+    confidence = "high" if doubt < HIGH_CONFIDENCE else "medium" if doubt < MEDIUM_CONFIDENCE else "low"
     if basis != "own" and confidence == "high":
         confidence = "medium"  # an estimate is never sure
     points = scale.points(value)

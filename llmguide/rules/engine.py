@@ -22,6 +22,7 @@ from llmguide.rules.fit import fit_options
 from llmguide.rules.license_policy import parse_policy
 from llmguide.rules.registry import Rule, hard_rules, soft_rules
 from llmguide.rules.min_speed import check_answerable
+from llmguide.rules.speed_score import decode_speed
 
 SORTS = ("score", "quality", "speed", "size")
 GOOD_ENOUGH = 0.8  # --sort speed|size: first the models within this share of the best expected quality
@@ -131,7 +132,8 @@ def recommend(catalog: Catalog, request: Request, hardware: Hardware, sort: str 
         rejected.append(Rejected(cand, verdicts))
     ranked.sort(key=lambda r: (-r[0], -r[1].variant.params.total_b, r[1].variant.id))
     rows = [Ranked(0, c, round(total, 1), s, v) for total, c, s, v in ranked]
-    rows = _order(rows, sort)
+    speeds = {c.variant.id: decode_speed(c, env)[0] for _, c, _, _ in ranked} if sort == "speed" else {}
+    rows = _order(rows, sort, speeds)
     return Recommendation(
         request,
         hardware,
@@ -155,10 +157,10 @@ def _spare(cand: Candidate, hw: Hardware) -> float:
     return spare_share(p, hw) if p is not None and p.mode in ("gpu", "cpu") else 0.0
 
 
-def _order(rows: list[Ranked], sort: str) -> list[Ranked]:
+def _order(rows: list[Ranked], sort: str, speeds: dict[str, float | None]) -> list[Ranked]:
     """``score``: as ranked. ``quality``: by task quality after quantization. ``speed`` / ``size``:
     among the models whose expected quality is within 80% of the best's, the fastest (or smallest)
-    first; the rest follow by score."""
+    first; the rest follow by score. ``speeds`` are S5's: the estimate, or a split model's bound."""
     if sort == "score" or not rows:
         return rows
     if sort == "quality":
@@ -168,8 +170,8 @@ def _order(rows: list[Ranked], sort: str) -> list[Ranked]:
     rest = [r for r in rows if r.expected_quality < GOOD_ENOUGH * best]
     if sort == "speed":
         def key(r: Ranked):
-            speed = r.candidate.fit.speed if r.candidate.fit else None
-            return (speed is None, -(speed.decode_tokens_per_s if speed else 0.0))
+            tps = speeds.get(r.candidate.variant.id)
+            return (tps is None, -(tps or 0.0))
     else:
         def key(r: Ranked):
             return r.candidate.fit.estimate.total if r.candidate.fit else 0

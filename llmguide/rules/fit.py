@@ -1,9 +1,9 @@
 """H5 fits: the quantizations a model can run at on the hardware, or what is missing.
 
 The ladder runs from Q8_0 (indistinguishable from 16-bit) down to Q2_K. ``fit_options`` lists every
-step that fits in one place (all on the GPU, or all in RAM on a machine without a GPU budget); only
-if none does, the steps that fit split between GPU and system RAM (Q4_K_M, Q3_K_M, Q2_K: more bits
-would push layers off the GPU and slow every token). ``recommend`` then picks, per model, the
+step that fits in one place (all on the GPU, or all in RAM on a machine without a GPU budget), and
+the steps that fit split between GPU and system RAM (Q4_K_M, Q3_K_M, Q2_K: more bits would push
+layers off the GPU and slow every token). ``recommend`` then picks, per model, the
 option with the best expected score: quality after quantization, speed and constraints, with
 spare memory as the tie-breaker (rules/engine.py).
 
@@ -38,10 +38,9 @@ def fit_options(
     if not hw.known:
         return [Fit(next(e for e in estimates if e.quant == UNCHECKED_QUANT), None)], smallest
     placements = [(e, place(arch, e, hw)) for e in estimates]
-    options = [(e, w) for e, w in placements if w.mode in ("gpu", "cpu")]
-    if not options:
-        split = {e.quant: (e, w) for e, w in placements if w.fits}
-        options = [split[q] for q in OFFLOAD_ORDER if q in split]
+    # In one place at every step that fits; split too, from Q4_K_M down, when RAM allows it: a
+    # split Q4_K_M of a sparse model can beat its Q2_K on the GPU, and the scores decide.
+    options = [(e, w) for e, w in placements if w.mode in ("gpu", "cpu") or (w.fits and e.quant in OFFLOAD_ORDER)]
     return [Fit(e, w, placement_speed(arch, e.quant, hw, w)) for e, w in options], smallest
 
 
@@ -54,25 +53,16 @@ def find_fit(
     With ``min_speed`` (tokens/s) the first step down the ladder that is fast enough wins: a
     smaller quantization reads fewer bytes per token. If none is, the best-quality fit is
     returned and the speed rule (H7) says by how much it falls short."""
-    estimates = [estimate_memory(arch, q, context, sequences=sequences) for q in LADDER]
-    smallest = estimates[-1]
+    options, smallest = fit_options(arch, context, hw, sequences)
     if not hw.known:
-        chosen = next(e for e in estimates if e.quant == UNCHECKED_QUANT)
-        return Fit(chosen, None), smallest
-    placements = [(e, place(arch, e, hw)) for e in estimates]
-    options = [(e, w) for e, w in placements if w.mode in ("gpu", "cpu")]
-    # a step that leaves 10% of the memory spare beats a tighter one above it (see S6)
-    options.sort(key=lambda ew: spare_share(ew[1], hw) < TIGHT_SHARE)
-    if not options:  # split: more bits would push layers off the GPU, so start from Q4_K_M
-        split = {e.quant: (e, w) for e, w in placements if w.fits}
-        options = [split[q] for q in OFFLOAD_ORDER if q in split]
-    first = None
-    for est, where in options:
-        fit = Fit(est, where, placement_speed(arch, est.quant, hw, where))
-        first = first or fit
+        return options[0], smallest
+    # in one place if possible; there, a step that leaves 10% of the memory spare beats a tighter one above it
+    chosen = [f for f in options if f.placement.mode in ("gpu", "cpu")] or options
+    chosen.sort(key=lambda f: f.placement.mode in ("gpu", "cpu") and spare_share(f.placement, hw) < TIGHT_SHARE)
+    for fit in chosen:
         if min_speed is None or (fit.speed is not None and fit.speed.decode_tokens_per_s >= min_speed):
             return fit, smallest
-    return first, smallest
+    return (chosen[0] if chosen else None), smallest
 
 
 def _fits(c: Candidate, env: Env) -> Verdict:

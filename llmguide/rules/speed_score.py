@@ -26,9 +26,13 @@ POINTS_PER_HALVING = 20.0
 MAX_PENALTY = 60.0
 
 
-def target_speed(c: Candidate, env: Env) -> float:
+def target_speed(c: Candidate, env: Env) -> tuple[float, str]:
+    """The speed below which the candidate loses points, and where that number comes from."""
     usable = env.request.task.usable_speed * (THINKING_FACTOR if thinking(c) else 1.0)
-    return max(usable, env.request.min_speed or 0.0)
+    if env.request.min_speed and env.request.min_speed > usable:
+        return env.request.min_speed, f"the {env.request.min_speed:g} tok/s asked (--min-speed)"
+    why = " (thinking mode: twice the task's)" if thinking(c) else ""
+    return usable, f"the usable {usable:g} tok/s{why}"
 
 
 def thinking(c: Candidate) -> bool:
@@ -45,12 +49,11 @@ def decode_speed(c: Candidate, env: Env) -> tuple[float | None, bool]:
 
 
 def _speed(c: Candidate, env: Env) -> Score:
-    target = target_speed(c, env)
+    target, usable = target_speed(c, env)
     tps, bound = decode_speed(c, env)
     if tps is None:
         return Score("S5", 0.0, "speed not estimated (no bandwidth known)")
     what = "at most " if bound else ""
-    usable = f"the usable {target:g} tok/s" + (" (thinking mode: twice the task's)" if thinking(c) else "")
     if tps >= target:
         return Score("S5", 0.0, f"{what}{tps:.0f} tok/s, at or above {usable}")
     note = " (the CPU share alone; GPU bandwidth unknown)" if bound else ""

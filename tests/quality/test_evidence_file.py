@@ -48,12 +48,13 @@ def test_the_shipped_evidence_is_current():
 @pytest.mark.parametrize("field, value, message", [
     ("score", "high", "field 'score': 'high' is not a number"),
     ("score", "nan", "is not a finite number"),
-    ("benchmark", "mmlu-9000", "'mmlu-9000' is not defined in benchmarks.yaml"),
+    ("benchmark", "mmlu-9000", "'mmlu-9000' is not a benchmark of tasks.yaml"),
     ("setting", "chat", "field 'setting': 'chat' is not one of"),
     ("effort", "max", "field 'effort'"),
     ("evaluator", "maker", "but aa-coding is run by 'artificial-analysis'"),
     ("source_url", "artificialanalysis.ai", "is not a URL"),
-    ("source_date", "Feb 2026", "is not YYYY-MM"),
+    ("source_date", "Feb 2026", "is not a date"),
+    ("source_date", "2026-13-45", "is not a date"),
     ("hf_repo", "qwen3", "is not ORG/NAME"),
     ("model", "", "field 'model': required"),
 ])
@@ -99,3 +100,23 @@ def test_an_empty_file_asks_for_the_header(catalog_copy):
     (catalog_copy / "evidence.csv").write_text("")
     with pytest.raises(CatalogError, match="line 1: the header must be"):
         load_catalog(catalog_copy)
+
+
+def test_a_user_catalog_adds_its_own_evidence(tmp_path, cli):
+    """A user folder's evidence.csv is read beside the shipped one, and checked the same way."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    _write(folder, [{**GOOD, "hf_repo": "google/gemma-4-E2B-it", "model": "Gemma 4 E2B", "benchmark": "aa-coding",
+                     "version": "v4.0", "score": "3", "setting": "instruct"}])
+    import json
+
+    r = cli("why-not", "gemma-4-e2b-it", "--task", "code", "--json", env={"LLMGUIDE_CATALOG": str(folder)})
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    q = data["recommendation"]["quality"]
+    assert q["basis"] == "own" and q["evidence"][0]["score"] == 3
+    broken = tmp_path / "broken"  # another folder: a process keeps the catalogs it has read
+    broken.mkdir()
+    _write(broken, [{**GOOD, "score": "lots"}])
+    r = cli("why-not", "gemma-4-e2b-it", "--task", "code", env={"LLMGUIDE_CATALOG": str(broken)})
+    assert r.exit_code == 1 and "evidence.csv" in r.output and "line 2" in r.output
