@@ -91,7 +91,7 @@ def task_model(catalog: Catalog, task_id: str) -> TaskModel | None:
     if scale is not None:
         model = TaskModel(task_id, scale, (0.0, 0.0, 0.0, scale.spread))
         own = [(v, q) for _, v in catalog.variants() if v.kind != "base" and (q := _own(catalog, model, v)) is not None]
-        model = TaskModel(task_id, scale, _trend(own, scale.spread), _within(catalog, own))
+        model = TaskModel(task_id, scale, _trend(own, scale.spread), _within_any(catalog, own))
     if len(_CACHE) > 64:  # a long-lived process (the tests) loads many catalogs: keep the recent ones
         _CACHE.clear()
     _CACHE[(id(catalog), task_id)] = (catalog, model)
@@ -225,8 +225,11 @@ def _from_sibling(catalog: Catalog, model: TaskModel, family: Family, variant: V
         q = _own(catalog, model, sib)
         if q is None:
             continue
-        gap = math.log2(_size(variant) / _size(sib))
         other_design = bool(sib.params.active_b) != bool(variant.params.active_b)  # dense vs mixture of experts
+        # Across designs, what a model knows grows with all its weights: a 26B-A4B sibling is far
+        # more than one doubling above a 4B dense model, whatever its dense-equivalent size says.
+        size = (lambda v: v.params.total_b) if other_design else _size
+        gap = math.log2(size(variant) / size(sib))
         options.append((abs(gap) + 0.5 * (sib.kind != variant.kind) + other_design, gap, sib, q, other_design))
     if not options:
         return None
@@ -293,6 +296,13 @@ def _within(catalog: Catalog, own: list[tuple[Variant, Quality]]) -> float:
         sxy += sum((x - mx) * (y - my) for x, y in pts)
         sxx += sum((x - mx) ** 2 for x, _ in pts)
     return max(0.0, sxy / sxx) if sxx else 0.0
+
+
+def _within_any(catalog: Catalog, own: list[tuple[Variant, Quality]]) -> float:
+    """The sibling slope from own evidence, or, for a task with little of it (vision), from every
+    judgement the catalog's models have."""
+    slope = _within(catalog, [(v, q) for v, q in own if q.basis == "own"])
+    return slope or _within(catalog, [(v, replace(q, basis="own")) for v, q in own])
 
 
 def _solve(a: list[list[float]], b: list[float]) -> list[float] | None:
