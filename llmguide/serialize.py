@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from llmguide.cards import Card, VariantFacts, differing_fields
 from llmguide.model.tensors import active_parameter_count, parameter_count
-from llmguide.catalog.schema import Family, Variant
+from llmguide.catalog.schema import Family, Variant, languages_of
 from llmguide.rules.engine import Recommendation
 
 SCHEMA_VERSION = 1
@@ -58,7 +58,7 @@ def quality_dict(q) -> dict | None:
 
 def language_support(c, req) -> dict:
     """What the --lang verdict (H4) relied on: the listed codes, a developer's claim, the verdict."""
-    langs = c.family.languages
+    langs = languages_of(c.family, c.variant)
     return {"codes": list(langs.codes), "claimed_count": langs.claimed_count, "asked": list(req.languages),
             "covered_by": ("list" if all(x in langs.codes for x in req.languages) else "claim") if req.languages else None}
 
@@ -97,7 +97,7 @@ def list_dict(rows: list[tuple[Family, Variant]]) -> dict:
                 "license": (v.license or f.license).id,
                 "commercial_use": (v.license or f.license).commercial_use,
                 "specialties": list(v.specialties),
-                "languages": list(f.languages.codes),
+                "languages": list(languages_of(f, v).codes),
             }
             for f, v in rows
         ],
@@ -140,7 +140,7 @@ def recommendation_dict(rec: Recommendation) -> dict:
                 "params_active": active_parameter_count(c.arch),
                 "quant": est.quant,
                 "context_length": c.variant.context.length,
-                "languages": list(c.family.languages.codes),
+                "languages": list(languages_of(c.family, c.variant).codes),
                 "language_support": {**language_support(c, req), "verdict": next((v.reason for v in r.verdicts if v.code == "H4"), None)},
                 "license": lic.id,
                 "commercial_use": lic.commercial_use,

@@ -200,7 +200,13 @@ class Variant:
     architecture: ArchitectureFacts
     context: Context
     license: License | None = None
+    languages: Languages | None = None  # only when this variant's languages differ from the family's
     notes: tuple[str, ...] = ()
+
+
+def languages_of(family: "Family", variant: "Variant | None") -> Languages:
+    """The languages that apply to a variant: its own when it has them, else its family's."""
+    return (variant.languages if variant is not None and variant.languages is not None else family.languages)
 
 
 @dataclass(frozen=True, kw_only=True, repr=False, eq=False)

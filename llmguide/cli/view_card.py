@@ -8,6 +8,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from llmguide.catalog.schema import languages_of
 from llmguide.cards import CARD_QUANTS, Card
 from llmguide.cli.fmt import billions, gib, languages_line, license_line, tokens
 from llmguide.units import GIB, fmt_params
@@ -29,7 +30,13 @@ def render_card(card: Card) -> Group:
         for vf in card.variants:
             if vf.variant.license:
                 facts.add_row("", f"• {vf.variant.name}: {license_line(vf.variant.license)}")
-    facts.add_row("Languages", languages_line(list(fam.languages.codes), fam.languages.note))
+    langs = languages_of(fam, focus)
+    facts.add_row("Languages", languages_line(list(langs.codes), langs.note))
+    if not focus:
+        for vf in card.variants:
+            if vf.variant.languages is not None:
+                own = vf.variant.languages
+                facts.add_row("", f"• {vf.variant.name}: {languages_line(list(own.codes), own.note)}")
     ctx = sorted({vf.variant.context.length for vf in card.variants})
     facts.add_row("Context", " / ".join(f"{tokens(c)} tokens" for c in ctx))
     months = sorted({vf.variant.release.month for vf in card.variants})

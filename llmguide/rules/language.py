@@ -8,6 +8,7 @@ many, every language llmguide knows is expected, but the claim is the developer'
 from __future__ import annotations
 
 from llmguide.catalog.languages import language_name
+from llmguide.catalog.schema import languages_of
 from llmguide.rules.base import Candidate, Env, Verdict
 from llmguide.rules.registry import Rule, register
 
@@ -16,7 +17,7 @@ BROAD_CLAIM = 100  # a claim of this many languages covers any language asked fo
 
 
 def _languages(c: Candidate, env: Env) -> Verdict:
-    langs = c.family.languages
+    langs = languages_of(c.family, c.variant)
     codes, claimed = langs.codes, langs.claimed_count or 0
     wanted = list(env.request.languages)
     min_count = env.request.task.min_languages
