@@ -37,7 +37,7 @@ def render_recommendation(rec: Recommendation, explain: bool, width: int = 120) 
         parts.append(_table(rec, wide))
         parts.append(Text(
             "Memory: weights + KV cache + buffers (llama.cpp). tok/s: generation speed (on a GPU it needs --gpu or --bandwidth). "
-            "* = score partly estimated (no own benchmark).", style="dim"))
+            "* = quality estimated (no evidence of its own for the task).", style="dim"))
         if not wide:
             parts += [Text(""), _why_list(rec)]
     if explain:
