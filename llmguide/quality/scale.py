@@ -70,6 +70,10 @@ class TaskScale:
         """0 at the floor, 100 at the best open model on the scale."""
         return 100.0 * (value - self.floor) / (self.top - self.floor)
 
+    def span_points(self, amount: float) -> float:
+        """A distance on the scale (an uncertainty) in points."""
+        return 100.0 * amount / (self.top - self.floor)
+
 
 def population(table: EvidenceTable) -> dict[Instrument, dict[Key, float]]:
     """Each instrument's scores by model and mode (the mean where a source lists one twice)."""

@@ -17,7 +17,7 @@ uncertainty: an estimate cannot outrank a comparable model with strong own evide
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from llmguide.catalog.evidence import Evidence
 from llmguide.catalog.loader import Catalog
@@ -73,6 +73,7 @@ class TaskModel:
     scale: TaskScale
     trend: tuple[float, float, float, float]  # intercept, per doubling of size, per year, residual sd
     within: float = 0.0  # per doubling of size between siblings of one family
+    own: dict[str, Quality | None] = field(default_factory=dict)  # variant id -> its own-evidence judgement
 
 
 _CACHE: dict[tuple[int, str], tuple[Catalog, TaskModel | None]] = {}
@@ -89,9 +90,10 @@ def task_model(catalog: Catalog, task_id: str) -> TaskModel | None:
     scale = build_scale(catalog.evidence, task, floors, percent, independent_benchmarks(catalog))
     model = None
     if scale is not None:
-        model = TaskModel(task_id, scale, (0.0, 0.0, 0.0, scale.spread))
-        own = [(v, q) for _, v in catalog.variants() if v.kind != "base" and (q := _own(catalog, model, v)) is not None]
-        model = TaskModel(task_id, scale, _trend(own, scale.spread), _within_any(catalog, own))
+        bare = TaskModel(task_id, scale, (0.0, 0.0, 0.0, scale.spread))  # judging own evidence needs only the scale
+        judged = {v.id: _own(catalog, bare, v) for _, v in catalog.variants()}
+        own = [(v, q) for _, v in catalog.variants() if v.kind != "base" and (q := judged[v.id]) is not None]
+        model = TaskModel(task_id, scale, _trend(own, scale.spread), _within_any(catalog, own), judged)
     if len(_CACHE) > 64:  # a long-lived process (the tests) loads many catalogs: keep the recent ones
         _CACHE.clear()
     _CACHE[(id(catalog), task_id)] = (catalog, model)
@@ -107,13 +109,19 @@ def quality(catalog: Catalog, task_id: str, family: Family, variant: Variant) ->
     model = task_model(catalog, task_id)
     if model is None:
         return None
-    own = _own(catalog, model, variant)
+    own = _own_of(catalog, model, variant)
     if own is not None:
         return own
     sib = _from_sibling(catalog, model, family, variant)
     if sib is not None:
         return sib
     return _from_size(model, variant)
+
+
+def _own_of(catalog: Catalog, model: TaskModel, variant: Variant) -> Quality | None:
+    """The variant's own-evidence judgement, as computed with the task model (a user catalog's
+    variant that was not there then is judged now)."""
+    return model.own[variant.id] if variant.id in model.own else _own(catalog, model, variant)
 
 
 def _own(catalog: Catalog, model: TaskModel, variant: Variant) -> Quality | None:
@@ -157,7 +165,7 @@ def _mean(model: TaskModel, used: list[Used]) -> Used:
     """The plain mean of several main benchmarks (one number for the rung)."""
     value = sum(u.value for u in used) / len(used)
     se = min(u.se for u in used)
-    return Used(used[0].row, value, model.scale.points(value), se, tuple(used), model.scale.points(model.scale.floor + se))
+    return Used(used[0].row, value, model.scale.points(value), se, tuple(used), model.scale.span_points(se))
 
 
 def _newest(rows: list[Evidence]) -> list[Evidence]:
@@ -182,7 +190,7 @@ def _use(catalog: Catalog, model: TaskModel, row: Evidence) -> Used | None:
     if row.status:
         se = math.hypot(se, SECONDARY_UNCERTAINTY * spread)
     value = model.scale.clamp(link.map(row.score))
-    return Used(row, value, model.scale.points(value), se, (), model.scale.points(model.scale.floor + se))
+    return Used(row, value, model.scale.points(value), se, (), model.scale.span_points(se))
 
 
 def _combine(model: TaskModel, on_rung: list[Used], general: list[Used], mode, rung: int | None, basis: str) -> Quality:
@@ -207,7 +215,7 @@ def _quality(model: TaskModel, value: float, se: float, basis: str, mode, rung, 
     scale = model.scale
     if basis != "own":
         value = min(value, scale.top)  # an estimate never claims more than the best model measured
-    doubt = scale.points(scale.floor + se)  # the uncertainty in points
+    doubt = scale.span_points(se)
     confidence = "high" if doubt < HIGH_CONFIDENCE else "medium" if doubt < MEDIUM_CONFIDENCE else "low"
     if basis != "own" and confidence == "high":
         confidence = "medium"  # an estimate is never sure
@@ -222,7 +230,7 @@ def _from_sibling(catalog: Catalog, model: TaskModel, family: Family, variant: V
     for sib in family.variants:
         if sib.id == variant.id or (sib.kind == "base") != (variant.kind == "base"):
             continue
-        q = _own(catalog, model, sib)
+        q = _own_of(catalog, model, sib)
         if q is None:
             continue
         other_design = bool(sib.params.active_b) != bool(variant.params.active_b)  # dense vs mixture of experts
@@ -285,8 +293,7 @@ def _within(catalog: Catalog, own: list[tuple[Variant, Quality]]) -> float:
     family_of = {v.id: f.id for f, v in catalog.variants()}
     groups: dict[tuple[str, str], list[tuple[float, float]]] = {}
     for v, q in own:
-        if q.basis == "own":
-            groups.setdefault((family_of[v.id], v.release.month[:4]), []).append((math.log2(_size(v)), q.value))
+        groups.setdefault((family_of[v.id], v.release.month[:4]), []).append((math.log2(_size(v)), q.value))
     sxy = sxx = 0.0
     for pts in groups.values():
         if len(pts) < 2:
@@ -301,8 +308,7 @@ def _within(catalog: Catalog, own: list[tuple[Variant, Quality]]) -> float:
 def _within_any(catalog: Catalog, own: list[tuple[Variant, Quality]]) -> float:
     """The sibling slope from own evidence, or, for a task with little of it (vision), from every
     judgement the catalog's models have."""
-    slope = _within(catalog, [(v, q) for v, q in own if q.basis == "own"])
-    return slope or _within(catalog, [(v, replace(q, basis="own")) for v, q in own])
+    return _within(catalog, [(v, q) for v, q in own if q.basis == "own"]) or _within(catalog, own)
 
 
 def _solve(a: list[list[float]], b: list[float]) -> list[float] | None:
