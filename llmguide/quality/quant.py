@@ -46,10 +46,11 @@ def loss_size(variant: Variant) -> float:
     return (p.total_b * p.active_b) ** 0.5 if p.active_b else p.total_b
 
 
-def expected_loss(quant: Quant, variant: Variant) -> float:
-    """Expected share (0-1) of the variant's quality above the floor that ``quant`` loses."""
+def expected_loss(quant: Quant, variant: Variant, arch: Architecture | None = None) -> float:
+    """Expected share (0-1) of the variant's quality above the floor that ``quant`` loses (``arch``:
+    the variant's architecture, when the caller has it built)."""
     scale = (loss_size(variant) / REFERENCE_B) ** -SIZE_EXPONENT
-    requantized = 1.0 - released_share(Architecture.from_facts(variant.architecture))
+    requantized = 1.0 - released_share(arch or Architecture.from_facts(variant.architecture))
     return min(MAX_LOSS, LOSS_PER_KLD * quant.kld * scale * requantized)
 
 
@@ -65,9 +66,9 @@ def released_share(arch: Architecture) -> float:
     return kept / sum(t.elements for t in all_t)
 
 
-def ranking_loss(quant: Quant, variant: Variant) -> float:
-    """The loss ranking counts: the cautious end of the expected loss."""
-    return min(MAX_LOSS, RANKING_FACTOR * expected_loss(quant, variant))
+def ranking_loss(expected: float) -> float:
+    """The loss ranking counts: the cautious end of an expected loss."""
+    return min(MAX_LOSS, RANKING_FACTOR * expected)
 
 
 def low_bit(quant_name: str) -> bool:

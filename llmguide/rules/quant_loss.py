@@ -16,11 +16,12 @@ from llmguide.rules.registry import Rule, register
 def _s2(c: Candidate, env: Env) -> Score:
     quant = c.fit.estimate.quant
     info = next(q for q in env.catalog.quants.quants if q.name == quant)
-    counted = ranking_loss(info, c.variant)
+    expected = expected_loss(info, c.variant, c.arch)
+    counted = ranking_loss(expected)
     base = max(0.0, c.quality.ranked_points) if c.quality else 0.0
     size = loss_size(c.variant)
     what = f"{size:.3g}B dense-equivalent" if c.variant.params.active_b else f"{size:.3g}B"
-    reason = f"{quant} loses {expected_loss(info, c.variant):.1%} of the quality ({what}); ranking counts {counted:.1%}"
+    reason = f"{quant} loses {expected:.1%} of the quality ({what}); ranking counts {counted:.1%}"
     return Score("S2", round(-base * counted, 2), reason)
 
 
