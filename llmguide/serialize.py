@@ -56,11 +56,13 @@ def quality_dict(q) -> dict | None:
     }
 
 
-def language_support(c, req) -> dict:
-    """What the --lang verdict (H4) relied on: the listed codes, a developer's claim, the verdict."""
-    langs = languages_of(c.family, c.variant)
+def language_support(r, req) -> dict:
+    """What the --lang verdict (H4) of a ranked model relied on: the listed codes, a developer's
+    claim, and the verdict."""
+    langs = languages_of(r.candidate.family, r.candidate.variant)
     return {"codes": list(langs.codes), "claimed_count": langs.claimed_count, "asked": list(req.languages),
-            "covered_by": ("list" if all(x in langs.codes for x in req.languages) else "claim") if req.languages else None}
+            "covered_by": ("list" if all(x in langs.codes for x in req.languages) else "claim") if req.languages else None,
+            "verdict": next((v.reason for v in r.verdicts if v.code == "H4"), None)}
 
 
 def card_dict(card: Card) -> dict:
@@ -141,7 +143,7 @@ def recommendation_dict(rec: Recommendation) -> dict:
                 "quant": est.quant,
                 "context_length": c.variant.context.length,
                 "languages": list(languages_of(c.family, c.variant).codes),
-                "language_support": {**language_support(c, req), "verdict": next((v.reason for v in r.verdicts if v.code == "H4"), None)},
+                "language_support": language_support(r, req),
                 "license": lic.id,
                 "commercial_use": lic.commercial_use,
                 "modalities": list(c.variant.modalities),
