@@ -51,7 +51,7 @@ HEADLINE = ("aa-intelligence", "aa-coding", "lmarena-text-sc", "gpqa-diamond-aa"
 def variant_evidence(catalog: Catalog, variant: Variant) -> tuple[Evidence, ...]:
     """The variant's scores: base-model scores only for base models; independent evaluators first,
     then newest first."""
-    rows = [r for r in catalog.evidence.of(variant.hf_repo) if (r.setting == "base") == (variant.kind == "base")]
+    rows = catalog.evidence.for_variant(variant.hf_repo, variant.kind)
     rows.sort(key=lambda r: r.source_date, reverse=True)
     rows.sort(key=lambda r: (not catalog.tasks.benchmarks[r.benchmark].independent, r.benchmark not in HEADLINE))
     return tuple(rows)

@@ -55,6 +55,11 @@ class Evidence:
         return self.hf_repo.lower()
 
     @property
+    def mode_label(self) -> str:
+        """The mode in words: 'thinking', 'thinking, effort high'."""
+        return self.setting + (f", effort {self.effort}" if self.effort else "")
+
+    @property
     def mode(self) -> tuple[str, str]:
         """How the model was run: (setting, effort). Scores of one model in two modes are never mixed."""
         return self.setting, self.effort
@@ -81,6 +86,11 @@ class EvidenceTable:
 
     def of(self, hf_repo: str) -> tuple[Evidence, ...]:
         return self.by_repo.get(hf_repo.lower(), ())
+
+    def for_variant(self, hf_repo: str, kind: str) -> list[Evidence]:
+        """A variant's rows: base-model scores for a base model, the others for every other kind
+        (a base model's numbers never stand for its instruct sibling, nor the reverse)."""
+        return [r for r in self.of(hf_repo) if (r.setting == "base") == (kind == "base")]
 
 
 def read_evidence(path: Path, benchmarks: dict[str, object]) -> EvidenceTable:

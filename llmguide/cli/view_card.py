@@ -119,8 +119,7 @@ def _benchmarks_table(card: Card) -> Table | None:
     t.add_column("Evaluator", overflow="fold")
     t.add_column("Date", no_wrap=True)
     for v, e in rows:
-        mode = e.setting + (f", effort {e.effort}" if e.effort else "")
-        t.add_row(v.id, f"{e.benchmark} ({e.version})", f"{e.score:g}", mode, e.evaluator, e.source_date[:7])
+        t.add_row(v.id, f"{e.benchmark} ({e.version})", f"{e.score:g}", e.mode_label, e.evaluator, e.source_date[:7])
     return t
 
 

@@ -122,9 +122,8 @@ def evidence_lines(q) -> list[str]:
     lines = []
     for u in q.used:
         e = u.row
-        mode = e.setting + (f", effort {e.effort}" if e.effort else "")
         flag = f", {e.status}" if e.status else ""
-        lines.append(f"{e.benchmark} ({e.version}) {e.score:g}: {mode}, {e.evaluator}, {e.source_date or 'undated'}{flag}"
+        lines.append(f"{e.benchmark} ({e.version}) {e.score:g}: {e.mode_label}, {e.evaluator}, {e.source_date or 'undated'}{flag}"
                      f" -> {u.points:.0f} ± {u.se_points:.0f} points")
     if q.note:
         lines.append(q.note)

@@ -127,7 +127,7 @@ def _own_of(catalog: Catalog, model: TaskModel, variant: Variant) -> Quality | N
 def _own(catalog: Catalog, model: TaskModel, variant: Variant) -> Quality | None:
     """From the variant's own scores, in its best mode (see the module docstring)."""
     task = catalog.task(model.task_id)
-    rows = [r for r in catalog.evidence.of(variant.hf_repo) if (r.setting == "base") == (variant.kind == "base")]
+    rows = catalog.evidence.for_variant(variant.hf_repo, variant.kind)
     if not rows:
         return None
     modes = sorted({r.mode for r in rows})
