@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import math
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
@@ -28,7 +27,6 @@ SETTINGS = ("instruct", "thinking", "non-thinking", "base")
 EFFORTS = ("", "low", "medium", "high")
 STATUSES = ("", "secondary", "doubt")
 MAX_BYTES = 8 * 1024 * 1024  # the shipped file is ~1 MB; a larger one is not evidence but a mistake
-_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 MAKER_VERSION = "as reported by makers"
 
 
@@ -129,9 +127,12 @@ def read_evidence(path: Path, benchmarks: dict[str, object]) -> EvidenceTable:
 
 
 def _valid_date(text: str) -> bool:
+    """The catalog's date rule (YYYY-MM or YYYY-MM-DD), and a day the month has."""
     import datetime
 
-    if not _DATE.match(text):
+    from llmguide.catalog.constraints import year_month_or_date
+
+    if not year_month_or_date(text):
         return False
     try:
         datetime.date.fromisoformat(text if len(text) == 10 else text + "-01")
@@ -141,13 +142,15 @@ def _valid_date(text: str) -> bool:
 
 
 def _row(values: list[str], line: int, benchmarks: dict[str, object]) -> Evidence:
+    from llmguide.catalog.constraints import http_url, owner_slash_name  # the YAML files' own rules
+
     if len(values) != len(COLUMNS):
         raise ValueError(f"{len(values)} fields, expected {len(COLUMNS)}")
     rec = dict(zip(COLUMNS, values))
     for name in ("hf_repo", "model", "benchmark", "version", "setting", "evaluator", "source_url"):
         if not rec[name].strip():
             raise ValueError(f"field '{name}': required")
-    if "/" not in rec["hf_repo"]:
+    if not owner_slash_name(rec["hf_repo"]):
         raise ValueError(f"field 'hf_repo': '{rec['hf_repo']}' is not ORG/NAME")
     if rec["benchmark"] not in benchmarks:
         raise ValueError(f"field 'benchmark': '{rec['benchmark']}' is not a benchmark of tasks.yaml")
@@ -160,7 +163,7 @@ def _row(values: list[str], line: int, benchmarks: dict[str, object]) -> Evidenc
     for name, allowed in (("setting", SETTINGS), ("effort", EFFORTS), ("status", STATUSES)):
         if rec[name] not in allowed:
             raise ValueError(f"field '{name}': '{rec[name]}' is not one of: {', '.join(a or '(empty)' for a in allowed)}")
-    if not rec["source_url"].startswith(("https://", "http://")):
+    if not http_url(rec["source_url"]):
         raise ValueError(f"field 'source_url': '{rec['source_url']}' is not a URL")
     if rec["source_date"] and not _valid_date(rec["source_date"]):
         raise ValueError(f"field 'source_date': '{rec['source_date']}' is not a date (YYYY-MM or YYYY-MM-DD)")
