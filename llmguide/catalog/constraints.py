@@ -21,6 +21,7 @@ _URL = re.compile(r"https?://\S+")
 _LICENSE_ID = re.compile(r"(LicenseRef-)?[A-Za-z0-9.+-]+")
 _LANG = re.compile(r"[a-z]{2}")
 _QUANT = re.compile(r"[A-Z0-9_]+")
+_OLLAMA = re.compile(r"([a-z0-9][a-z0-9._-]*/)?[a-z0-9][a-z0-9._-]*(:[A-Za-z0-9][A-Za-z0-9._-]*)?")
 
 
 # Named predicates: pydantic reports a failure as "Predicate <name> failed", so the names explain.
@@ -56,6 +57,11 @@ def upper_case_quant_name(v: str) -> bool:
     return bool(_QUANT.fullmatch(v))
 
 
+def ollama_tag(v: str) -> bool:
+    """name[:tag] or namespace/name[:tag], as ``ollama pull`` takes it."""
+    return bool(_OLLAMA.fullmatch(v)) and len(v) <= 120
+
+
 Slug = Annotated[str, Predicate(lowercase_slug)]
 SourceKeys = Annotated[tuple[Slug, ...], MinLen(1)]
 PositiveInt = Annotated[int, Gt(0)]
@@ -67,6 +73,7 @@ MonthOrDate = Annotated[str, Predicate(year_month_or_date)]
 LicenseId = Annotated[str, Predicate(spdx_or_licenseref)]
 LanguageCode = Annotated[str, Predicate(iso_639_1_code)]
 HfRepo = Annotated[str, Predicate(owner_slash_name)]
+OllamaTag = Annotated[str, Predicate(ollama_tag)]
 QuantName = Annotated[str, Predicate(upper_case_quant_name)]
 Weight = Annotated[float, Gt(0), Le(1)]
 

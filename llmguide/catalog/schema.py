@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:  # at run time, llmguide.catalog.validate installs these names before validating
     from llmguide.catalog.constraints import (  # noqa: F401
         Ge, HfRepo, LanguageCode, LicenseId, MinLen, Month, MonthOrDate, PositiveFloat, PositiveInt,
-        Slug, SourceKeys, Text, Url,
+        OllamaTag, Slug, SourceKeys, Text, Url,
     )
 
 Kind = Literal["base", "chat", "instruct", "code", "python"]
@@ -30,6 +30,14 @@ Specialty = Literal[
     "multilingual", "long-context", "summarization", "fine-tuning-base",
 ]
 Dtype = Literal["float32", "float16", "bfloat16"]
+# Low-bit formats a developer ships weights in (served as shipped by vLLM/SGLang): INT4 with one
+# BF16 scale per group, FP8 (E4M3) with one FP32 scale per 128x128 block, MXFP4 (E8M0 scale per
+# 32), NVFP4 (FP8 scale per 16 plus one FP32 per tensor).
+NativeFormat = Literal["int4", "fp8", "mxfp4", "nvfp4"]
+NativeScope = Literal["routed-experts", "linear"]
+UploadFormat = Literal["gguf", "fp8", "awq", "gptq", "mlx", "nvfp4", "mxfp4", "int4", "bf16"]
+# One character per layer (see ArchitectureFacts.layer_pattern).
+LAYER_KINDS = "ASLMPCXH-E"
 CommercialUse = Literal["yes", "no", "restricted"]
 
 FORBID = {"extra": "forbid"}  # pydantic config: unknown keys are errors
@@ -141,9 +149,46 @@ class ArchitectureFacts:
     qk_nope_head_dim: PositiveInt | None = None
     v_head_dim: PositiveInt | None = None
     linear_attention_layers: Annotated[int, Ge(0)] = 0
+    # Per-layer layout of hybrid models, one character per layer (overrides the counts above):
+    # A full attention, S sliding-window attention, L linear attention (Gated DeltaNet), M Mamba2,
+    # P attention and Mamba2 side by side (Falcon-H1), C short convolution (LFM2), X compressed
+    # sparse attention and H heavily compressed attention (DeepSeek V4, both over a sliding
+    # window). Each of those layers has an FFN, except when the pattern also has FFN-only blocks,
+    # '-' (dense) or 'E' (MoE), as Nemotron-H's hybrid_override_pattern does.
+    layer_pattern: Annotated[str, MinLen(1)] | None = None
+    # Mamba2 mixers: heads x head_dim channels, a state of ssm_state_size per channel, groups of B/C.
+    ssm_heads: PositiveInt | None = None
+    ssm_head_dim: PositiveInt | None = None
+    ssm_state_size: PositiveInt | None = None
+    ssm_groups: PositiveInt = 1
+    ssm_conv_kernel: PositiveInt = 4
+    # Gated DeltaNet (linear attention): key/value heads and sizes, causal convolution kernel.
+    linear_key_heads: PositiveInt | None = None
+    linear_value_heads: PositiveInt | None = None
+    linear_key_head_dim: PositiveInt | None = None
+    linear_value_head_dim: PositiveInt | None = None
+    linear_conv_kernel: PositiveInt = 4
+    # Short-convolution blocks (LFM2): kernel length (the state keeps kernel-1 tokens).
+    short_conv_kernel: PositiveInt | None = None
+    # DeepSeek sparse attention: the lightning indexer's heads and key size (one cached key per token).
+    index_heads: PositiveInt | None = None
+    index_head_dim: PositiveInt | None = None
+    index_topk: PositiveInt | None = None
+    # DeepSeek V4: KV compression of the X and H layers (tokens per stored row) and low-rank output.
+    csa_compression: PositiveInt | None = None
+    hca_compression: PositiveInt | None = None
+    o_lora_rank: PositiveInt | None = None
+    o_groups: PositiveInt | None = None
+    # Gemma 3n / Gemma 4 E-models: per-layer embeddings (a table of per_layer_vocab_size rows of
+    # layers x per_layer_embedding_dim) and the last kv_shared_layers reusing earlier layers' KV.
+    per_layer_embedding_dim: PositiveInt | None = None
+    per_layer_vocab_size: PositiveInt | None = None
+    kv_shared_layers: Annotated[int, Ge(0)] = 0
     sources: SourceKeys
 
     def __post_init__(self) -> None:
+        if self.layer_pattern is not None:
+            self._check_pattern()
         if self.dense_layers + self.linear_attention_layers > self.layers:
             raise ValueError("dense_layers or linear_attention_layers exceed layers")
         if (self.kv_lora_rank is None) != (self.qk_rope_head_dim is None):
@@ -160,6 +205,26 @@ class ArchitectureFacts:
             raise ValueError("sliding_window_layers is larger than layers")
         if self.sliding_window_layers and self.sliding_window is None:
             raise ValueError("sliding_window_layers needs sliding_window")
+
+    def _check_pattern(self) -> None:
+        p = self.layer_pattern
+        if len(p) != self.layers:
+            raise ValueError(f"layer_pattern has {len(p)} characters for {self.layers} layers")
+        bad = sorted(set(p) - set(LAYER_KINDS))
+        if bad:
+            raise ValueError(f"layer_pattern: unknown layer kind(s) {''.join(bad)} (use {LAYER_KINDS})")
+        if (self.sliding_window_layers or self.linear_attention_layers) and p:
+            raise ValueError("give either layer_pattern or sliding_window_layers/linear_attention_layers, not both")
+        needs = {"M": ("ssm_heads", "ssm_head_dim", "ssm_state_size"), "P": ("ssm_heads", "ssm_head_dim", "ssm_state_size"),
+                 "L": ("linear_key_heads", "linear_value_heads", "linear_key_head_dim", "linear_value_head_dim"),
+                 "C": ("short_conv_kernel",), "S": ("sliding_window",), "X": ("csa_compression", "sliding_window"),
+                 "H": ("hca_compression", "sliding_window"), "E": ("experts",)}
+        for kind, names in needs.items():
+            missing = [n for n in names if kind in p and getattr(self, n) is None]
+            if missing:
+                raise ValueError(f"layer_pattern has '{kind}' layers but no {', '.join(missing)}")
+        if not any(k in p for k in "APXH"):
+            raise ValueError("layer_pattern has no attention layer (A, P, X or H)")
 
     def numbers(self) -> dict[str, object]:
         """The architecture numbers without the sources."""
@@ -183,6 +248,38 @@ class Context:
 
 
 @dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+class NativeQuant:
+    """Weights the developer ships in a low-bit format (served as shipped): which format, which
+    tensors it covers (the routed experts, or every linear layer but embeddings and output), and the
+    group size where the format has a choice (INT4)."""
+
+    __pydantic_config__ = FORBID
+    format: NativeFormat
+    applies_to: NativeScope
+    group_size: PositiveInt | None = None
+    sources: SourceKeys
+
+
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+class Upload:
+    """One downloadable copy of the weights: the maker's own or a well-known quantizer's."""
+
+    __pydantic_config__ = FORBID
+    repo: HfRepo
+    format: UploadFormat
+
+
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+class Downloads:
+    """Where to get the weights beyond ``hf_repo``: quantized repositories and Ollama tags."""
+
+    __pydantic_config__ = FORBID
+    repos: tuple[Upload, ...] = ()
+    ollama: tuple[OllamaTag, ...] = ()
+    sources: SourceKeys
+
+
+@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
 class Variant:
     __pydantic_config__ = FORBID
     id: Slug
@@ -194,6 +291,7 @@ class Variant:
     specialties: tuple[Specialty, ...] = ()
     modalities: Annotated[tuple[Modality, ...], MinLen(1)] = ("text",)
     native_dtype: Dtype | None = None
+    native_quant: NativeQuant | None = None
     sources: SourceKeys
     release: Release
     params: Params
@@ -201,6 +299,7 @@ class Variant:
     context: Context
     license: License | None = None
     languages: Languages | None = None  # only when this variant's languages differ from the family's
+    downloads: Downloads | None = None
     notes: tuple[str, ...] = ()
 
 

@@ -80,8 +80,8 @@ def use_more_bits(i: int, n: int) -> bool:
 def tensor_type(preset: Preset | str, t: Tensor, arch: Architecture) -> str:
     """The GGML type llama-quantize stores tensor ``t`` in under ``preset``."""
     p = preset if isinstance(preset, Preset) else Preset(preset)
-    if not t.is_matrix or "." in t.name or t.name.endswith("_norm") or t.name == "ffn_gate_inp":
-        return "F32"  # vectors, biases, norms and the MoE router are never quantized
+    if not t.is_matrix or "." in t.name or t.name.endswith("_norm") or t.name in KEPT_F32:
+        return "F32"  # vectors, biases, norms, the MoE router and convolution kernels are never quantized
     if p.embed_output_type and t.name in ("token_embd", "output"):
         return _fit_row(p.embed_output_type, t.ne0)
     if arch.arch == "gpt-oss" and "_exps" in t.name:
@@ -91,12 +91,18 @@ def tensor_type(preset: Preset | str, t: Tensor, arch: Architecture) -> str:
     return _fit_row(_rule(p, t, arch), t.ne0)
 
 
+# Small 2-D tensors llama.cpp's converter and quantizer keep in F32.
+KEPT_F32 = frozenset({"ffn_gate_inp", "ssm_conv1d", "shortconv_conv", "ssm_a", "ssm_d"})
+
+
 def _category(t: Tensor, arch: Architecture) -> str:
     n = t.name
     if n == "output" or (n == "token_embd" and arch.tied_embeddings):
         return "output"
-    if n == "token_embd":
+    if n in ("token_embd", "per_layer_token_embd"):
         return "token_embd"
+    if n == "attn_qkv" and t.layer is not None and arch.kinds[t.layer] == "L":
+        return "other"  # a Gated DeltaNet projection, not attention
     if n in ("attn_qkv", "attn_kv_b", "attn_v"):
         return "attn_v"
     if n in ("attn_k", "attn_q", "attn_output"):
@@ -110,8 +116,8 @@ def _category(t: Tensor, arch: Architecture) -> str:
 def _rule(p: Preset, t: Tensor, arch: Architecture) -> str:
     f, new = p.ftype, DEFAULT_TYPE[p.ftype]
     cat = _category(t, arch)
-    i = t.layer or 0
-    n = arch.layers
+    # llama.cpp counts attn_v and ffn_down tensors, not layers: in a hybrid model the i-th of n.
+    i, n = arch.ordinal(t.layer or 0, "attn" if cat == "attn_v" else "ffn")
     gqa = arch.attention_heads // arch.kv_heads
     experts = arch.experts or 0
     falcon = arch.arch == "falcon"

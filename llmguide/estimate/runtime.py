@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from llmguide.estimate.kv_cache import llamacpp_cells
+from llmguide.estimate.kv_cache import has_full_attention, llamacpp_cells
 from llmguide.model.architecture import Architecture
 
 N_UBATCH = 512
@@ -84,7 +84,7 @@ def compute_buffer_bytes(arch: Architecture, context: int, flash_attention: bool
     attending to the whole (padded) cache. ``context`` counts every sequence's tokens."""
     ub = min(n_ubatch, context)
     full, window = llamacpp_cells(arch, context, ub)
-    n_kv = full if arch.layers > arch.sliding_window_layers else 0
+    n_kv = full if has_full_attention(arch) else 0
     return _phases(arch, n_kv, window, ub, ub, flash_attention)
 
 

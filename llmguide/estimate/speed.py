@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from llmguide.estimate.gguf_rules import Preset
-from llmguide.estimate.kv_cache import kv_cache_bytes, kv_elements_per_token_layer
+from llmguide.estimate.kv_cache import cache_layout, kv_cache_bytes, kv_elements_per_token_layer
 from llmguide.estimate.weights import as_preset, read_bytes_per_token
 from llmguide.model.architecture import Architecture
 from llmguide.model.tensors import active_parameter_count
@@ -117,11 +117,11 @@ def cached_elements(arch: Architecture, depth: int) -> float:
     return float(kv_elements_per_token_layer(arch) * _layer_tokens(arch, depth))
 
 
-def _layer_tokens(arch: Architecture, depth: int) -> int:
-    """Cached tokens attended to, summed over the attention layers (windows cap theirs)."""
-    windowed = arch.sliding_window_layers
-    full = arch.layers - windowed - arch.linear_attention_layers
-    return full * depth + windowed * min(depth, arch.sliding_window or depth)
+def _layer_tokens(arch: Architecture, depth: int) -> float:
+    """Cached tokens attended to, summed over the attention layers (windows cap theirs, compressed
+    layers read one row per few tokens)."""
+    layout = cache_layout(arch)
+    return (layout.full + layout.compressed) * depth + layout.window * min(depth, arch.sliding_window or depth)
 
 
 def decode_seconds(

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from llmguide.estimate.gpu_formats import GpuFormat, gpu_weight_bytes
-from llmguide.estimate.kv_cache import KV_TYPE_BYTES, kv_elements_per_token_layer
+from llmguide.estimate.kv_cache import KV_TYPE_BYTES, cache_layout, kv_elements_per_token_layer
 from llmguide.model.architecture import Architecture
 from llmguide.units import GIB
 
@@ -56,12 +56,21 @@ def vllm_memory(
     activation = MAX_NUM_BATCHED_TOKENS * 2 * (4 * arch.hidden_size + 2 * ffn) // tp + MAX_NUM_SEQS * arch.vocab_size * 4
     overhead = CUDA_GRAPHS_BYTES + NON_TORCH_BYTES
     pool = budget - weights - activation - overhead
-    kv_heads_per_gpu = max(1, arch.kv_heads // tp)
-    per_token = 2 * kv_heads_per_gpu * arch.head_dim * KV_TYPE_BYTES.get(kv_type, 2.0) * layers
-    if arch.is_mla:  # MLA caches the compressed latent and the rope key, shared by all heads
-        per_token = kv_elements_per_token_layer(arch) * KV_TYPE_BYTES.get(kv_type, 2.0) * layers
+    # Per token over the context-long layers of the largest stage; windows and recurrent states are
+    # a fixed amount per sequence (vLLM's hybrid allocator gives each layer kind its own pool).
+    layout = cache_layout(arch)
+    heads = 1.0 if arch.is_mla or arch.shared_kv else max(1, arch.kv_heads // tp) / arch.kv_heads
+    share = layers / arch.layers * heads
+    kv_bytes = KV_TYPE_BYTES.get(kv_type, 2.0)
+    per_token = layout.per_token_elements(arch) * kv_bytes * share
+    per_sequence = (layout.window * kv_elements_per_token_layer(arch) * kv_bytes * min(context, arch.sliding_window or 0)
+                    + layout.state_bytes) * share
+    if per_token <= 0:  # no context-long layer at all: only windows and states
+        per_token = per_sequence / max(1, context)
+        per_sequence = 0
     tokens = int(pool // per_token) // BLOCK_TOKENS * BLOCK_TOKENS if pool > 0 else 0
-    sequences = min(MAX_NUM_SEQS, tokens // context) if context > 0 else 0
+    per_seq_tokens = context + per_sequence / per_token if per_token else context
+    sequences = min(MAX_NUM_SEQS, int(tokens // per_seq_tokens)) if context > 0 else 0
     assumptions = (
         f"vLLM, gpu_memory_utilization {utilization}, tensor parallel {tp}"
         + (f", pipeline parallel {pp}" if pp > 1 else "") + f", {fmt.name} weights",

@@ -8,7 +8,7 @@ from functools import lru_cache
 from llmguide.estimate.ggml_types import tensor_bytes
 from llmguide.estimate.gguf_rules import Preset, parse_preset, tensor_type, use_more_bits
 from llmguide.model.architecture import Architecture
-from llmguide.model.tensors import tensors
+from llmguide.model.tensors import INPUT_TABLES, tensors
 
 GGUF_ALIGNMENT = 32
 
@@ -22,10 +22,15 @@ def as_preset(preset: Preset | str) -> Preset:
     return parsed
 
 
-def _layer_class(i: int | None, n: int) -> tuple:
-    """What the quantizer's rules can see of a layer index: equal classes get equal types."""
+def _layer_class(i: int | None, arch: Architecture) -> tuple:
+    """What the quantizer's rules can see of a layer index (its place among the attention layers
+    and among the FFN layers, see ``Architecture.ordinal``): equal classes get equal types."""
     if i is None:
         return ()
+    return (arch.kinds[i], *(_position_class(*arch.ordinal(i, what)) for what in ("attn", "ffn")))
+
+
+def _position_class(i: int, n: int) -> tuple:
     return (i < 2, i < 4, i < n // 16, i < n // 8, use_more_bits(i, n), n // 8 <= i < 7 * n // 8)
 
 
@@ -35,7 +40,7 @@ def tensor_groups(arch: Architecture) -> tuple[tuple[object, int], ...]:
     shape and layer class. A 60-layer model has a few dozen groups instead of a thousand tensors."""
     groups: dict[tuple, list] = {}
     for t in tensors(arch):
-        key = (t.name, t.ne0, t.rows, _layer_class(t.layer, arch.layers))
+        key = (t.name, t.ne0, t.rows, _layer_class(t.layer, arch))
         if key in groups:
             groups[key][1] += 1
         else:
@@ -66,7 +71,7 @@ def _read_per_token(arch: Architecture, preset: Preset) -> int:
     total = 0
     for t, count in tensor_groups(arch):
         size = tensor_bytes(tensor_type(preset, t, arch), t.elements, t.ne0) * count
-        if t.name == "token_embd" and not arch.tied_embeddings:
+        if t.name in INPUT_TABLES and not (t.name == "token_embd" and arch.tied_embeddings):
             size //= t.rows
         elif "_exps" in t.name:
             size = size * arch.experts_per_token // arch.experts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from llmguide.catalog.schema import ArchitectureFacts
 
@@ -52,6 +53,30 @@ class Architecture:
     v_head_dim: int | None = None
     attention_sinks: bool = False  # gpt-oss: one learned sink logit per head
     linear_attention_layers: int = 0  # hybrid models: layers with a recurrent state instead of a KV cache
+    attention_output_gate: bool = False  # Qwen3-Next/3.5: the query projection also yields a sigmoid gate
+    layer_pattern: str | None = None  # one kind per layer, see catalog ArchitectureFacts.layer_pattern
+    ssm_heads: int | None = None
+    ssm_head_dim: int | None = None
+    ssm_state_size: int | None = None
+    ssm_groups: int = 1
+    ssm_conv_kernel: int = 4
+    linear_key_heads: int | None = None
+    linear_value_heads: int | None = None
+    linear_key_head_dim: int | None = None
+    linear_value_head_dim: int | None = None
+    linear_conv_kernel: int = 4
+    short_conv_kernel: int | None = None
+    index_heads: int | None = None
+    index_head_dim: int | None = None
+    index_topk: int | None = None
+    csa_compression: int | None = None
+    hca_compression: int | None = None
+    o_lora_rank: int | None = None
+    o_groups: int | None = None
+    shared_kv: bool = False  # one latent serves as key and value (DeepSeek V4)
+    per_layer_embedding_dim: int | None = None
+    per_layer_vocab_size: int | None = None
+    kv_shared_layers: int = 0
 
     @classmethod
     def from_facts(cls, facts: ArchitectureFacts) -> Architecture:
@@ -62,6 +87,66 @@ class Architecture:
         model_type = numbers.pop("model_type")
         implied = {k: v for k, v in type_defaults(model_type).items() if k != "tied_embeddings"}
         return cls(**{**implied, **numbers, "arch": runtime_arch(model_type)})
+
+    @cached_property
+    def kinds(self) -> str:
+        """One character per layer (see ``layer_pattern``); derived from the counts when the model
+        has no pattern: linear-attention layers three of every four (Qwen3-Next style, the full
+        attention layer last), sliding-window layers first in each group (Gemma style)."""
+        return _kinds(self)
+
+    def kind_count(self, chars: str) -> int:
+        return sum(self.kinds.count(c) for c in chars)
+
+    def ordinal(self, i: int, what: str) -> tuple[int, int]:
+        """(position of layer ``i`` among the layers with attention or with an FFN, how many there
+        are): the counters llama.cpp's quantizer rules use. Plain models: (i, layers)."""
+        table = self._ordinals[0 if what == "attn" else 1]
+        return table[i] if i < len(table) else (i, self.layers)
+
+    @cached_property
+    def _ordinals(self) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
+        kinds = self.kinds
+        attn = [i for i, k in enumerate(kinds) if k in "ASPXH"]
+        ffn = [i for i in range(self.layers) if self.has_ffn(i)]
+
+        def table(members: list[int]) -> tuple[tuple[int, int], ...]:
+            inside, out, seen = set(members), [], 0
+            for i in range(self.layers):
+                out.append((seen, max(1, len(members))))
+                seen += i in inside
+            return tuple(out)
+
+        return table(attn), table(ffn)
+
+    @property
+    def separate_ffn_blocks(self) -> bool:
+        """Nemotron-H style: mixers and FFNs are separate blocks of the pattern."""
+        return self.layer_pattern is not None and ("-" in self.layer_pattern or "E" in self.layer_pattern)
+
+    def has_ffn(self, i: int) -> bool:
+        k = self.kinds[i]
+        return k in "-E" or not self.separate_ffn_blocks
+
+    def moe_at(self, i: int) -> bool:
+        """Whether layer ``i``'s FFN is a mixture of experts."""
+        if not self.is_moe:
+            return False
+        if self.separate_ffn_blocks:
+            return self.kinds[i] == "E"
+        return i >= self.dense_layers
+
+    @property
+    def linear_dims(self) -> tuple[int, int, int, int]:
+        """Gated DeltaNet (key heads, value heads, key dim, value dim); a layer counted without its
+        own sizes is taken as one head per attention head of ``head_dim``."""
+        h, d = self.attention_heads, self.head_dim
+        return (self.linear_key_heads or h, self.linear_value_heads or h,
+                self.linear_key_head_dim or d, self.linear_value_head_dim or d)
+
+    @property
+    def ssm_inner(self) -> int:
+        return (self.ssm_heads or 0) * (self.ssm_head_dim or 0)
 
     @property
     def is_moe(self) -> bool:
@@ -85,4 +170,33 @@ class Architecture:
 
     @property
     def moe_layers(self) -> int:
-        return (self.layers - self.dense_layers) if self.is_moe else 0
+        return sum(1 for i in range(self.layers) if self.moe_at(i))
+
+    @property
+    def attention_layers(self) -> int:
+        """Layers with attention (a KV cache of some kind)."""
+        return self.kind_count("ASPXH")
+
+
+def _kinds(arch: Architecture) -> str:
+    if arch.layer_pattern is not None:
+        return arch.layer_pattern
+    n = arch.layers
+    kinds = ["A"] * n
+    linear = arch.linear_attention_layers
+    if linear:  # groups of (linear, linear, linear, full): the full-attention layer closes each group
+        period = max(2, round(n / max(1, n - linear)))
+        idx = [i for i in range(n) if (i + 1) % period][:linear]
+        for i in idx:
+            kinds[i] = "L"
+    windowed = arch.sliding_window_layers
+    if windowed:
+        full = n - windowed
+        period = n / full if full else n + 1
+        free = [i for i in range(n) if kinds[i] == "A"]
+        globals_ = {min(n - 1, int((j + 1) * period) - 1) for j in range(full)} if full else set()
+        for i in free:
+            if windowed and i not in globals_:
+                kinds[i] = "S"
+                windowed -= 1
+    return "".join(kinds)

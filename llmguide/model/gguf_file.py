@@ -99,18 +99,27 @@ def _info(path: Path, f: dict, vocab_from_tokens: int | None, tensors: list) -> 
     window = key("attention.sliding_window") or None
     kv_heads = key("attention.head_count_kv", heads) or heads
     head_dim = key("attention.key_length") or hidden // heads
+    pattern = _pattern(path, arch_name, layers, tensors, f.get(f"{arch_name}.attention.sliding_window_pattern") if window else None)
+    hybrid = _hybrid_numbers(key, pattern, hidden) if pattern else {}
+    if "per_layer_token_embd.weight" in names and key("embedding_length_per_layer_input"):  # Gemma 3n
+        ple = next(t for t in tensors if t[0] == "per_layer_token_embd.weight")
+        hybrid.update(per_layer_embedding_dim=key("embedding_length_per_layer_input"), per_layer_vocab_size=ple[2][1],
+                      kv_shared_layers=key("attention.shared_kv_layers") or 0)
+    if pattern and "S" not in pattern:
+        window = None
     arch = Architecture(
         layers=layers, hidden_size=hidden, intermediate_size=key("feed_forward_length", 4 * hidden) or 4 * hidden,
         attention_heads=heads, kv_heads=kv_heads, head_dim=head_dim, vocab_size=int(vocab),
         tied_embeddings="output.weight" not in names,
         experts=experts if experts and experts > 1 else None,
         experts_per_token=key("expert_used_count") if experts and experts > 1 else None,
-        sliding_window=window, sliding_window_layers=_sliding_layers(f, arch_name, layers) if window else 0,
+        sliding_window=window, sliding_window_layers=_sliding_layers(f, arch_name, layers) if window and not pattern else 0,
         arch=arch_name,
         moe_intermediate_size=key("expert_feed_forward_length"),
         kv_lora_rank=key("attention.kv_lora_rank"),
         qk_rope_head_dim=key("rope.dimension_count") if key("attention.kv_lora_rank") else None,
         v_head_dim=key("attention.value_length") if key("attention.kv_lora_rank") else None,
+        **hybrid,
     )
     file_bytes = path.stat().st_size
     repeating = sum(_pad(t[3]) for t in tensors if t[0].startswith("blk."))
@@ -124,7 +133,7 @@ def _info(path: Path, f: dict, vocab_from_tokens: int | None, tensors: list) -> 
         for d in shape:
             elements *= d
         counts[ggml_type] = counts.get(ggml_type, 0) + elements
-        if name == "token_embd.weight" and "output.weight" in names:
+        if name == "per_layer_token_embd.weight" or (name == "token_embd.weight" and "output.weight" in names):
             per_token += n_bytes // max(1, shape[-1] if len(shape) > 1 else 1)
         elif "_exps" in name and arch.experts:
             per_token += n_bytes * arch.experts_per_token // arch.experts
@@ -136,6 +145,60 @@ def _info(path: Path, f: dict, vocab_from_tokens: int | None, tensors: list) -> 
         file_type=_file_type_name(file_type), file_bytes=file_bytes, tensor_bytes=tensor_bytes, repeating_bytes=repeating,
         read_bytes_per_token=per_token, type_counts=counts, max_context=key("context_length"), matrices=matrices,
     )
+
+
+def _pattern(path: Path, arch_name: str, layers: int, tensors: list, window_pattern) -> str | None:
+    """Each block's kind, from the tensors it holds (llama.cpp names them by kind), or None for a
+    plain transformer whose blocks all hold attention and an FFN (windows then come from the keys)."""
+    blocks: list[set[str]] = [set() for _ in range(layers)]
+    for name, *_ in tensors:
+        parts = name.split(".")
+        if len(parts) > 2 and parts[0] == "blk" and parts[1].isdigit() and int(parts[1]) < layers:
+            blocks[int(parts[1])].add(parts[2])
+    kinds = []
+    for i, names in enumerate(blocks):
+        attention = bool(names & {"attn_k", "attn_kv_a_mqa", "attn_kv"}) or ("attn_qkv" in names and "ssm_conv1d" not in names)
+        ffn = any(n.startswith("ffn_") for n in names)
+        if "ssm_in" in names:
+            kind = "P" if attention else "M"
+        elif "ssm_conv1d" in names:
+            kind = "L"
+        elif "shortconv" in names:
+            kind = "C"
+        elif attention:
+            windowed = isinstance(window_pattern, list) and i < len(window_pattern) and bool(window_pattern[i])
+            kind = "S" if windowed else "A"
+        elif ffn:
+            kind = "E" if any("_exps" in n for n in names) else "-"
+        else:
+            raise LLMGuideError(f"{path}: block {i} of '{arch_name}' has no attention, Mamba2, Gated DeltaNet, convolution "
+                                "or FFN tensors llmguide can price.")
+        kinds.append(kind)
+    pattern = "".join(kinds)
+    if set(pattern) <= set("AS") or not pattern:
+        return None
+    if not any(k in pattern for k in "APXH"):
+        raise LLMGuideError(f"{path}: '{arch_name}' has no attention layer; llmguide cannot price a pure recurrent model.")
+    return pattern
+
+
+def _hybrid_numbers(key, pattern: str, hidden: int) -> dict:
+    """Mixer sizes from llama.cpp's ``ssm.*`` and ``shortconv.*`` keys."""
+    out: dict = {"layer_pattern": pattern}
+    inner, state = key("ssm.inner_size"), key("ssm.state_size")
+    rank, groups, conv = key("ssm.time_step_rank"), key("ssm.group_count"), key("ssm.conv_kernel")
+    if "M" in pattern or "P" in pattern:
+        if not (inner and state and rank):
+            raise LLMGuideError("GGUF: Mamba2 layers without ssm.inner_size, ssm.state_size or ssm.time_step_rank")
+        out.update(ssm_heads=rank, ssm_head_dim=inner // rank, ssm_state_size=state, ssm_groups=groups or 1, ssm_conv_kernel=conv or 4)
+    if "L" in pattern:
+        if not (inner and state and rank and groups):
+            raise LLMGuideError("GGUF: Gated DeltaNet layers without ssm.inner_size, state_size, time_step_rank or group_count")
+        out.update(linear_key_heads=groups, linear_value_heads=rank, linear_key_head_dim=state,
+                   linear_value_head_dim=inner // rank, linear_conv_kernel=conv or 4)
+    if "C" in pattern:
+        out["short_conv_kernel"] = key("shortconv.l_cache") or 3
+    return out
 
 
 def _sliding_layers(f: dict, arch_name: str, layers: int) -> int:

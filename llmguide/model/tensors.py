@@ -35,10 +35,28 @@ def tensors(arch: Architecture) -> tuple[Tensor, ...]:
     """Every weight tensor, in file order (cached: architectures are immutable)."""
     h = arch.hidden_size
     out = [Tensor("token_embd", None, h, arch.vocab_size)]
+    if arch.per_layer_embedding_dim:
+        out += _per_layer_inputs(arch)
+    kinds = arch.kinds
     for i in range(arch.layers):
-        out += _norms(arch, i)
-        out += _attention(arch, i)
-        out += _ffn(arch, i)
+        kind = kinds[i]
+        out += _norms(arch, i, kind)
+        if kind in "ASPXH":
+            out += _attention(arch, i)
+        if kind in "MP":
+            out += _mamba2(arch, i)
+        elif kind == "L":
+            out += _gated_deltanet(arch, i)
+        elif kind == "C":
+            out += _short_conv(arch, i)
+        if arch.index_heads and (kind == "X" or (kind == "A" and arch.is_mla)):
+            out += _indexer(arch, i)
+        if kind in "XH":
+            out += _compressor(arch, i)
+        if arch.has_ffn(i):
+            out += _ffn(arch, i)
+        if arch.per_layer_embedding_dim:
+            out += _per_layer_block(arch, i)
     out.append(Tensor("output_norm", None, h, 1))
     if arch.layer_norm_bias:
         out.append(Tensor("output_norm.bias", None, h, 1))
@@ -47,13 +65,16 @@ def tensors(arch: Architecture) -> tuple[Tensor, ...]:
     return tuple(out)
 
 
-def _norms(arch: Architecture, i: int) -> list[Tensor]:
+def _norms(arch: Architecture, i: int, kind: str) -> list[Tensor]:
     h = arch.hidden_size
-    names = ["attn_norm", "ffn_norm"] + [f"post_norm_{k}" for k in range(arch.extra_norms)]
+    if arch.separate_ffn_blocks:  # Nemotron-H: one norm per block
+        names = ["attn_norm"]
+    else:
+        names = ["attn_norm", "ffn_norm"] + [f"post_norm_{k}" for k in range(arch.extra_norms)]
     out = [Tensor(n, i, h, 1) for n in names]
     if arch.layer_norm_bias:
         out += [Tensor(n + ".bias", i, h, 1) for n in names]
-    if arch.qk_norm:
+    if arch.qk_norm and kind in "ASPXH":
         out += [Tensor("attn_q_norm", i, arch.head_dim, 1), Tensor("attn_k_norm", i, arch.head_dim, 1)]
     return out
 
@@ -62,10 +83,13 @@ def _attention(arch: Architecture, i: int) -> list[Tensor]:
     h, q, kv = arch.hidden_size, arch.q_width, arch.kv_width
     if arch.is_mla:
         return _mla(arch, i)
+    if arch.shared_kv:
+        return _latent_mqa(arch, i)
     if arch.fused_qkv:
         out = [Tensor("attn_qkv", i, h, q + 2 * kv)]
     else:
-        out = [Tensor("attn_q", i, h, q), Tensor("attn_k", i, h, kv), Tensor("attn_v", i, h, kv)]
+        gate = 2 if arch.attention_output_gate else 1  # the query projection also yields the output gate
+        out = [Tensor("attn_q", i, h, q * gate), Tensor("attn_k", i, h, kv), Tensor("attn_v", i, h, kv)]
     out.append(Tensor("attn_output", i, q, h))
     if arch.attention_bias:
         out += [Tensor("attn_qkv.bias", i, q + 2 * kv, 1), Tensor("attn_output.bias", i, h, 1)]
@@ -96,9 +120,90 @@ def _mla(arch: Architecture, i: int) -> list[Tensor]:
     return out
 
 
+def _latent_mqa(arch: Architecture, i: int) -> list[Tensor]:
+    """DeepSeek V4: low-rank queries, one latent head that serves as key and value, and a grouped
+    low-rank output projection (each of ``o_groups`` groups of heads maps to ``o_lora_rank``)."""
+    h, q = arch.hidden_size, arch.q_width
+    out: list[Tensor] = []
+    if arch.q_lora_rank:
+        out += [Tensor("attn_q_a", i, h, arch.q_lora_rank), Tensor("attn_q_a_norm", i, arch.q_lora_rank, 1),
+                Tensor("attn_q_b", i, arch.q_lora_rank, q)]
+    else:
+        out.append(Tensor("attn_q", i, h, q))
+    out += [Tensor("attn_kv", i, h, arch.kv_width), Tensor("attn_kv_norm", i, arch.kv_width, 1)]
+    if arch.o_lora_rank:
+        groups = arch.o_groups or 1
+        out += [Tensor("attn_output_a", i, q // groups, arch.o_lora_rank * groups),
+                Tensor("attn_output_b", i, arch.o_lora_rank * groups, h)]
+    else:
+        out.append(Tensor("attn_output", i, q, h))
+    return out
+
+
+def _compressor(arch: Architecture, i: int) -> list[Tensor]:
+    """DeepSeek V4's KV compressor of an X or H layer: a projection to the latent and its gate."""
+    h, kv = arch.hidden_size, arch.kv_width
+    return [Tensor("attn_cmp_kv", i, h, 2 * kv), Tensor("attn_cmp_gate", i, h, 2 * kv), Tensor("attn_cmp_norm", i, kv, 1)]
+
+
+def _indexer(arch: Architecture, i: int) -> list[Tensor]:
+    """DeepSeek sparse attention's lightning indexer: per-head queries (from the query latent when
+    there is one), one shared key, and a weight per head."""
+    h, n, d = arch.hidden_size, arch.index_heads, arch.index_head_dim
+    q_in = arch.q_lora_rank or h
+    return [Tensor("indexer_attn_q_b", i, q_in, n * d), Tensor("indexer_attn_k", i, h, d),
+            Tensor("indexer_k_norm", i, d, 1), Tensor("indexer_k_norm.bias", i, d, 1), Tensor("indexer_proj", i, h, n)]
+
+
+def _mamba2(arch: Architecture, i: int) -> list[Tensor]:
+    """A Mamba2 mixer as llama.cpp stores it: one input projection to x, z, B, C and dt, a
+    depthwise causal convolution over x, B and C, per-head decay, skip and step bias, a grouped
+    norm, and the output projection."""
+    h, d, n = arch.hidden_size, arch.ssm_inner, arch.ssm_heads
+    bc = 2 * arch.ssm_groups * arch.ssm_state_size
+    return [Tensor("ssm_in", i, h, 2 * d + bc + n), Tensor("ssm_conv1d", i, arch.ssm_conv_kernel, d + bc),
+            Tensor("ssm_conv1d.bias", i, d + bc, 1), Tensor("ssm_dt.bias", i, n, 1), Tensor("ssm_a", i, n, 1),
+            Tensor("ssm_d", i, n, 1), Tensor("ssm_norm", i, d, 1), Tensor("ssm_out", i, d, h)]
+
+
+def _gated_deltanet(arch: Architecture, i: int) -> list[Tensor]:
+    """A Gated DeltaNet layer (Qwen3-Next, Qwen3.5): fused q/k/v projection, the output gate z,
+    per-head beta and alpha, a causal convolution over q, k and v, decay and step bias, a norm
+    over each value head, and the output projection."""
+    h = arch.hidden_size
+    kh, vh, kd, vd = arch.linear_dims
+    key, value = kh * kd, vh * vd
+    return [Tensor("attn_qkv", i, h, 2 * key + value), Tensor("attn_gate", i, h, value),
+            Tensor("ssm_beta_alpha", i, h, 2 * vh), Tensor("ssm_conv1d", i, arch.linear_conv_kernel, 2 * key + value),
+            Tensor("ssm_dt.bias", i, vh, 1), Tensor("ssm_a", i, vh, 1), Tensor("ssm_norm", i, vd, 1),
+            Tensor("ssm_out", i, value, h)]
+
+
+def _short_conv(arch: Architecture, i: int) -> list[Tensor]:
+    """LFM2's gated short convolution: input projection to three streams, a depthwise convolution
+    of ``short_conv_kernel`` taps, and the output projection."""
+    h = arch.hidden_size
+    return [Tensor("shortconv_in_proj", i, h, 3 * h), Tensor("shortconv_conv", i, arch.short_conv_kernel, h),
+            Tensor("shortconv_out_proj", i, h, h)]
+
+
+def _per_layer_inputs(arch: Architecture) -> list[Tensor]:
+    """Gemma 3n's per-layer embeddings: a table of per-layer vectors for every token (each row has
+    one ``per_layer_embedding_dim`` slice per layer), and the projection of the main embedding."""
+    width = arch.layers * arch.per_layer_embedding_dim
+    rows = arch.per_layer_vocab_size or arch.vocab_size
+    return [Tensor("per_layer_token_embd", None, width, rows), Tensor("per_layer_model_proj", None, arch.hidden_size, width),
+            Tensor("per_layer_proj_norm", None, arch.per_layer_embedding_dim, 1)]
+
+
+def _per_layer_block(arch: Architecture, i: int) -> list[Tensor]:
+    h, d = arch.hidden_size, arch.per_layer_embedding_dim
+    return [Tensor("per_layer_inp_gate", i, h, d), Tensor("per_layer_proj", i, d, h), Tensor("per_layer_post_norm", i, h, 1)]
+
+
 def _ffn(arch: Architecture, i: int) -> list[Tensor]:
     h = arch.hidden_size
-    if not arch.is_moe or i < arch.dense_layers:
+    if not arch.moe_at(i):
         return _dense_ffn(h, arch.intermediate_size, arch, i, "")
     n, f = arch.experts, arch.expert_width
     out = [Tensor("ffn_gate_inp", i, h, n)]
@@ -137,6 +242,10 @@ def active_parameter_count(arch: Architecture) -> int:
     for t in tensors(arch):
         if "_exps" in t.name:
             total += t.elements * arch.experts_per_token // arch.experts
-        elif t.name != "token_embd":  # an embedding lookup reads one row, not the matrix
+        elif t.name not in INPUT_TABLES:  # an embedding lookup reads one row, not the matrix
             total += t.elements
     return total
+
+
+# Lookup tables: a token reads one row of each (llama.cpp keeps them in host memory).
+INPUT_TABLES = ("token_embd", "per_layer_token_embd")
