@@ -14,6 +14,7 @@ from llmguide.catalog.schema import Family, License, Variant
 from llmguide.errors import UsageError
 from llmguide.estimate.memory import MemoryEstimate, estimate_memory
 from llmguide.model.architecture import Architecture
+from llmguide.model.params import ParamCount, count_params
 from llmguide.model.tensors import active_parameter_count, parameter_count
 
 CARD_QUANTS = ("Q4_K_M", "Q8_0", "F16")
@@ -26,6 +27,7 @@ class VariantFacts:
     arch: Architecture
     params: int  # counted from the architecture
     active_params: int
+    count: ParamCount  # the published figures beside the count
     license: License
     memory: dict[str, MemoryEstimate]  # quant -> estimate at the card's context
     evidence: tuple[Evidence, ...] = ()  # its benchmark scores (catalog/evidence.csv), independent first
@@ -65,6 +67,7 @@ def variant_facts(family: Family, variant: Variant, context: int, quants=CARD_QU
         arch=arch,
         params=parameter_count(arch),
         active_params=active_parameter_count(arch),
+        count=count_params(arch, variant.params),
         license=variant.license or family.license,
         memory={q: estimate_memory(arch, q, min(context, variant.context.length)) for q in quants},
         evidence=variant_evidence(catalog, variant) if catalog is not None else (),

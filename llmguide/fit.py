@@ -12,7 +12,7 @@ from llmguide.estimate.kv_cache import KV_TYPE_BYTES
 from llmguide.estimate.memory import DEFAULT_RUN, MemoryEstimate, estimate_memory
 from llmguide.estimate.runtime import LlamaCppRun
 from llmguide.estimate.placement import Placement, place
-from llmguide.estimate.gpu_formats import GPU_FORMATS, gpu_weight_bytes
+from llmguide.estimate.gpu_formats import GPU_FORMATS, NATIVE, GpuFormat, gpu_weight_bytes
 from llmguide.estimate.speed import Device, Speed, decode_seconds, estimate_speed
 from llmguide.estimate.vllm import VllmMemory, vllm_memory
 from llmguide.estimate.weights import gguf_file_bytes, known_preset
@@ -49,12 +49,12 @@ class FitEstimate:
 
 def parse_quants(text: str, backend: str = "llama.cpp") -> tuple[str, ...]:
     if text.strip().lower() == "all":
-        return tuple(GPU_FORMATS) if backend in ("vllm", "transformers") else ALL_QUANTS
+        return (NATIVE, *GPU_FORMATS) if backend in ("vllm", "transformers") else ALL_QUANTS
     quants = tuple(dict.fromkeys(q.strip().upper() for q in text.split(",") if q.strip()))
-    known = (lambda q: q in GPU_FORMATS) if backend in ("vllm", "transformers") else known_preset
+    known = (lambda q: q in GPU_FORMATS or q == NATIVE) if backend in ("vllm", "transformers") else known_preset
     unknown = [q for q in quants if not known(q)]
     if unknown or not quants:
-        hint = (f"{backend} formats: {', '.join(GPU_FORMATS)}." if backend in ("vllm", "transformers")
+        hint = (f"{backend} formats: {', '.join(GPU_FORMATS)}, and NATIVE (a low-bit release as shipped)." if backend in ("vllm", "transformers")
                 else f"Known: {', '.join(ALL_QUANTS)}, and bartowski's _L/_XL, the IQ types, MXFP4_MOE.")
         raise UsageError(f"Unknown quantization '{unknown[0] if unknown else text}'.", hint)
     return quants
@@ -128,13 +128,13 @@ def _fit_vllm(model: ModelRef, hw: Hardware, formats, context: int, kv_type: str
     """vLLM on the GPU(s): tensor parallel over every card; no CPU offload."""
     if kv_type not in ("f16", "bf16", "fp8"):
         raise UsageError("With --backend vllm, use --kv-type f16, bf16 or fp8.")
-    formats = tuple(f for f in formats if f in GPU_FORMATS) or VLLM_DEFAULT_FORMATS
+    formats = _gpu_formats(model, formats)
     if not hw.vram and not hw.unified:
         raise UsageError("vLLM runs on GPUs: pass --gpu NAME or --vram GB.")
     out = []
     a = model.arch
     for name in formats:
-        fmt = GPU_FORMATS[name]
+        fmt = model.native if name == NATIVE else GPU_FORMATS[name]
         per_gpu = hw.vram or (hw.ram if hw.unified else 0)  # a unified-memory chip (GB10) serves from the pool
         v = vllm_memory(a, fmt, per_gpu or 0, context, tensor_parallel=hw.gpu_count, kv_type=kv_type)
         from llmguide.estimate.kv_cache import kv_cache_bytes
@@ -146,14 +146,14 @@ def _fit_vllm(model: ModelRef, hw: Hardware, formats, context: int, kv_type: str
         fits = v.concurrent_sequences >= parallel
         where = Placement("gpu" if fits else "none", a.layers if fits else 0, mem.total if fits else 0, 0,
                           0 if fits else max(0, -v.kv_pool) or kv_needed)
-        basis = [f"weights: {name}, linear layers at {fmt.bits:.2f} bits per weight, the rest 16-bit", *v.assumptions,
+        basis = [_format_basis(fmt), *v.assumptions,
                  f"KV pool {max(0, v.kv_pool) / 2**30:.1f} GiB per GPU holds {v.kv_tokens} tokens: "
                  f"{v.concurrent_sequences} sequence(s) of {context} tokens at once"]
         speed = None
         if fits and hw.gpu_bandwidth:
             active = gpu_weight_bytes(a, fmt) * (active_parameter_count(a) / max(1, parameter_count(a)))
             dev = Device(hw.gpu_family or "nvidia", hw.gpu_bandwidth * hw.gpu_count, (hw.gpu_flops or 0) * hw.gpu_count or None)
-            label = {"BF16": "F16", "FP16": "F16", "FP8": "Q8_0", "BNB-INT8": "Q8_0"}.get(name, "Q4_K_M")
+            label = "F16" if fmt.bits > 9 else ("Q8_0" if fmt.bits > 6 else "Q4_K_M")
             speed = estimate_speed(a, label, [(dev, 1.0)], prompt_tokens=prompt_tokens, weights_read=int(active))
             basis.extend(speed.basis)
         elif fits:
@@ -167,12 +167,12 @@ def _fit_transformers(model: ModelRef, hw: Hardware, formats, context: int, batc
     """transformers on one GPU (device_map offload to the CPU is not modelled)."""
     from llmguide.estimate.hf_transformers import transformers_memory
 
-    formats = tuple(f for f in formats if f in GPU_FORMATS) or VLLM_DEFAULT_FORMATS
+    formats = _gpu_formats(model, formats)
     out = []
     for name in formats:
-        fmt = GPU_FORMATS[name]
+        fmt = model.native if name == NATIVE else GPU_FORMATS[name]
         mem = transformers_memory(model.arch, fmt, context, min(prompt_tokens, context), batch)
-        basis = [f"weights: {name}, linear layers at {fmt.bits:.2f} bits per weight, the rest 16-bit", *mem.assumptions,
+        basis = [_format_basis(fmt), *mem.assumptions,
                  "speed: not modelled for transformers (eager decoding is usually well below llama.cpp and vLLM)"]
         where = None
         if hw.known:
@@ -183,6 +183,25 @@ def _fit_transformers(model: ModelRef, hw: Hardware, formats, context: int, batc
         level = _level(where, Hardware(vram=hw.vram, gpu_count=1, unified=hw.unified, ram=hw.ram)) if where else "unchecked"
         out.append(FitEstimate(name, context, "transformers", mem.weights, mem, where, None, level, tuple(basis)))
     return out
+
+
+def _gpu_formats(model: ModelRef, asked: tuple[str, ...]) -> tuple[str, ...]:
+    """The formats to price: those asked for that exist for this model. A checkpoint shipped in low
+    bit is served as shipped (NATIVE) and, by default, only formats smaller than it are added."""
+    native = model.native
+    known = tuple(f for f in asked if f in GPU_FORMATS or (f == NATIVE and native))
+    if known and tuple(asked) != VLLM_DEFAULT_FORMATS:
+        return known
+    if native is None:
+        return VLLM_DEFAULT_FORMATS
+    return (NATIVE, *(f for f in VLLM_DEFAULT_FORMATS if GPU_FORMATS[f].bits < native.bits - 0.5))
+
+
+def _format_basis(fmt: GpuFormat) -> str:
+    if fmt.name == NATIVE:
+        covered = "routed experts" if fmt.scope == "routed-experts" else "linear layers"
+        return f"weights: as shipped by the developer, {covered} at {fmt.bits:.2f} bits per weight, the rest BF16"
+    return f"weights: {fmt.name}, linear layers at {fmt.bits:.2f} bits per weight, the rest 16-bit"
 
 
 def _safetensors_read(model: ModelRef) -> int:

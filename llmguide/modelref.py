@@ -13,11 +13,14 @@ from pathlib import Path
 
 from llmguide.catalog.loader import Catalog
 from llmguide.catalog.lookup import resolve
+from llmguide.catalog.schema import Params
 from llmguide.errors import LLMGuideError, UsageError
+from llmguide.estimate.gpu_formats import GpuFormat, native_format
 from llmguide.model.architecture import Architecture
 from llmguide.model.config import from_config
 from llmguide.model.gguf_file import GGUFInfo, read_gguf
 from llmguide.model.safetensors_header import SafetensorsInfo, read_folder
+from llmguide.model.params import ParamCount, count_params
 from llmguide.model.tensors import active_parameter_count, parameter_count
 
 MAX_CONFIG_BYTES = 4 << 20  # a config.json is a few kB; refuse to read a huge file by mistake
@@ -32,6 +35,12 @@ class ModelRef:
     source: str  # catalog | config.json path | .gguf path
     gguf: GGUFInfo | None = None
     safetensors: SafetensorsInfo | None = None  # the folder's own weights, when it has them
+    native: GpuFormat | None = None  # the low-bit format the developer ships the weights in, if any
+    published: Params | None = None  # the catalog's published parameter counts
+
+    @property
+    def params(self) -> ParamCount:
+        return count_params(self.arch, self.published)
 
     @property
     def params_total(self) -> int:
@@ -54,7 +63,10 @@ def model_ref(catalog: Catalog, name: str) -> ModelRef:
         ids = ", ".join(v.id for v in match.family.variants[:6])
         raise UsageError(f"'{name}' is a family; fit needs one variant.", f"Try one of: {ids}.")
     v = match.variant
-    return ModelRef(v.id, v.hf_repo, Architecture.from_facts(v.architecture), v.context.length, "catalog")
+    nq = v.native_quant
+    native = native_format(nq.format, nq.applies_to, nq.group_size) if nq else None
+    return ModelRef(v.id, v.hf_repo, Architecture.from_facts(v.architecture), v.context.length, "catalog", native=native,
+                    published=v.params)
 
 
 def _from_path(path: Path) -> ModelRef:

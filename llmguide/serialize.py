@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from llmguide.cards import Card, VariantFacts, differing_fields
+from llmguide.model.params import count_params
 from llmguide.model.tensors import active_parameter_count, parameter_count
 from llmguide.catalog.schema import Family, Variant, languages_of
 from llmguide.rules.engine import Recommendation
@@ -140,6 +141,7 @@ def recommendation_dict(rec: Recommendation) -> dict:
                 "family": c.family.id,
                 "params_total": parameter_count(c.arch),
                 "params_active": active_parameter_count(c.arch),
+                "params": count_params(c.arch, c.variant.params).as_dict(),
                 "quant": est.quant,
                 "context_length": c.variant.context.length,
                 "languages": list(languages_of(c.family, c.variant).codes),
@@ -185,6 +187,7 @@ def fit_dict(ref, hw, results) -> dict:
             "source": ref.source,
             "params_total": ref.params_total,
             "params_active": ref.params_active,
+            "params": ref.params.as_dict(),
             "max_context": ref.max_context,
         },
         "hardware": hw.as_dict(),

@@ -11,7 +11,7 @@ from rich.text import Text
 from llmguide.catalog.schema import languages_of
 from llmguide.cards import CARD_QUANTS, Card
 from llmguide.cli.fmt import billions, gib, languages_line, license_line, tokens
-from llmguide.units import GIB, fmt_params
+from llmguide.units import GIB
 
 
 def render_card(card: Card) -> Group:
@@ -54,6 +54,19 @@ def render_card(card: Card) -> Group:
             f"{a.layers} layers, hidden {a.hidden_size}, FFN {a.intermediate_size}, "
             f"{a.attention_heads} heads / {a.kv_heads} KV heads × {a.head_dim}, vocab {a.vocab_size}{moe}{swa}",
         )
+        if a.layer_pattern or a.linear_attention_layers or a.sliding_window_layers:
+            facts.add_row("Layers", a.describe_layers())
+        if vf.count.differs:
+            facts.add_row("Parameters", f"{vf.count.label} published; {vf.count.explanation}")
+        if focus.native_quant:
+            nq = focus.native_quant
+            facts.add_row("Released as", f"{nq.format.upper()} ({'routed experts' if nq.applies_to == 'routed-experts' else 'linear layers'}"
+                          + (f", groups of {nq.group_size}" if nq.group_size else "") + "), served as shipped")
+        if focus.downloads:
+            for up in focus.downloads.repos:
+                facts.add_row("Download" if up is focus.downloads.repos[0] else "", f"{up.repo} ({up.format.upper()})")
+            if focus.downloads.ollama:
+                facts.add_row("Ollama", ", ".join(f"ollama run {t}" if i == 0 else t for i, t in enumerate(focus.downloads.ollama)))
 
     parts: list = [Text(focus.summary if focus else fam.description), Text(""), facts]
     parts += [
@@ -63,6 +76,9 @@ def render_card(card: Card) -> Group:
                  vf.variant.context.length < card.context for vf in card.variants) else ""), style="bold"),
         _variants_table(card),
     ]
+    starred = [vf for vf in card.variants if vf.count.differs]
+    if starred and not focus:
+        parts.append(Text("\n".join(f"* {vf.variant.id}: {vf.count.explanation}" for vf in starred), style="dim"))
     parts += _claims("Strengths", fam.strengths.items, "green")
     parts += _claims("Challenges", fam.challenges.items, "yellow")
     if fam.weaknesses:
@@ -86,9 +102,10 @@ def _variants_table(card: Card) -> Table:
         t.add_column(q, justify="right", no_wrap=True)
     for vf in card.variants:
         v = vf.variant
-        cells = [v.id, fmt_params(vf.params)]
+        p = vf.count
+        cells = [v.id, f"{p.published_total_b:g}B" + ("*" if p.differs else "")]
         if moe:
-            cells.append(fmt_params(vf.active_params) if vf.arch.is_moe else "")
+            cells.append(f"{p.published_active_b:g}B" if p.published_active_b else "")
         cells.append(tokens(v.context.length))
         cells += [f"{vf.memory[q].total / GIB:.1f}" for q in CARD_QUANTS]
         t.add_row(*cells)

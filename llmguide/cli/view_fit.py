@@ -23,11 +23,12 @@ LEVEL = {
 def render_fit(ref, hw, results, width: int = 100) -> Group:
     head = Text()
     head.append(f"{ref.id}", style="bold")
-    head.append(f"  {fmt_params(ref.params_total)} parameters")
-    if ref.params_active != ref.params_total and ref.arch.is_moe:
-        head.append(f" ({fmt_params(ref.params_active)} active)")
+    params = ref.params
+    head.append(f"  {params.label} parameters")
     model_max = f" (model max {tokens(ref.max_context)})" if ref.max_context else ""
     head.append(f", {ref.arch.layers} layers, context {tokens(results[0].context)}{model_max}\n")
+    if params.explanation:
+        head.append(params.explanation + "\n", style="dim")
     head.append("Hardware: ", style="bold").append(hw.describe() + (f" ({hw.source})" if hw.known else ""))
     parts: list = [head, Text(""), _table(ref, results)]
     if hw.known and results[0].backend == "llama.cpp":

@@ -15,7 +15,7 @@ from llmguide.estimate.kv_cache import KV_TYPE_BYTES, kv_cache_bytes
 from llmguide.estimate.runtime import (
     LlamaCppRun, compute_buffer_bytes, compute_touched_bytes, output_buffer_bytes, process_bytes, work_buffer_bytes,
 )
-from llmguide.estimate.weights import gguf_file_bytes, known_preset, repeating_bytes
+from llmguide.estimate.weights import gguf_file_bytes, host_table_bytes, known_preset, repeating_bytes
 from llmguide.model.architecture import Architecture
 
 DEFAULT_RUN = LlamaCppRun()
@@ -38,6 +38,7 @@ class MemoryEstimate:
     process: int = 0  # the runtime process itself, resident in system RAM
     mmap: bool = True
     touched: int = 0  # what a prompt really writes of the compute, output and work buffers
+    host_only: int = 0  # weights llama.cpp keeps in system RAM even with every layer offloaded (per-layer embeddings)
     # Prices the weights the CPU keeps a second, interleaved copy of; only called when asked
     # (pricing every tensor's type again would double the cost of ranking the whole catalog).
     repack_of: Callable[[], int] | None = field(default=None, repr=False, compare=False)
@@ -78,6 +79,7 @@ class MemoryEstimate:
             "work_bytes": self.work,
             "process_bytes": self.process,
             "repacked_bytes": self.repack,
+            "host_only_bytes": self.host_only,
             "total_bytes": self.total,
             "cpu_resident_bytes": self.resident,
             "assumptions": list(self.assumptions),
@@ -126,7 +128,15 @@ def estimate_memory(
         repack_of=partial(_repacked, arch, quant, matrices, cpu_isa, measured_weights is not None),
         mmap=run.mmap,
         touched=compute_touched_bytes(arch, min(prompt_tokens, context), run.flash_attention, ub) + output,
+        host_only=_host_only(arch, quant),
     )
+
+
+def _host_only(arch: Architecture, quant: str | Preset) -> int:
+    """Per-layer embedding bytes (priced at the preset, or Q8_0 for a file's own label)."""
+    if not arch.per_layer_embedding_dim:
+        return 0
+    return host_table_bytes(arch, quant if not isinstance(quant, str) or known_preset(quant) else "Q8_0")
 
 
 def _repacked(arch: Architecture, quant, matrices, cpu_isa: str, measured: bool) -> int:

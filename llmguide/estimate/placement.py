@@ -4,6 +4,7 @@ llama.cpp offloads whole layers (``-ngl N``): each offloaded layer takes its wei
 of the KV cache to the GPU, together with the compute buffer; the token embeddings stay in system
 RAM, and the output head moves to the GPU only when every layer does. Whatever runs on the CPU
 also needs the llama.cpp process and its work buffer in system RAM (``MemoryEstimate.cpu_extra``).
+Per-layer embedding tables (Gemma 3n) are inputs too: they stay in system RAM (``host_only``).
 """
 
 from __future__ import annotations
@@ -43,9 +44,10 @@ class Placement:
 def place(arch: Architecture, est: MemoryEstimate, hw: Hardware) -> Placement:
     vram, ram = hw.vram_budget, hw.ram_budget
     total = est.total
-    gpu_total = total + (hw.gpu_count - 1) * est.compute  # each card of a layer split has its own buffers
-    if vram and gpu_total <= vram:
-        return Placement("gpu", arch.layers, gpu_total, 0, 0)
+    host = est.host_only
+    gpu_total = total - host + (hw.gpu_count - 1) * est.compute  # each card of a layer split has its own buffers
+    if vram and gpu_total <= vram and (not host or host + est.cpu_extra <= ram or not ram):
+        return Placement("gpu", arch.layers, gpu_total, host, 0)
     if vram and ram:
         # Split by layers: everything that repeats per layer, plus the fixed parts on each side.
         per_layer = (est.repeating + est.kv_cache) / arch.layers

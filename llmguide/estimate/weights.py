@@ -118,3 +118,11 @@ def gguf_file_bytes(arch: Architecture, preset: Preset | str) -> int:
 
 def known_preset(preset: str) -> bool:
     return parse_preset(preset) is not None
+
+
+def host_table_bytes(arch: Architecture, preset: Preset | str) -> int:
+    """Bytes of the per-layer embedding table (Gemma 3n): an input lookup that llama.cpp keeps in
+    system RAM with the token embeddings, so it never takes GPU memory."""
+    p = as_preset(preset)
+    return sum(_padded(tensor_bytes(tensor_type(p, t, arch), t.elements, t.ne0)) * n
+               for t, n in tensor_groups(arch) if t.name == "per_layer_token_embd")

@@ -119,6 +119,19 @@ class Architecture:
 
         return table(attn), table(ffn)
 
+    def describe_layers(self) -> str:
+        """The layer kinds in words: ``'12 full attention + 36 Gated DeltaNet'``."""
+        names = {"A": "full attention", "S": "sliding-window attention", "L": "Gated DeltaNet (linear attention)",
+                 "M": "Mamba2", "P": "attention + Mamba2 in parallel", "C": "short convolution",
+                 "X": "compressed sparse attention", "H": "heavily compressed attention", "-": "MLP-only", "E": "MoE-only"}
+        kinds = self.kinds
+        parts = [f"{kinds.count(k)} {names[k]}" for k in "ASPXHLMC-E" if k in kinds]
+        if self.kv_shared_layers:
+            parts.append(f"last {self.kv_shared_layers} reuse earlier layers' KV cache")
+        if self.per_layer_embedding_dim:
+            parts.append(f"per-layer embeddings of {self.per_layer_embedding_dim} (kept in system RAM by llama.cpp)")
+        return " + ".join(parts[:1] + [p for p in parts[1:]]) if parts else ""
+
     @property
     def separate_ffn_blocks(self) -> bool:
         """Nemotron-H style: mixers and FFNs are separate blocks of the pattern."""

@@ -61,6 +61,6 @@ def test_linear_attention_layers_keep_a_fixed_state():
     hybrid = from_config(dict(num_hidden_layers=4, hidden_size=256, intermediate_size=512, num_attention_heads=4,
                               num_key_value_heads=2, vocab_size=1000,
                               layer_types=["linear_attention", "linear_attention", "linear_attention", "full_attention"]))
-    assert hybrid.linear_attention_layers == 3
+    assert hybrid.kinds == "LLLA"
     grow = kv_cache_bytes(hybrid, 8192) - kv_cache_bytes(hybrid, 4096)
     assert grow == 2 * 2 * 64 * 2 * 4096  # only the one full-attention layer grows with context
