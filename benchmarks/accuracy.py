@@ -8,6 +8,10 @@ llmguide prices (rows the data marks DOUBTFUL are left out), and compares llmgui
 scores the common shortcut of one bits-per-weight figure per quantization (parameters x the main
 block type's bits), which is what tools without per-tensor rules do.
 
+It also scores the same estimate on the files of the 2025-2026 architectures (hybrid Gated
+DeltaNet, Mamba2, short-convolution and per-layer-embedding models, benchmarks/data/gguf_sizes_2026.csv)
+and the developer-quantized checkpoints priced as shipped (benchmarks/data/native_checkpoint_sizes.csv).
+
     python benchmarks/accuracy.py [--data PATH] [--write docs/accuracy.md]
 """
 
@@ -29,13 +33,16 @@ from benchmarks.refdata import architectures  # noqa: E402
 from llmguide.estimate.ggml_types import bits_per_weight  # noqa: E402
 from llmguide.estimate.gguf_rules import DEFAULT_TYPE, parse_preset  # noqa: E402
 from llmguide.estimate.weights import gguf_file_bytes  # noqa: E402
+from llmguide.model.architecture import Architecture  # noqa: E402
 from llmguide.model.tensors import parameter_count  # noqa: E402
 
 # Uploaders who quantize with an importance matrix (it changes a few tensor choices).
 IMATRIX_UPLOADERS = ("bartowski/", "lmstudio-community/", "unsloth/")
 
-UNITS = {"bytes": 1, "GB": 10**9, "GiB": 2**30, "MB": 10**6}
+UNITS = {"bytes": 1, "GB": 10**9, "GiB": 2**30, "MB": 10**6, "TB": 10**12}
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "gguf_sizes_dev.csv"
+NEW_ARCH_DATA = ROOT / "benchmarks" / "data" / "gguf_sizes_2026.csv"
+NATIVE_DATA = ROOT / "benchmarks" / "data" / "native_checkpoint_sizes.csv"
 
 
 SKIPPED: dict[str, int] = defaultdict(int)
@@ -120,6 +127,72 @@ def report(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def kinds_of(arch) -> str:
+    """The architecture's layer kinds in one word, for the new-architecture table."""
+    names = {"L": "Gated DeltaNet", "M": "Mamba2", "P": "parallel attention+Mamba2", "C": "short conv", "X": "compressed"}
+    found = [names[k] for k in names if k in arch.kinds]
+    if arch.per_layer_embedding_dim:
+        found.append("per-layer embeddings")
+    if arch.index_heads:
+        found.append("sparse-attention indexer")
+    if arch.is_mla:
+        found.append("MLA")
+    if "S" in arch.kinds and not found:
+        found.append("sliding-window interleave")
+    return ", ".join(found) or ("MoE" if arch.is_moe else "dense")
+
+
+def new_arch_report(data: Path) -> str:
+    """The file-size estimate on the newer architectures, grouped by their layer kinds."""
+    before = dict(SKIPPED)
+    results = list(rows(data))
+    left = {k: v - before.get(k, 0) for k, v in SKIPPED.items() if v - before.get(k, 0)}
+    SKIPPED.clear()
+    SKIPPED.update(before)
+    archs = architectures()
+    by_kind = defaultdict(list)
+    for r in results:
+        by_kind[kinds_of(archs[r["variant"]])].append(r)
+    lines = ["| architecture | rows | median abs. error | p90 | max | one-bpw shortcut: median |", "|---|---|---|---|---|---|"]
+    for name, rs in [("all rows", results), *sorted(by_kind.items())]:
+        e, n = [r["err"] for r in rs], [r["naive"] for r in rs]
+        lines.append(f"| {name} | {len(rs)} | {statistics.median(abs(x) for x in e):.2f}% | {pct(e, .9):.2f}% "
+                     f"| {pct(e, 1):.2f}% | {statistics.median(abs(x) for x in n):.2f}% |")
+    lines += ["", "| file | base model | quant | published | llmguide | error |", "|---|---|---|---|---|---|"]
+    for r in sorted(results, key=lambda r: (r["repo"], r["quant"])):
+        lines.append(f"| {r['repo']} | {r['variant']} | {r['quant']} | {r['actual'] / 1e9:.3f} GB | {r['est'] / 1e9:.3f} GB | {r['err']:+.2f}% |")
+    if left:
+        lines.append("\nRows left out: " + "; ".join(f"{n} {why}" for why, n in sorted(left.items(), key=lambda x: -x[1])) + ".")
+    return "\n".join(lines)
+
+
+def native_report(data: Path) -> str:
+    """Checkpoints shipped in low bit (and BF16 totals), priced per tensor as shipped."""
+    from llmguide.catalog.loader import load_catalog
+    from llmguide.estimate.gpu_formats import GPU_FORMATS, gpu_weight_bytes, native_format
+
+    variants = {v.hf_repo: v for _, v in load_catalog().variants()}
+    lines = ["| checkpoint | format | published | llmguide | error |", "|---|---|---|---|---|"]
+    with data.open() as fh:
+        for r in csv.DictReader(fh):
+            v = variants.get(r["hf_repo"])
+            shipped = r["format"].lower()
+            if v is None or "DOUBT" in r["notes"] or shipped.startswith("whole repo"):
+                continue
+            nq = v.native_quant
+            if shipped == "bf16":
+                fmt = GPU_FORMATS["BF16"]
+            elif nq is not None and nq.format in shipped:
+                fmt = native_format(nq.format, nq.applies_to, nq.group_size)
+            else:  # the row does not say which format, or the catalog does not know the release as low-bit
+                continue
+            arch = Architecture.from_facts(v.architecture)
+            actual = int(r["total_bytes"]) if r["total_bytes"] else float(r["size_value"]) * UNITS[r["size_unit"]]
+            est = gpu_weight_bytes(arch, fmt)
+            lines.append(f"| {r['hf_repo']} | {r['format']} | {actual / 1e9:.1f} GB | {est / 1e9:.1f} GB | {(est / actual - 1) * 100:+.1f}% |")
+    return "\n".join(lines)
+
+
 def speed_report() -> str:
     """Generation speed: llmguide's prediction against single-device measurements."""
     from benchmarks.speedrows import generation_rows
@@ -161,6 +234,9 @@ def main() -> int:
     if SKIPPED:
         table += "\n\nRows left out: " + "; ".join(f"{n} {why}" for why, n in sorted(SKIPPED.items(), key=lambda x: -x[1])) + "."
     print(table)
+    newer = new_arch_report(NEW_ARCH_DATA) if NEW_ARCH_DATA.exists() else ""
+    native = native_report(NATIVE_DATA) if NATIVE_DATA.exists() else ""
+    print("\nNewer architectures:\n" + newer + "\n\nReleased in low bit, as shipped:\n" + native)
     speed = speed_report()
     print()
     print(speed)
@@ -176,6 +252,12 @@ def main() -> int:
         head, rest = text.split(start, 1)
         _, tail = rest.split(end, 1)
         new = f"{head}{start}\n{table}\n{end}{tail}"
+        for marker, body in (("newarch", newer), ("native", native)):
+            m_start, m_end = f"<!-- {marker}:begin -->", f"<!-- {marker}:end -->"
+            if m_start in new:
+                head, rest = new.split(m_start, 1)
+                _, tail = rest.split(m_end, 1)
+                new = f"{head}{m_start}\n{body}\n{m_end}{tail}"
         s_start, s_end = "<!-- speed:begin -->", "<!-- speed:end -->"
         if s_start in new:
             head, rest = new.split(s_start, 1)

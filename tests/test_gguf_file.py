@@ -88,3 +88,74 @@ def test_truncated_file(tmp_path, tiny_gguf):
 def test_cli_error_for_missing_gguf(cli, tmp_path):
     r = cli("fit", str(tmp_path / "missing.gguf"))
     assert r.exit_code == 1 and "no such file" in r.stderr
+
+
+def _write_from_listing(path, arch_name: str, arch, keys: dict):
+    """A GGUF whose tensors are the estimator's own listing of ``arch`` (F16 matrices, F32 rest),
+    named as llama.cpp names them."""
+    from llmguide.estimate.gguf_rules import KEPT_F32
+    from llmguide.model.tensors import tensors
+
+    w = gguf.GGUFWriter(str(path), arch_name)
+    w.add_block_count(arch.layers)
+    w.add_embedding_length(arch.hidden_size)
+    w.add_head_count(arch.attention_heads)
+    w.add_head_count_kv(arch.kv_heads)
+    w.add_key_length(arch.head_dim)
+    w.add_vocab_size(arch.vocab_size)
+    for key, value in keys.items():
+        w.add_uint32(f"{arch_name}.{key}", value)
+    for t in tensors(arch):
+        base, _, suffix = t.name.partition(".")
+        base = base.replace("shortconv_", "shortconv.")
+        name = (f"blk.{t.layer}." if t.layer is not None else "") + base + "." + (suffix or "weight")
+        f32 = not t.is_matrix or suffix or base.endswith("_norm") or t.name in KEPT_F32
+        w.add_tensor(name, np.zeros((t.rows, t.ne0), np.float32 if f32 else np.float16))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+
+
+@pytest.mark.parametrize("cfg, arch_name, keys", [
+    (dict(model_type="nemotron_h", num_hidden_layers=4, hidden_size=64, intermediate_size=96, num_attention_heads=4,
+          num_key_value_heads=2, head_dim=16, vocab_size=100, hybrid_override_pattern="M-*E", n_routed_experts=4,
+          num_experts_per_tok=2, moe_intermediate_size=32, mamba_num_heads=8, mamba_head_dim=16, ssm_state_size=16,
+          n_groups=2, conv_kernel=4),
+     "nemotron_h", {"ssm.inner_size": 128, "ssm.state_size": 16, "ssm.time_step_rank": 8, "ssm.group_count": 2,
+                    "ssm.conv_kernel": 4, "expert_count": 4, "expert_used_count": 2}),
+    (dict(model_type="qwen3_next", num_hidden_layers=4, hidden_size=64, intermediate_size=96, num_attention_heads=4,
+          num_key_value_heads=2, head_dim=16, vocab_size=100, full_attention_interval=4, linear_num_key_heads=2,
+          linear_num_value_heads=4, linear_key_head_dim=16, linear_value_head_dim=16),
+     "qwen3next", {"ssm.inner_size": 64, "ssm.state_size": 16, "ssm.time_step_rank": 4, "ssm.group_count": 2,
+                   "ssm.conv_kernel": 4}),
+    (dict(model_type="lfm2", num_hidden_layers=4, hidden_size=64, intermediate_size=96, num_attention_heads=4,
+          num_key_value_heads=2, vocab_size=100, full_attn_idxs=[1, 3], conv_L_cache=3),
+     "lfm2", {"shortconv.l_cache": 3}),
+])
+def test_hybrid_gguf_layout_comes_from_its_tensors(tmp_path, cfg, arch_name, keys):
+    """The reader finds each block's kind from the tensors it holds and prices the cache from it."""
+    from llmguide.estimate.kv_cache import kv_cache_bytes
+    from llmguide.model.config import from_config
+
+    arch = from_config(cfg)
+    path = tmp_path / "hybrid.gguf"
+    _write_from_listing(path, arch_name, arch, keys)
+    info = read_gguf(path)
+    assert info.arch.kinds == arch.kinds
+    assert kv_cache_bytes(info.arch, 4096) == kv_cache_bytes(arch, 4096)
+
+
+def test_gguf_block_of_unknown_kind_is_refused(tmp_path):
+    w = gguf.GGUFWriter(str(tmp_path / "rwkv.gguf"), "rwkv7")
+    w.add_block_count(1)
+    w.add_embedding_length(8)
+    w.add_head_count(2)
+    w.add_tensor("token_embd.weight", np.zeros((10, 8), np.float16))
+    w.add_tensor("blk.0.time_mix_key.weight", np.zeros((8, 8), np.float16))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    with pytest.raises(LLMGuideError, match="block 0 of 'rwkv7'"):
+        read_gguf(tmp_path / "rwkv.gguf")

@@ -50,19 +50,38 @@ def expected_loss(quant: Quant, variant: Variant, arch: Architecture | None = No
     """Expected share (0-1) of the variant's quality above the floor that ``quant`` loses (``arch``:
     the variant's architecture, when the caller has it built)."""
     scale = (loss_size(variant) / REFERENCE_B) ** -SIZE_EXPONENT
-    requantized = 1.0 - released_share(arch or Architecture.from_facts(variant.architecture))
+    arch = arch or Architecture.from_facts(variant.architecture)
+    nq = variant.native_quant
+    native = (nq.format, nq.applies_to) if nq is not None and preset_bits(quant.name) >= NATIVE_BITS[nq.format] else None
+    requantized = 1.0 - released_share(arch, native)
     return min(MAX_LOSS, LOSS_PER_KLD * quant.kld * scale * requantized)
 
 
+NATIVE_BITS = {"int4": 4, "mxfp4": 4, "nvfp4": 4, "fp8": 8}
+
+
+def preset_bits(name: str) -> int:
+    """The main bit width a preset's name says: Q4_K_M -> 4, IQ3_XXS -> 3, MXFP4_MOE -> 4, F16 -> 16."""
+    upper = name.upper()
+    if upper.startswith(("F16", "BF16", "F32")):
+        return 16
+    digits = [c for c in upper.removeprefix("MXFP").removeprefix("IQ").removeprefix("Q").removeprefix("TQ")[:1] if c.isdigit()]
+    return int(digits[0]) if digits else (4 if upper.startswith("MXFP4") else 0)
+
+
 @lru_cache(maxsize=256)
-def released_share(arch: Architecture) -> float:
-    """Share of the weights every GGUF preset keeps exactly as released. gpt-oss ships its experts
-    in MXFP4 and llama.cpp keeps them so under every preset (estimate/gguf_rules.py); its published
-    scores are those of the MXFP4 model, so only the rest of its weights lose anything."""
-    if arch.arch != "gpt-oss":
+def released_share(arch: Architecture, native: tuple[str, str] | None = None) -> float:
+    """Share of the weights a GGUF preset keeps at the quality they were released at. gpt-oss ships
+    its experts in MXFP4 and llama.cpp keeps them so under every preset (estimate/gguf_rules.py);
+    a model released in low bit (``native``: format and scope, e.g. Kimi K2-Thinking's INT4 experts)
+    loses nothing more on those tensors from a preset of at least as many bits. Published scores
+    are those of the low-bit release, so only the rest of its weights lose anything."""
+    if arch.arch != "gpt-oss" and native is None:
         return 0.0
+    experts_only = arch.arch == "gpt-oss" or native[1] == "routed-experts"
     all_t = tensors(arch)
-    kept = sum(t.elements for t in all_t if "_exps" in t.name)
+    kept = sum(t.elements for t in all_t if ("_exps" in t.name if experts_only
+                                             else t.is_matrix and t.name not in ("token_embd", "output")))
     return kept / sum(t.elements for t in all_t)
 
 
