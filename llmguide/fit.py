@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from llmguide.errors import UsageError
 from llmguide.estimate.kv_cache import KV_TYPE_BYTES
-from llmguide.estimate.memory import DEFAULT_RUN, MemoryEstimate, estimate_memory
+from llmguide.estimate.memory import DEFAULT_RUN, MemoryEstimate, estimate_memory, mmproj_bytes
 from llmguide.estimate.runtime import LlamaCppRun
 from llmguide.estimate.placement import Placement, place
 from llmguide.estimate.gpu_formats import GPU_FORMATS, NATIVE, GpuFormat, gpu_weight_bytes
@@ -114,6 +114,9 @@ def fit(
         else:
             weights_basis = f"weights: each tensor at the block type llama-quantize gives it under {quant}"
         basis = [weights_basis, *est.assumptions]
+        if model.arch.encoder_params_b:
+            basis.append(f"media: the vision/audio encoder (mmproj file, F16) adds {mmproj_bytes(model.arch) / 2**30:.1f} GiB "
+                         "when images or audio are given (llama-server --mmproj; Ollama always loads it)")
         if model.max_context and context > model.max_context:
             basis.append(f"warning: {context} tokens is more than the model's {model.max_context}")
         where = place(model.arch, est, hw) if hw.known else None

@@ -184,6 +184,9 @@ class ArchitectureFacts:
     per_layer_embedding_dim: PositiveInt | None = None
     per_layer_vocab_size: PositiveInt | None = None
     kv_shared_layers: Annotated[int, Ge(0)] = 0
+    # Vision/audio encoders and their projector, in billions: not in the decoder's count; llama.cpp
+    # loads them from a separate mmproj file (F16) when images or audio are given.
+    encoder_params_b: PositiveFloat | None = None
     sources: SourceKeys
 
     def __post_init__(self) -> None:

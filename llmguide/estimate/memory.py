@@ -39,6 +39,7 @@ class MemoryEstimate:
     mmap: bool = True
     touched: int = 0  # what a prompt really writes of the compute, output and work buffers
     host_only: int = 0  # weights llama.cpp keeps in system RAM even with every layer offloaded (per-layer embeddings)
+    encoder: int = 0  # the mmproj file (vision/audio encoders, F16), loaded when images or audio are given
     # Prices the weights the CPU keeps a second, interleaved copy of; only called when asked
     # (pricing every tensor's type again would double the cost of ranking the whole catalog).
     repack_of: Callable[[], int] | None = field(default=None, repr=False, compare=False)
@@ -52,7 +53,7 @@ class MemoryEstimate:
     def total(self) -> int:
         """What the buffers take: the figure a fit is judged on (the process and the CPU's work
         buffer are added on the side that holds them, see ``placement``)."""
-        return self.weights + self.kv_cache + self.compute + self.overhead
+        return self.weights + self.kv_cache + self.compute + self.overhead + self.encoder
 
     @property
     def cpu_extra(self) -> int:
@@ -80,6 +81,7 @@ class MemoryEstimate:
             "process_bytes": self.process,
             "repacked_bytes": self.repack,
             "host_only_bytes": self.host_only,
+            "encoder_bytes": self.encoder,
             "total_bytes": self.total,
             "cpu_resident_bytes": self.resident,
             "assumptions": list(self.assumptions),
@@ -98,13 +100,15 @@ def estimate_memory(
     prompt_tokens: int = 512,
     measured_weights: tuple[int, int] | None = None,
     matrices: Sequence[tuple[str, int, int]] | None = None,
+    encoder: bool = False,
 ) -> MemoryEstimate:
     """Memory for ``arch`` stored as GGUF preset ``quant`` with a ``context``-token cache.
 
     ``measured_weights`` = (file bytes, bytes inside the layer blocks) and ``matrices`` (type, rows,
     bytes of each product weight), when a GGUF header gives them exactly; ``quant`` is then only a
     label. A ``Preset`` instead of a name says how the file was made (e.g. without an importance
-    matrix, as llama-quantize does by default). ``cpu_isa`` decides which weights the CPU repacks (see ``repack``)."""
+    matrix, as llama-quantize does by default). ``encoder``: images or audio will be given, so the
+    model's mmproj file is loaded too (``mmproj_bytes``). ``cpu_isa`` decides which weights the CPU repacks (see ``repack``)."""
     if measured_weights is None and isinstance(quant, str) and not known_preset(quant):
         raise UsageError(f"Unknown quantization '{quant}'.")
     if context <= 0:
@@ -129,7 +133,13 @@ def estimate_memory(
         mmap=run.mmap,
         touched=compute_touched_bytes(arch, min(prompt_tokens, context), run.flash_attention, ub) + output,
         host_only=_host_only(arch, quant),
+        encoder=mmproj_bytes(arch) if encoder else 0,
     )
+
+
+def mmproj_bytes(arch: Architecture) -> int:
+    """The vision/audio encoder file llama.cpp loads with ``--mmproj`` (F16, as converters write it)."""
+    return int((arch.encoder_params_b or 0) * 1e9 * 2)
 
 
 def _host_only(arch: Architecture, quant: str | Preset) -> int:

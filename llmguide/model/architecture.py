@@ -77,6 +77,7 @@ class Architecture:
     per_layer_embedding_dim: int | None = None
     per_layer_vocab_size: int | None = None
     kv_shared_layers: int = 0
+    encoder_params_b: float | None = None  # vision/audio encoders (llama.cpp's mmproj file)
 
     @classmethod
     def from_facts(cls, facts: ArchitectureFacts) -> Architecture:

@@ -112,12 +112,13 @@ def recommend(catalog: Catalog, request: Request, hardware: Hardware, sort: str 
     check_answerable(request, hardware)
     env = Env(catalog, request, hardware)
     hard, soft = hard_rules(), soft_rules()
+    media = bool(set(request.task.needs_modalities + request.modalities) - {"text"})
     ranked: list[tuple[float, Candidate, tuple[Score, ...], tuple[Verdict, ...]]] = []
     rejected: list[Rejected] = []
     for family, variant in catalog.variants():
         arch = Architecture.from_facts(variant.architecture)
         q = quality(catalog, request.task_id, family, variant)
-        options, smallest = fit_options(arch, request.context, hardware)
+        options, smallest = fit_options(arch, request.context, hardware, encoder=media)
         judged = [_judge(Candidate(family, variant, arch, fit, smallest, q), env, hard, soft) for fit in options]
         passing = [j for j in judged if j[2] is not None]
         if passing:

@@ -29,12 +29,12 @@ OFFLOAD_ORDER = ("Q4_K_M", "Q3_K_M", "Q2_K")  # larger presets cannot split wher
 
 
 def fit_options(
-    arch: Architecture, context: int, hw: Hardware, sequences: int = 1,
+    arch: Architecture, context: int, hw: Hardware, sequences: int = 1, encoder: bool = False,
 ) -> tuple[list[Fit], MemoryEstimate]:
     """Every ladder step that fits ``hw`` in one place, and from Q4_K_M down the ones that fit split
     between GPU and RAM, best quality first, with speeds; and the smallest estimate tried. Without
-    hardware, the common default alone."""
-    estimates = [estimate_memory(arch, q, context, sequences=sequences) for q in LADDER]
+    hardware, the common default alone. ``encoder``: images or audio will be given (mmproj loaded)."""
+    estimates = [estimate_memory(arch, q, context, sequences=sequences, encoder=encoder) for q in LADDER]
     smallest = estimates[-1]
     if not hw.known:
         return [Fit(next(e for e in estimates if e.quant == UNCHECKED_QUANT), None)], smallest
