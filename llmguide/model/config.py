@@ -37,6 +37,7 @@ _TYPE_DEFAULTS: dict[str, dict[str, Any]] = {
     "qwen3_5_text": {"qk_norm": True, "attention_output_gate": True},
     "qwen3_vl": {"qk_norm": True},
     "qwen3_vl_moe": {"qk_norm": True},
+    "qwen3_omni_moe": {"qk_norm": True},
     "nemotron_h": {"gated_mlp": False},  # squared-ReLU MLPs and experts: up and down only
     "lfm2": {"qk_norm": True},
     "lfm2_moe": {"qk_norm": True},
