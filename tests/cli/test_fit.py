@@ -150,3 +150,49 @@ def test_totals_add_up_for_every_backend(cli):
             assert m["total_bytes"] == m["weights_bytes"] + m["kv_cache_bytes"] + m["compute_bytes"] + m["overhead_bytes"]
     vllm = cli.json("fit", "llama-2-7b-chat", "--gpu", "A100 SXM 80GB", "--backend", "vllm", "--quant", "BF16")["estimates"][0]
     assert vllm["memory"]["overhead_bytes"] > 0
+
+
+def _config(tmp_path, model_id):
+    import json
+
+    import yaml
+
+    models = yaml.safe_load((DATA.parent / "estimate" / "hybrid_models.yml").read_text())
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(next(m["config"] for m in models if m["id"] == model_id)))
+    return path
+
+
+def test_hybrid_config_json_is_priced_by_layer_kind(cli, tmp_path):
+    """A Nemotron-H config.json: only its 4 attention layers grow the cache."""
+    path = _config(tmp_path, "nemotron-nano-9b-v2")
+    short = cli.json("fit", str(path), "--quant", "Q4_K_M", "--context", "4096")["estimates"][0]["memory"]
+    long = cli.json("fit", str(path), "--quant", "Q4_K_M", "--context", "131072")["estimates"][0]["memory"]
+    growth = long["kv_cache_bytes"] - short["kv_cache_bytes"]
+    assert growth == 4 * 2 * 8 * 128 * 2 * (131072 - 4096)
+
+
+def test_layers_it_cannot_price_are_refused(cli, tmp_path):
+    (tmp_path / "config.json").write_text('{"model_type": "jamba", "num_hidden_layers": 32, "hidden_size": 4096, '
+                                          '"num_attention_heads": 32, "vocab_size": 65536}')
+    r = cli("fit", str(tmp_path / "config.json"))
+    assert r.exit_code == 1
+    assert "jamba" in r.output and "Mamba-1" in r.output and "Traceback" not in r.output
+
+
+def test_published_and_counted_parameters_are_both_shown(cli):
+    """The published size names the model; where the count differs, the count and the reason follow."""
+    data = cli.json("fit", "qwen3.5-397b-a17b", "--quant", "Q4_K_M")["model"]["params"]
+    assert data["published_total_b"] == 397.0
+    r = cli("fit", "qwen3.5-397b-a17b", "--quant", "Q4_K_M")
+    assert "397B (17B active) parameters" in r.output
+    if data["differs"]:
+        assert "Counted from the architecture" in r.output
+
+
+def test_native_low_bit_release_is_served_as_shipped(cli):
+    data = cli.json("fit", "gpt-oss-120b", "--backend", "vllm", "--gpu", "h100")
+    first = data["estimates"][0]
+    assert first["quant"] == "NATIVE"
+    assert abs(first["memory"]["weights_bytes"] - 65.2e9) < 0.5e9
+    assert [e["quant"] for e in data["estimates"]] == ["NATIVE"]  # MXFP4 experts: no BF16/FP8 copy offered
