@@ -54,6 +54,7 @@ class Architecture:
     attention_sinks: bool = False  # gpt-oss: one learned sink logit per head
     linear_attention_layers: int = 0  # hybrid models: layers with a recurrent state instead of a KV cache
     attention_output_gate: bool = False  # Qwen3-Next/3.5: the query projection also yields a sigmoid gate
+    shared_expert_gate: bool = False  # Qwen2-MoE/Qwen3-Next: a sigmoid gate (hidden -> 1) on the shared expert
     layer_pattern: str | None = None  # one kind per layer, see catalog ArchitectureFacts.layer_pattern
     ssm_heads: int | None = None
     ssm_head_dim: int | None = None

@@ -18,7 +18,7 @@ from llmguide.model.architecture import Architecture
 # Shape facts implied by the model type (the HF modelling code), for keys configs leave out.
 _TYPE_DEFAULTS: dict[str, dict[str, Any]] = {
     "qwen2": {"attention_bias": True},
-    "qwen2_moe": {"attention_bias": True},
+    "qwen2_moe": {"attention_bias": True, "shared_expert_gate": True},
     "qwen3": {"qk_norm": True},
     "qwen3_moe": {"qk_norm": True},
     "gemma": {"tied_embeddings": True},
@@ -31,9 +31,9 @@ _TYPE_DEFAULTS: dict[str, dict[str, Any]] = {
     "gpt_oss": {"attention_bias": True, "mlp_bias": True, "attention_sinks": True},
     "starcoder2": {"gated_mlp": False, "attention_bias": True, "mlp_bias": True, "layer_norm_bias": True},
     # 2025-2026 architectures (hybrid layouts are read by _layout below)
-    "qwen3_next": {"qk_norm": True, "attention_output_gate": True},
+    "qwen3_next": {"qk_norm": True, "attention_output_gate": True, "shared_expert_gate": True},
     "qwen3_5": {"qk_norm": True, "attention_output_gate": True},
-    "qwen3_5_moe": {"qk_norm": True, "attention_output_gate": True},
+    "qwen3_5_moe": {"qk_norm": True, "attention_output_gate": True, "shared_expert_gate": True},
     "qwen3_5_text": {"qk_norm": True, "attention_output_gate": True},
     "qwen3_vl": {"qk_norm": True},
     "qwen3_vl_moe": {"qk_norm": True},
@@ -233,7 +233,7 @@ def layout(cfg: dict, model_type: str, layers: int, source: str, windowed: bool)
 
 def hybrid_numbers(cfg: dict, model_type: str, pattern: str | None, defaults: dict) -> dict[str, Any]:
     """The sizes of the layer kinds beyond attention and FFN, from config.json's names."""
-    out: dict[str, Any] = {k: v for k, v in defaults.items() if k in ("attention_output_gate", "shared_kv")}
+    out: dict[str, Any] = {k: v for k, v in defaults.items() if k in ("attention_output_gate", "shared_kv", "shared_expert_gate")}
     if pattern is None:
         pattern = ""
     else:

@@ -215,6 +215,8 @@ def _ffn(arch: Architecture, i: int) -> list[Tensor]:
     if arch.shared_experts:
         width = arch.shared_expert_intermediate_size or arch.shared_experts * f
         out += _dense_ffn(h, width, arch, i, "_shexp")
+        if arch.shared_expert_gate:
+            out.append(Tensor("ffn_gate_inp_shexp", i, h, 1))
     return out
 
 

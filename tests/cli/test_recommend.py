@@ -11,7 +11,7 @@ REC_KEYS = {"rank", "id", "hf_repo", "family", "params_total", "params_active", 
 def test_code_on_24gb(cli):
     r = cli("recommend", "--task", "code", "--vram", "24")
     assert r.exit_code == 0
-    assert "qwen3-coder-30b-a3b-instruct" in r.stdout and "Q5_K_M" in r.stdout and "GiB" in r.stdout
+    assert "qwen3.6-27b" in r.stdout and "Q6_K" in r.stdout and "GiB" in r.stdout
     assert "codellama" not in r.stdout.split("ruled out")[0]
     assert "ruled out" in r.stdout
 
