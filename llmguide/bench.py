@@ -111,7 +111,7 @@ def bench(
         raise LLMGuideError(f"llmguide has no speed estimate for {model.id} here to calibrate.",
                             "Pass --bandwidth GB/s for a GPU that is not among the presets.")
     where = est.placement
-    gpu_layers = 0 if where.mode == "cpu" else (where.gpu_layers if where.mode == "offload" else -1)
+    gpu_layers = 0 if where.mode == "cpu" else (where.gpu_layers if where.mode == "split" else -1)
     measured = (runner or llama_cpp_runner)(model.source, context, gpu_layers, threads, prompt_tokens, gen_tokens)
     prefill_est = est.speed.prefill_tokens_per_s
     cal = Calibration(

@@ -26,7 +26,7 @@ PLAUSIBLE = (0.05, 20.0)
 @dataclass(frozen=True)
 class Calibration:
     machine: str  # the fingerprint of the machine it was measured on (see ``fingerprint``)
-    placement: str  # gpu | cpu | offload: a factor only applies where it was measured
+    placement: str  # gpu | cpu | split | expert_offload (older files: offload = split): a factor only applies where it was measured
     decode_factor: float  # measured / estimated generation tokens/s
     prefill_factor: float | None  # measured / estimated prompt tokens/s (None when no estimate)
     model: str  # the GGUF file measured
@@ -83,7 +83,7 @@ def find(machine: str | None, placement: str) -> Calibration | None:
     """The newest calibration for this machine and placement."""
     if not machine:
         return None
-    found = [c for c in load_all() if c.machine == machine and c.placement == placement]
+    found = [c for c in load_all() if c.machine == machine and {"offload": "split"}.get(c.placement, c.placement) == placement]
     return max(found, key=lambda c: c.measured_at) if found else None
 
 

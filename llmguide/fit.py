@@ -13,7 +13,10 @@ from llmguide.estimate.memory import DEFAULT_RUN, MemoryEstimate, estimate_memor
 from llmguide.estimate.runtime import LlamaCppRun
 from llmguide.estimate.placement import Placement, place
 from llmguide.estimate.gpu_formats import GPU_FORMATS, NATIVE, GpuFormat, gpu_weight_bytes
-from llmguide.estimate.speed import Device, Speed, decode_seconds, estimate_speed
+from llmguide.estimate.speed import (
+    DECODE_EFFICIENCY, EXPERT_HANDOFF_S, Device, Speed, block_kind, decode_seconds, estimate_offload_speed, estimate_speed,
+)
+from llmguide.estimate.weights import as_preset
 from llmguide.estimate.vllm import VllmMemory, vllm_memory
 from llmguide.estimate.weights import gguf_file_bytes, known_preset
 from llmguide.hardware.profile import Hardware
@@ -106,7 +109,8 @@ def fit(
             measured = (st.tensor_bytes, st.layer_bytes)
         est = estimate_memory(model.arch, quant, context, kv_type=kv_type, sequences=parallel, run=run,
                               cpu_isa=hw.cpu_isa or ASSUMED_ISA, prompt_tokens=prompt_tokens,
-                              measured_weights=measured, matrices=g.matrices if g else None)
+                              measured_weights=measured, matrices=g.matrices if g else None,
+                              expert_layers=g.expert_layers if g else None)
         if g:
             weights_basis = f"weights: {g.path} as it is ({len(g.type_counts)} tensor types, read from its header)"
         elif quant == SAFETENSORS_LABEL:
@@ -226,7 +230,7 @@ def _level(where: Placement | None, hw: Hardware) -> str:
     if where.mode in ("gpu", "cpu"):
         roomy = {"gpu": "comfortable", "cpu": "cpu"}[where.mode]
         return "tight" if spare_share(where, hw) < TIGHT_SHARE else roomy
-    return where.mode  # offload | none
+    return where.mode  # split | expert_offload | none
 
 
 def _block_label(quant: str) -> str:
@@ -245,8 +249,14 @@ def placement_speed(
     basis = basis if basis is not None else []
     if where is None or not where.fits:
         return None
+    if where.mode == "expert_offload":
+        speed = _expert_offload_speed(arch, quant, hw, where, prompt_tokens, basis, weights_read, depth)
+        if speed is not None:
+            speed = _calibrated(speed, hw, where, calibrated)
+            basis.extend(speed.basis)
+        return speed
     layers = arch.layers
-    gpu_share = where.gpu_layers / layers if where.mode in ("gpu", "offload") else 0.0
+    gpu_share = where.gpu_layers / layers if where.mode in ("gpu", "split") else 0.0
     devices = []
     if gpu_share:
         if not hw.gpu_bandwidth:
@@ -257,32 +267,79 @@ def placement_speed(
             basis.append("speed: GPU family not given, NVIDIA-like efficiency assumed")
         devices.append((Device(family, hw.gpu_bandwidth, hw.gpu_flops), gpu_share))
     if gpu_share < 1:
-        if hw.cpu_bandwidth is None:
-            basis.append(f"speed: CPU memory bandwidth assumed {hw.cpu_bandwidth_or_default / 1e9:.1f} GB/s (DDR5-5600, two channels)")
+        _cpu_device(hw, basis)
         cpu_flops = hw.cpu_flops_or_default
         if gpu_share:
-            # For a prompt, llama.cpp runs the CPU layers' products on the GPU, copying their
-            # weights over PCIe for every batch: not modelled, so no time to first token.
-            cpu_flops = None
-            basis.append("prefill: not estimated for a split model (llama.cpp moves the CPU layers' weights to the GPU for each prompt batch)")
+            cpu_flops = None  # the prompt runs on the GPU; see _split_prefill
         elif hw.cpu_flops is None:
             basis.append(f"speed: CPU compute assumed {cpu_flops / 1e9:.0f} GFLOP/s (8 cores at 3.5 GHz, AVX2)")
         devices.append((Device("cpu", hw.cpu_bandwidth_or_default, cpu_flops), 1 - gpu_share))
     speed = estimate_speed(arch, _block_label(quant), devices, depth=depth, prompt_tokens=prompt_tokens, weights_read=weights_read)
+    if 0 < gpu_share < 1:
+        speed = _split_prefill(arch, quant, hw, where, speed, prompt_tokens, depth)
+    speed = _calibrated(speed, hw, where, calibrated)
+    basis.extend(speed.basis)
+    return speed
+
+
+def _calibrated(speed: Speed, hw: Hardware, where: Placement, calibrated: bool) -> Speed:
     if calibrated and hw.machine:
         from llmguide.calibration import find
 
         cal = find(hw.machine, where.mode)
         if cal is not None:
-            speed = speed.scaled(cal.decode_factor, cal.prefill_factor, cal.describe())
-    basis.extend(speed.basis)
+            return speed.scaled(cal.decode_factor, cal.prefill_factor, cal.describe())
     return speed
+
+
+def _cpu_device(hw: Hardware, basis: list[str]) -> Device:
+    if hw.cpu_bandwidth is None:
+        basis.append(f"speed: CPU memory bandwidth assumed {hw.cpu_bandwidth_or_default / 1e9:.1f} GB/s (DDR5-5600, two channels); "
+                     "pass --cpu-bandwidth GB/s for yours")
+    return Device("cpu", hw.cpu_bandwidth_or_default)
+
+
+def _expert_offload_speed(arch, quant: str, hw: Hardware, where: Placement, prompt_tokens: int, basis: list[str],
+                          weights_read: int | None, depth: int) -> Speed | None:
+    """Routed experts of ``where.cpu_moe_layers`` layers in RAM: a token reads its experts there
+    (experts_per_token of experts of what those layers hold)."""
+    if not hw.gpu_bandwidth:
+        basis.append("speed: unknown without the GPU's bandwidth (pass --gpu NAME or --bandwidth GB/s)")
+        return None
+    gpu = Device(hw.gpu_family or "nvidia", hw.gpu_bandwidth, hw.gpu_flops)
+    cpu = _cpu_device(hw, basis)
+    cpu_read = int(where.cpu_expert_bytes * arch.experts_per_token / arch.experts)
+    moved = sum(1 for i in range(min(where.cpu_moe_layers, arch.layers)) if arch.moe_at(i))
+    return estimate_offload_speed(arch, _block_label(quant), gpu, cpu, cpu_read=cpu_read, moved_layers=moved,
+                                  ram_weights=where.cpu_expert_bytes, depth=depth, prompt_tokens=prompt_tokens,
+                                  weights_read=weights_read)
+
+
+def _split_prefill(arch, quant: str, hw: Hardware, where: Placement, speed: Speed, prompt_tokens: int, depth: int) -> Speed:
+    """A layer split's prompt runs on the GPU, copying the CPU layers' weights over PCIe per batch."""
+    if not hw.gpu_flops:
+        return Speed(speed.decode_tokens_per_s, None, None,
+                     (*speed.basis[:-1], "prefill: no FP16 throughput known for this GPU"))
+    from llmguide.estimate.weights import repeating_bytes
+
+    ram_weights = int(repeating_bytes(arch, _block_label(quant)) * (1 - where.gpu_layers / arch.layers))
+    gpu = Device(hw.gpu_family or "nvidia", hw.gpu_bandwidth, hw.gpu_flops)
+    ref = estimate_offload_speed(arch, _block_label(quant), gpu, gpu, cpu_read=0, moved_layers=0, ram_weights=ram_weights,
+                                 depth=depth, prompt_tokens=prompt_tokens)
+    return Speed(speed.decode_tokens_per_s, ref.prefill_tokens_per_s, ref.ttft_s, (*speed.basis[:-1], ref.basis[-1]))
 
 
 def cpu_share_speed_bound(arch, quant: str, hw: Hardware, where: Placement | None) -> float | None:
     """Tokens/s a split model cannot exceed, from its CPU share alone: for when the GPU's bandwidth
-    is unknown. The CPU part's time per token is a floor on the whole token's time."""
-    if where is None or where.mode != "offload":
+    is unknown. The CPU part's time per token is a floor on the whole token's time (for experts in
+    RAM: reading a token's experts there and handing each of those layers over)."""
+    if where is None or where.mode not in ("split", "expert_offload"):
         return None
+    cpu = Device("cpu", hw.cpu_bandwidth_or_default)
+    if where.mode == "expert_offload":
+        moved = sum(1 for i in range(min(where.cpu_moe_layers, arch.layers)) if arch.moe_at(i))
+        cpu_read = int(where.cpu_expert_bytes * arch.experts_per_token / arch.experts)
+        kind = block_kind(as_preset(_block_label(quant)))
+        return 1 / (cpu_read / (DECODE_EFFICIENCY["cpu"][kind] * cpu.bandwidth) + moved * EXPERT_HANDOFF_S)
     share = 1 - where.gpu_layers / arch.layers
-    return 1 / decode_seconds(arch, _block_label(quant), Device("cpu", hw.cpu_bandwidth_or_default), 0, share)
+    return 1 / decode_seconds(arch, _block_label(quant), cpu, 0, share)

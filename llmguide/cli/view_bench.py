@@ -11,7 +11,7 @@ from rich.text import Text
 def render_bench(report, hw) -> Group:
     head = Text()
     head.append(report.model.id, style="bold").append(f"  {report.quant}, {report.placement}")
-    if report.placement == "offload":
+    if report.placement == "split":
         head.append(f" ({report.gpu_layers} of {report.model.arch.layers} layers on the GPU)")
     head.append("\nMachine: ", style="bold").append(hw.machine or "unknown")
     head.append(f"\nRuntime: {report.measured.runtime}")

@@ -13,7 +13,8 @@ from llmguide.units import fmt_gib_or_mib, fmt_params
 LEVEL = {
     "comfortable": ("fits on GPU", "green"),
     "tight": ("fits, tight", "yellow"),
-    "offload": ("GPU+CPU split", "yellow"),
+    "split": ("GPU+CPU split", "yellow"),
+    "expert_offload": ("experts in RAM", "yellow"),
     "cpu": ("CPU only", "yellow"),
     "none": ("does not fit", "red"),
     "unchecked": ("not checked", "dim"),
@@ -36,6 +37,10 @@ def render_fit(ref, hw, results, width: int = 100) -> Group:
     if results[0].backend == "vllm":
         parts.append(Text("vLLM: Seqs = sequences of this context that fit at once in the KV pool left after weights, "
                           "activations and CUDA graphs (gpu_memory_utilization 0.9).", style="dim"))
+    moe = [_expert_note(ref, r) for r in results if r.placement is not None and r.placement.mode == "expert_offload"]
+    if moe:
+        parts.append(Text("Experts in RAM: every layer on the GPU except the routed experts of the first N layers.\n"
+                          + "\n".join(moe), style="dim"))
     resident = [_resident_note(r) for r in results if r.placement is not None and r.placement.mode == "cpu"]
     if resident:
         parts.append(Text("\n".join(resident), style="dim"))
@@ -55,6 +60,12 @@ def _resident_note(r) -> str:
             f"the prompt's buffers, {fmt_gib_or_mib(m.process)} for llama.cpp itself{repack}).")
 
 
+def _expert_note(ref, r) -> str:
+    p = r.placement
+    return (f"{r.quant}: llama-server {p.flags(ref.arch)}: {gib(p.gpu_bytes)} on the GPU, "
+            f"{gib(p.cpu_expert_bytes)} of experts in RAM ({p.cpu_moe_layers} of {ref.arch.layers} layers)")
+
+
 def _table(ref, results) -> Table:
     # Weights is the file (GGUF) or checkpoint size; the JSON keeps file_bytes apart.
     t = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
@@ -69,7 +80,7 @@ def _table(ref, results) -> Table:
         elif r.backend != "llama.cpp":
             ngl = "—"
         else:
-            ngl = "" if r.placement is None or not r.fits else str(r.placement.gpu_layers if r.placement.mode != "gpu" else 99)
+            ngl = "" if r.placement is None or not r.fits else str(r.placement.gpu_layers if r.placement.mode in ("split", "cpu") else 99)
         tps = f"{r.speed.decode_tokens_per_s:.0f}" if r.speed else "—"
         ttft = f"{r.speed.ttft_s:.1f} s" if r.speed and r.speed.ttft_s is not None else "—"
         m = r.memory

@@ -14,7 +14,7 @@ from llmguide.cli.fmt import gib, tokens
 from llmguide.rules.engine import Ranked, Recommendation
 from llmguide.rules.registry import RULES
 
-WHERE = {"gpu": "GPU", "cpu": "CPU", "offload": "GPU+CPU"}
+WHERE = {"gpu": "GPU", "cpu": "CPU", "split": "GPU+CPU", "expert_offload": "GPU, experts in RAM"}
 WIDE = 110  # below this many columns the reasons go in a list under the table
 
 
@@ -89,7 +89,8 @@ def _table(rec: Recommendation, wide: bool) -> Table:
     for r in rec.top:
         c = r.candidate
         est, p = c.fit.estimate, c.fit.placement
-        where = "not checked" if p is None else WHERE[p.mode] + (f" ({p.gpu_layers}/{c.arch.layers} layers)" if p.mode == "offload" else "")
+        where = "not checked" if p is None else WHERE[p.mode] + (f" ({p.gpu_layers}/{c.arch.layers} layers)" if p.mode == "split" else
+                                                       f" ({p.cpu_moe_layers}/{c.arch.layers})" if p.mode == "expert_offload" else "")
         score = f"{r.score:.1f}" + ("*" if r.estimated else "")
         tps = f"{c.fit.speed.decode_tokens_per_s:.0f}" if c.fit.speed else "—"
         row = [str(r.rank), c.variant.id, est.quant, gib(est.total), where, tps, score]

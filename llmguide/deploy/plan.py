@@ -206,7 +206,7 @@ def _llama_cpp_plan(model: ModelRef, hw: Hardware, req: DeployRequest, backend: 
     single = placement_speed(model.arch, est.quant, hw, where, prompt_tokens=req.prompt_tokens)
     ttft = single.ttft_s if single else None
     reasons = (why, f"{est.quant}: the highest GGUF quantization that fits {req.users} cache slot(s) of {req.context} tokens")
-    gpus = hw.gpu_count if where.mode in ("gpu", "offload") else 0
+    gpus = hw.gpu_count if where.mode in ("gpu", "split", "expert_offload") else 0
     return Plan(model, backend, reasons, est.quant, 1, gpus, 1, 1, req.users, per_user, aggregate, ttft,
                 est.total, est.weights, where.gpu_layers if where.mode != "cpu" else 0, tuple(warnings), tuple(basis))
 

@@ -15,7 +15,7 @@ from llmguide.estimate.kv_cache import KV_TYPE_BYTES, kv_cache_bytes
 from llmguide.estimate.runtime import (
     LlamaCppRun, compute_buffer_bytes, compute_touched_bytes, output_buffer_bytes, process_bytes, work_buffer_bytes,
 )
-from llmguide.estimate.weights import gguf_file_bytes, host_table_bytes, known_preset, repeating_bytes
+from llmguide.estimate.weights import expert_bytes_by_layer, gguf_file_bytes, host_table_bytes, known_preset, repeating_bytes
 from llmguide.model.architecture import Architecture
 
 DEFAULT_RUN = LlamaCppRun()
@@ -40,6 +40,7 @@ class MemoryEstimate:
     touched: int = 0  # what a prompt really writes of the compute, output and work buffers
     host_only: int = 0  # weights llama.cpp keeps in system RAM even with every layer offloaded (per-layer embeddings)
     encoder: int = 0  # the mmproj file (vision/audio encoders, F16), loaded when images or audio are given
+    expert_layers: tuple[int, ...] = ()  # routed-expert bytes of each layer (MoE), for --n-cpu-moe
     # Prices the weights the CPU keeps a second, interleaved copy of; only called when asked
     # (pricing every tensor's type again would double the cost of ranking the whole catalog).
     repack_of: Callable[[], int] | None = field(default=None, repr=False, compare=False)
@@ -101,6 +102,7 @@ def estimate_memory(
     measured_weights: tuple[int, int] | None = None,
     matrices: Sequence[tuple[str, int, int]] | None = None,
     encoder: bool = False,
+    expert_layers: tuple[int, ...] | None = None,
 ) -> MemoryEstimate:
     """Memory for ``arch`` stored as GGUF preset ``quant`` with a ``context``-token cache.
 
@@ -134,6 +136,8 @@ def estimate_memory(
         touched=compute_touched_bytes(arch, min(prompt_tokens, context), run.flash_attention, ub) + output,
         host_only=_host_only(arch, quant),
         encoder=mmproj_bytes(arch) if encoder else 0,
+        expert_layers=expert_layers if expert_layers is not None else
+        (expert_bytes_by_layer(arch, quant) if arch.is_moe and (measured_weights is None or not isinstance(quant, str) or known_preset(quant)) else ()),
     )
 
 

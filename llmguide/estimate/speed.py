@@ -13,7 +13,13 @@ attention over the prompt, at a fraction of the device's dense FP16 throughput.
 
 When a model is split between GPU and CPU, the two parts run one after the other for every
 token, so their times add. Several GPUs with llama.cpp's default layer split also take turns, so
-generation is no faster than on one of them.
+generation is no faster than on one of them. With a mixture of experts' routed experts in system
+RAM (``--n-cpu-moe``), the GPU reads everything else and the CPU only the experts a token is
+routed to in its layers; each such layer hands the hidden state to the CPU and back.
+
+For a prompt, llama.cpp runs the products of CPU-resident weights on the GPU, copying those
+weights over PCIe for every micro-batch: prompt processing then costs the copy of every weight
+held in RAM per 512 tokens, beside the GPU's compute.
 """
 
 from __future__ import annotations
@@ -58,6 +64,12 @@ CPU_ATTENTION_FLOPS_PER_ELEMENT = 206.0
 # computed, so the output head is not charged per token.
 CPU_PREFILL_EFFICIENCY = {"legacy": 0.66, "kquant": 0.58, "float": 0.77, "mxfp4": 0.58}
 CPU_PREFILL_ATTENTION_EFFICIENCY = 0.26
+# Per MoE layer whose experts run on the CPU, per token: the hidden state goes to the CPU and the
+# result comes back (two small PCIe copies of ~5-10 us each) and llama.cpp's CPU thread pool is
+# woken and joined once (~10-20 us): about 40 us.
+EXPERT_HANDOFF_S = 40e-6
+# PCIe 4.0 x16 moves 31.5 GB/s in theory; copies of large weight blocks reach about 80% of it.
+PCIE_BYTES_PER_S = 25e9
 
 
 def block_kind(preset: Preset) -> str:
@@ -138,6 +150,45 @@ def decode_seconds(
     if device.family == "cpu" and device.flops and depth:
         seconds += cached_elements(arch, depth) * share * CPU_ATTENTION_FLOPS_PER_ELEMENT / device.flops
     return seconds
+
+
+def offload_decode_seconds(
+    arch: Architecture, preset: Preset | str, gpu: Device, cpu: Device, depth: int,
+    cpu_read: int, moved_layers: int, weights_read: int | None = None,
+) -> float:
+    """Seconds per token with the routed experts of ``moved_layers`` layers in system RAM:
+    ``cpu_read`` is what one token reads of them (its routed experts in those layers)."""
+    p = as_preset(preset)
+    kind = block_kind(p)
+    weights = weights_read if weights_read is not None else read_bytes_per_token(arch, p)
+    gpu_bytes = max(0, weights - cpu_read) + kv_cache_bytes(arch, max(depth, 1))
+    seconds = gpu_bytes / (DECODE_EFFICIENCY[gpu.family][kind] * gpu.bandwidth) + arch.layers * PER_LAYER_OVERHEAD_S[gpu.family]
+    return seconds + cpu_read / (DECODE_EFFICIENCY["cpu"][kind] * cpu.bandwidth) + moved_layers * EXPERT_HANDOFF_S
+
+
+def estimate_offload_speed(
+    arch: Architecture, preset: Preset | str, gpu: Device, cpu: Device, *, cpu_read: int, moved_layers: int,
+    ram_weights: int, depth: int = 0, prompt_tokens: int = 512, weights_read: int | None = None, n_ubatch: int = 512,
+) -> Speed:
+    """Expert offload: generation from ``offload_decode_seconds``; prompt processing on the GPU,
+    paying the PCIe copy of the ``ram_weights`` bytes held in system RAM once per micro-batch."""
+    p = as_preset(preset)
+    seconds = offload_decode_seconds(arch, p, gpu, cpu, depth, cpu_read, moved_layers, weights_read)
+    basis = [f"GPU reads all but the routed experts of {moved_layers} layer(s) at {gpu.bandwidth / 1e9:.0f} GB/s; "
+             f"the CPU reads {cpu_read / 1e9:.2f} GB of experts per token at {cpu.bandwidth / 1e9:.0f} GB/s, "
+             f"{DECODE_EFFICIENCY['cpu'][block_kind(p)]:.0%} of it; {EXPERT_HANDOFF_S * 1e6:.0f} us per layer handed over"]
+    prefill = ttft = None
+    if gpu.flops:
+        batch = max(1, min(n_ubatch, prompt_tokens))
+        compute = prefill_flops_per_token(arch, prompt_tokens, depth) * batch / (PREFILL_EFFICIENCY[gpu.family] * gpu.flops)
+        copy = ram_weights / PCIE_BYTES_PER_S
+        prefill = batch / (compute + copy)
+        ttft = prompt_tokens / prefill
+        basis.append(f"prefill: per {batch}-token batch, {copy * 1e3:.0f} ms to copy {ram_weights / 1e9:.1f} GB of RAM-held weights "
+                     f"over PCIe 4.0 x16 (assumed {PCIE_BYTES_PER_S / 1e9:.0f} GB/s) and {compute * 1e3:.0f} ms of GPU compute")
+    else:
+        basis.append("prefill: no FP16 throughput known for this GPU")
+    return Speed(1 / seconds, prefill, ttft, tuple(basis))
 
 
 def prefill_flops_per_token(arch: Architecture, prompt_tokens: int, depth: int = 0) -> float:

@@ -120,6 +120,21 @@ def known_preset(preset: str) -> bool:
     return parse_preset(preset) is not None
 
 
+@lru_cache(maxsize=256)
+def _expert_layers(arch: Architecture, preset: Preset) -> tuple[int, ...]:
+    out = [0] * arch.layers
+    for t in tensors(arch):
+        if t.layer is not None and "_exps" in t.name:
+            out[t.layer] += _padded(tensor_bytes(tensor_type(preset, t, arch), t.elements, t.ne0))
+    return tuple(out)
+
+
+def expert_bytes_by_layer(arch: Architecture, preset: Preset | str) -> tuple[int, ...]:
+    """Bytes of the routed experts in each layer (0 for layers without them): what
+    ``--n-cpu-moe N`` leaves in system RAM for the first N layers."""
+    return _expert_layers(arch, as_preset(preset)) if arch.is_moe else ()
+
+
 def host_table_bytes(arch: Architecture, preset: Preset | str) -> int:
     """Bytes of the per-layer embedding table (Gemma 3n): an input lookup that llama.cpp keeps in
     system RAM with the token embeddings, so it never takes GPU memory."""

@@ -31,6 +31,7 @@ class GGUFInfo:
     type_counts: dict[str, int]  # GGML type -> number of elements
     max_context: int | None
     matrices: tuple[tuple[str, int, int], ...] = ()  # product weights as (GGML type, rows per matrix, bytes)
+    expert_layers: tuple[int, ...] = ()  # routed-expert bytes of each block (what --n-cpu-moe moves)
 
 
 def read_gguf(path: str | Path) -> GGUFInfo:
@@ -140,10 +141,16 @@ def _info(path: Path, f: dict, vocab_from_tokens: int | None, tensors: list) -> 
         else:
             per_token += n_bytes
     file_type = f.get("general.file_type")
+    experts_by_layer = [0] * layers
+    for name, _, _, n_bytes in tensors:
+        parts = name.split(".")
+        if "_exps" in name and len(parts) > 2 and parts[1].isdigit() and int(parts[1]) < layers:
+            experts_by_layer[int(parts[1])] += _pad(n_bytes)
     return GGUFInfo(
         path=str(path), arch=arch, name=f.get("general.name"),
         file_type=_file_type_name(file_type), file_bytes=file_bytes, tensor_bytes=tensor_bytes, repeating_bytes=repeating,
         read_bytes_per_token=per_token, type_counts=counts, max_context=key("context_length"), matrices=matrices,
+        expert_layers=tuple(experts_by_layer) if any(experts_by_layer) else (),
     )
 
 

@@ -41,20 +41,20 @@ class ParamCount:
 
     @property
     def differs(self) -> bool:
-        """Whether the count is off the published figure by more than that figure's precision."""
+        """Whether the count is off the published figure by more than that figure's precision (and 2%)."""
         if self.published_total_b is None:
             return False
         pairs = [(self.counted_total, self.published_total_b)]
         if self.published_active_b:
             pairs.append((self.counted_active, self.published_active_b))
-        return any(abs(counted / 1e9 - published) > precision(published) for counted, published in pairs)
+        return any(abs(counted / 1e9 - published) > max(precision(published), 0.02 * published) for counted, published in pairs)
 
     @property
     def explanation(self) -> str | None:
         """One line for a report, or None when the two agree."""
         if not self.differs:
             return None
-        why = self.note or "the published figure is the developer's rounding or counts parts the estimate leaves out"
+        why = self.note or "The published figure is the developer's rounding, or counts parts the estimate leaves out."
         return f"Counted from the architecture: {self.counted_label}; memory and speed use the count. {why}"
 
     def as_dict(self) -> dict:

@@ -72,7 +72,8 @@ def _fits(c: Candidate, env: Env) -> Verdict:
         return Verdict("H5", True, "fit not checked: no hardware given")
     if c.fit is not None:
         p, e = c.fit.placement, c.fit.estimate
-        where = {"gpu": "on the GPU", "cpu": "in RAM (CPU)", "offload": f"split: {p.gpu_layers}/{c.arch.layers} layers on the GPU"}[p.mode]
+        where = {"gpu": "on the GPU", "cpu": "in RAM (CPU)", "split": f"split: {p.gpu_layers}/{c.arch.layers} layers on the GPU",
+                 "expert_offload": f"on the GPU with the routed experts of {p.cpu_moe_layers} layer(s) in RAM ({p.flags(c.arch)})"}[p.mode]
         return Verdict("H5", True, f"fits {where} at {e.quant}: {fmt_gib(e.total)} needed")
     need = c.smallest.total
     usable = hw.vram_budget + hw.ram_budget

@@ -20,7 +20,7 @@ def _headroom(c: Candidate, env: Env) -> Score:
     p = c.fit.placement
     if p is None:
         return Score("S6", 0.0, "memory not checked")
-    if p.mode == "offload":
+    if p.mode in ("split", "expert_offload"):
         return Score("S6", 0.0, "split: the GPU is filled by design")
     spare = spare_share(p, env.hardware)
     if spare >= TIGHT_SHARE:

@@ -32,11 +32,25 @@ def test_fit_json_shape(cli):
 
 
 def test_offload_with_ram(cli):
+    """A dense model too big for the GPU is split by layers (-ngl N)."""
+    data = cli.json("fit", "llama-2-70b-chat", "--gpu", "4090", "--ram", "64", "--quant", "Q4_K_M")
+    est = data["estimates"][0]
+    assert est["fit_level"] == "split"
+    assert 0 < est["placement"]["gpu_layers"] < 80
+    assert any("CPU memory bandwidth assumed" in b for b in est["basis"])
+
+
+def test_moe_keeps_its_experts_in_ram(cli):
+    """An MoE too big for the GPU keeps every layer there but the routed experts of the first N
+    layers (-ngl 99 --n-cpu-moe N): the smallest N that fits, and faster than the layer split."""
     data = cli.json("fit", "mixtral-8x7b-instruct", "--gpu", "4090", "--ram", "64", "--quant", "Q4_K_M")
     est = data["estimates"][0]
-    assert est["fit_level"] == "offload"
-    assert 0 < est["placement"]["gpu_layers"] < 32
-    assert any("CPU memory bandwidth assumed" in b for b in est["basis"])
+    p = est["placement"]
+    assert est["fit_level"] == "expert_offload" and p["mode"] == "expert_offload"
+    assert p["gpu_layers"] == 32 and 0 < p["cpu_moe_layers"] <= 32
+    assert p["gpu_bytes"] <= 22.8 * 2**30 and p["cpu_expert_bytes"] > 0
+    r = cli("fit", "mixtral-8x7b-instruct", "--gpu", "4090", "--ram", "64", "--quant", "Q4_K_M")
+    assert f"-ngl 99 --n-cpu-moe {p['cpu_moe_layers']}" in r.output
 
 
 def test_two_gpus(cli):

@@ -23,7 +23,7 @@ def test_fits_on_gpu():
 
 def test_split_between_gpu_and_cpu():
     p = place(LLAMA2_13B, est("Q8_0"), from_flags(8, 32))
-    assert p.mode == "offload"
+    assert p.mode == "split"
     assert 0 < p.gpu_layers < 40
     assert p.gpu_bytes <= Hardware(vram=8 * GIB).vram_budget
 

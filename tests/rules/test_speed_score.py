@@ -56,7 +56,8 @@ def test_a_split_on_an_unknown_gpu_is_judged_by_its_cpu_share(catalog):
     rec = recommend(catalog, make_request(catalog, "chat", top=40), from_flags(8, 32))
     by_id = {r.candidate.variant.id: r for r in rec.ranked}
     dense, moe = by_id["gemma-4-31b-it"], by_id["gemma-4-26b-a4b-it"]
-    assert dense.candidate.fit.placement.mode == moe.candidate.fit.placement.mode == "offload"
+    assert dense.candidate.fit.placement.mode == "split"
+    assert moe.candidate.fit.placement.mode == "expert_offload"  # its experts in RAM, the rest on the GPU
     s5 = {r: next(s for s in by_id[r].scores if s.code == "S5") for r in ("gemma-4-31b-it", "gemma-4-26b-a4b-it")}
     assert s5["gemma-4-31b-it"].points < -5 and "at most" in s5["gemma-4-31b-it"].reason
     assert s5["gemma-4-26b-a4b-it"].points == 0
