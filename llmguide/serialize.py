@@ -342,6 +342,7 @@ def deploy_dict(p, req, hw, steps, items) -> dict:
         "tensor_parallel": p.tensor_parallel,
         "pipeline_parallel": p.pipeline_parallel,
         "gpu_layers": p.gpu_layers,
+        "llama_cpp_flags": p.llama_flags if p.backend in ("llama.cpp", "ollama") else None,
         "concurrent_sequences": p.concurrent_sequences,
         "per_user_tokens_per_s": round(p.per_user_tokens_per_s, 2) if p.per_user_tokens_per_s else None,
         "aggregate_tokens_per_s": round(p.aggregate_tokens_per_s, 1) if p.aggregate_tokens_per_s else None,

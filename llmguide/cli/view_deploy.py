@@ -40,7 +40,7 @@ def render_deploy(p, req, hw, steps, items, width: int = 100) -> Group:
         if p.backend in ("vllm", "sglang"):
             plan.append(f" (tensor parallel {p.tensor_parallel}, pipeline parallel {p.pipeline_parallel})")
     if p.gpu_layers is not None and p.backend in ("llama.cpp", "ollama"):
-        plan.append(f"   -ngl {p.gpu_layers}")
+        plan.append(f"   {p.llama_flags or f'-ngl {p.gpu_layers}'}")
     plan.append("\nCapacity: ", style="bold").append(f"{p.concurrent_sequences} context(s) of {tokens(req.context)} in memory at once")
     if p.memory_per_gpu and p.weights_per_gpu and p.backend in ("vllm", "sglang"):
         plan.append(f" (per GPU: {gib(p.weights_per_gpu)} weights within a {gib(p.memory_per_gpu)} budget)")

@@ -77,7 +77,8 @@ def _gguf_name(plan: Plan) -> str:
 
 
 def _llama_server(plan: Plan, req: DeployRequest) -> tuple[Step, ...]:
-    args = ["llama-server", "-m", _q(_gguf_name(plan)), "-ngl", str(plan.gpu_layers or 0),
+    placement = (plan.llama_flags or f"-ngl {plan.gpu_layers or 0}").split()
+    args = ["llama-server", "-m", _q(_gguf_name(plan)), *placement,
             "-c", str(req.context * req.users), "-np", str(req.users), "-fa", "on",
             "--host", "0.0.0.0", "--port", str(PORTS["llama.cpp"]), "--metrics"]
     return (Step(f"Serve (-c is shared by the {req.users} slot(s): {req.context} tokens each)", (" ".join(args),)),)

@@ -79,6 +79,7 @@ class Plan:
     gpu_layers: int | None  # llama.cpp's -ngl
     warnings: tuple[str, ...] = ()
     basis: tuple[str, ...] = field(default=())
+    llama_flags: str | None = None  # the placement's llama.cpp options (-ngl 99 --n-cpu-moe N)
 
 
 def choose_backend(req: DeployRequest, hw: Hardware, gguf: bool = False) -> tuple[str, str]:
@@ -193,9 +194,10 @@ def _llama_cpp_plan(model: ModelRef, hw: Hardware, req: DeployRequest, backend: 
             s = batch_decode_speed(model.arch, est.quant, dev, req.users, req.depth)
             per_user, aggregate = s.per_user_tokens_per_s, s.aggregate_tokens_per_s
             basis += s.basis
-    elif fit.speed is not None:  # split: the users share one GPU+CPU pipeline
+    elif fit.speed is not None:  # split or experts in RAM: the users share one GPU+CPU pipeline
         per_user, aggregate = fit.speed.decode_tokens_per_s / req.users, fit.speed.decode_tokens_per_s
-        basis.append("split between GPU and CPU: the users share one model's speed")
+        basis.append(("routed experts in RAM" if where.mode == "expert_offload" else "split between GPU and CPU")
+                     + ": the users share one model's speed")
     if req.users > 4 and where.mode != "gpu":
         warnings.append(f"{req.users} users on {'the CPU' if where.mode == 'cpu' else 'a GPU+CPU split'} will each see a slow answer; "
                         "a GPU serving engine scales further.")
@@ -208,7 +210,8 @@ def _llama_cpp_plan(model: ModelRef, hw: Hardware, req: DeployRequest, backend: 
     reasons = (why, f"{est.quant}: the highest GGUF quantization that fits {req.users} cache slot(s) of {req.context} tokens")
     gpus = hw.gpu_count if where.mode in ("gpu", "split", "expert_offload") else 0
     return Plan(model, backend, reasons, est.quant, 1, gpus, 1, 1, req.users, per_user, aggregate, ttft,
-                est.total, est.weights, where.gpu_layers if where.mode != "cpu" else 0, tuple(warnings), tuple(basis))
+                est.total, est.weights, where.gpu_layers if where.mode != "cpu" else 0, tuple(warnings), tuple(basis),
+                where.flags(model.arch))
 
 
 __all__ = ["BACKENDS", "DeployRequest", "Plan", "plan", "GPU_MEMORY_UTILIZATION"]

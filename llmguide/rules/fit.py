@@ -39,9 +39,11 @@ def fit_options(
     if not hw.known:
         return [Fit(next(e for e in estimates if e.quant == UNCHECKED_QUANT), None)], smallest
     placements = [(e, place(arch, e, hw)) for e in estimates]
-    # In one place at every step that fits; split too, from Q4_K_M down, when RAM allows it: a
-    # split Q4_K_M of a sparse model can beat its Q2_K on the GPU, and the scores decide.
-    options = [(e, w) for e, w in placements if w.mode in ("gpu", "cpu") or (w.fits and e.quant in OFFLOAD_ORDER)]
+    # In one place, or with an MoE's experts in RAM, at every step that fits; split by layers too,
+    # from Q4_K_M down, when RAM allows it: a split Q4_K_M of a sparse model can beat its Q2_K on
+    # the GPU, and the scores decide.
+    options = [(e, w) for e, w in placements
+               if w.mode in ("gpu", "cpu", "expert_offload") or (w.fits and e.quant in OFFLOAD_ORDER)]
     return [Fit(e, w, placement_speed(arch, e.quant, hw, w)) for e, w in options], smallest
 
 

@@ -109,7 +109,8 @@ def test_llama_cpp_numbers_agree_with_fit(cli, plans):
     est = fit["estimates"][0]
     assert est["placement"]["gpu_layers"] == p["gpu_layers"]
     line = p["commands"][0]["lines"][0]
-    assert f"-ngl {p['gpu_layers']}" in line and "-c 8192 -np 2" in line
+    assert est["placement"]["llama_cpp_flags"] == p["llama_cpp_flags"] == "-ngl 99"  # all layers, output head included
+    assert f" {p['llama_cpp_flags']} " in line and "-c 8192 -np 2" in line
 
 
 def test_the_checklist_names_health_metrics_and_scaling(plans):
