@@ -11,7 +11,7 @@ from llmguide.errors import UsageError
 from llmguide.estimate.kv_cache import KV_TYPE_BYTES
 from llmguide.estimate.memory import DEFAULT_RUN, MemoryEstimate, estimate_memory, mmproj_bytes
 from llmguide.estimate.runtime import LlamaCppRun
-from llmguide.estimate.placement import Placement, place
+from llmguide.estimate.placement import Placement, place, place_as
 from llmguide.estimate.gpu_formats import GPU_FORMATS, NATIVE, GpuFormat, gpu_weight_bytes
 from llmguide.estimate.speed import (
     DECODE_EFFICIENCY, EXPERT_HANDOFF_S, Device, Speed, block_kind, decode_seconds, estimate_offload_speed, estimate_speed,
@@ -76,10 +76,14 @@ def fit(
     run: LlamaCppRun = DEFAULT_RUN,
     depth: int = 0,
     calibrated: bool = True,
+    gpu_layers: int | None = None,
+    cpu_moe_layers: int | None = None,
 ) -> list[FitEstimate]:
     """Every requested quantization of ``model`` on ``hw``. ``run`` holds llama.cpp's switches
     (flash attention, mmap); ``depth`` is the context already filled when the speed is taken;
-    ``calibrated`` applies a stored ``llmguide bench`` calibration for this machine."""
+    ``calibrated`` applies a stored ``llmguide bench`` calibration for this machine. ``gpu_layers``
+    and ``cpu_moe_layers`` (llama.cpp's -ngl and --n-cpu-moe) price that placement instead of
+    choosing one."""
     if context <= 0:
         raise UsageError(f"--context must be a positive number of tokens, not {context}.")
     if parallel < 1:
@@ -123,7 +127,11 @@ def fit(
                          "when images or audio are given (llama-server --mmproj; Ollama always loads it)")
         if model.max_context and context > model.max_context:
             basis.append(f"warning: {context} tokens is more than the model's {model.max_context}")
-        where = place(model.arch, est, hw) if hw.known else None
+        forced = gpu_layers is not None or cpu_moe_layers is not None
+        where = (place_as(model.arch, est, hw, gpu_layers=gpu_layers, cpu_moe_layers=cpu_moe_layers) if forced
+                 else place(model.arch, est, hw)) if hw.known else None
+        if forced and where is not None:
+            basis.append(f"placement: as given ({where.flags(model.arch) or 'does not fit'})")
         read = g.read_bytes_per_token if g else (_safetensors_read(model) if quant == SAFETENSORS_LABEL else None)
         speed = placement_speed(model.arch, quant, hw, where, prompt_tokens, basis, read, depth=depth, calibrated=calibrated)
         file_bytes = measured[0] if measured else gguf_file_bytes(model.arch, quant)

@@ -38,6 +38,7 @@ GPUS_OPTION = typer.Option(None, "--gpus", help="Number of GPUs.")
 VRAM_OPTION = typer.Option(None, "--vram", help="GPU memory per card in GB, e.g. 24 (overrides the preset).")
 RAM_OPTION = typer.Option(None, "--ram", help="System RAM in GB (with a GPU: allows GPU+CPU split; unified memory on Apple).")
 BANDWIDTH_OPTION = typer.Option(None, "--bandwidth", help="GPU memory bandwidth in GB/s (for speed; overrides the preset).")
+CPU_BANDWIDTH_OPTION = typer.Option(None, "--cpu-bandwidth", help="System RAM bandwidth in GB/s that the CPU reaches (for the speed of layers or experts in RAM; default: 89.6, DDR5-5600 dual channel).")
 CPU_ONLY_OPTION = typer.Option(False, "--cpu-only", help="Plan without any GPU, detected or given.")
 # What recommend and why-not ask of a model, beyond the hardware. TASK_IDS is kept in step with
 # catalog/tasks.yaml by tests/cli/test_recommend.py (reading the catalog here would slow start-up).
@@ -52,7 +53,20 @@ MODALITY_OPTION = typer.Option(None, "--modality", help="Input the model must ta
 HEADROOM_OPTION = typer.Option(None, "--headroom", help="Memory kept free for the desktop and OS: GB (e.g. 2) or a share (e.g. 10%). Default: max(0.5 GB, 5%) of VRAM, max(2 GB, 10%) of RAM.")
 
 
-def hardware(gpu, gpus, vram, ram, bandwidth, cpu_only: bool, headroom: str | None):
+def hardware(gpu, gpus, vram, ram, bandwidth, cpu_only: bool, headroom: str | None, cpu_bandwidth: float | None = None):
+    hw = _hardware(gpu, gpus, vram, ram, bandwidth, cpu_only, headroom)
+    if cpu_bandwidth is not None:
+        from dataclasses import replace
+
+        from llmguide.errors import UsageError
+
+        if not 0 < cpu_bandwidth < 100_000:
+            raise UsageError(f"--cpu-bandwidth must be a positive number of GB/s, not {cpu_bandwidth:g}.")
+        hw = replace(hw, cpu_bandwidth=cpu_bandwidth * 1e9)
+    return hw
+
+
+def _hardware(gpu, gpus, vram, ram, bandwidth, cpu_only: bool, headroom: str | None):
     """The hardware to plan for: --gpu/--vram/--ram when given, else this machine as detected
     (--gpus and --bandwidth then refine what was found).
 

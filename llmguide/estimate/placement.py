@@ -81,6 +81,38 @@ def place(arch: Architecture, est: MemoryEstimate, hw: Hardware) -> Placement:
     return Placement("none", 0, 0, 0, (gpu_total if vram else total + est.cpu_extra) - max(vram, ram))
 
 
+def place_as(arch: Architecture, est: MemoryEstimate, hw: Hardware, *, gpu_layers: int | None = None,
+             cpu_moe_layers: int | None = None) -> Placement:
+    """The placement a llama.cpp user asked for (``-ngl N``, ``--n-cpu-moe N`` / ``--cpu-moe``),
+    priced as given: 'none' with the shortfall when it does not fit."""
+    from llmguide.errors import UsageError
+
+    if cpu_moe_layers is not None:
+        if not arch.is_moe:
+            raise UsageError("--n-cpu-moe and --cpu-moe move routed experts, and this model has none.", "Use -ngl N to split it by layers.")
+        if gpu_layers is not None and gpu_layers < arch.layers:
+            raise UsageError("Give --n-cpu-moe with every layer on the GPU (-ngl 99), or -ngl N alone.")
+        if not hw.vram_budget:
+            raise UsageError("--n-cpu-moe needs a GPU: pass --gpu NAME or --vram GB (and --ram GB).")
+        return expert_offload(arch, est, hw, cpu_moe_layers)
+    if gpu_layers is None:
+        return place(arch, est, hw)
+    if gpu_layers < 0:
+        raise UsageError(f"-ngl must be 0 or more, not {gpu_layers}.")
+    if gpu_layers == 0:
+        need = est.total + est.cpu_extra
+        ok = hw.ram_budget and need <= hw.ram_budget
+        return Placement("cpu", 0, 0, need, 0) if ok else Placement("none", 0, 0, need, need - hw.ram_budget)
+    if not hw.vram_budget:
+        raise UsageError("-ngl needs a GPU: pass --gpu NAME or --vram GB.")
+    if gpu_layers >= arch.layers:
+        gpu = est.total - est.host_only + (hw.gpu_count - 1) * est.compute
+        if gpu <= hw.vram_budget:
+            return Placement("gpu", arch.layers, gpu, est.host_only, 0)
+        return Placement("none", arch.layers, gpu, est.host_only, gpu - hw.vram_budget)
+    return layer_split(arch, est, hw, gpu_layers)
+
+
 def layer_split(arch: Architecture, est: MemoryEstimate, hw: Hardware, gpu_layers: int | None = None) -> Placement:
     """``-ngl N``: whole layers on the GPU, the rest (and the token embeddings) in system RAM.
     Without ``gpu_layers``, as many as fit."""

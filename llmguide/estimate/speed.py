@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from llmguide.estimate.gguf_rules import Preset
 from llmguide.estimate.kv_cache import cache_layout, kv_cache_bytes, kv_elements_per_token_layer
-from llmguide.estimate.weights import as_preset, read_bytes_per_token
+from llmguide.estimate.weights import as_preset, head_read_bytes, read_bytes_per_token
 from llmguide.model.architecture import Architecture
 from llmguide.model.tensors import active_parameter_count
 
@@ -64,9 +64,9 @@ CPU_ATTENTION_FLOPS_PER_ELEMENT = 206.0
 # computed, so the output head is not charged per token.
 CPU_PREFILL_EFFICIENCY = {"legacy": 0.66, "kquant": 0.58, "float": 0.77, "mxfp4": 0.58}
 CPU_PREFILL_ATTENTION_EFFICIENCY = 0.26
-# Per MoE layer whose experts run on the CPU, per token: the hidden state goes to the CPU and the
-# result comes back (two small PCIe copies of ~5-10 us each) and llama.cpp's CPU thread pool is
-# woken and joined once (~10-20 us): about 40 us.
+# Per MoE layer whose experts run on the CPU, per token (and once per token for a layer split): the
+# hidden state goes to the CPU and the result comes back (two small PCIe copies of ~5-10 us each)
+# and llama.cpp's CPU thread pool is woken and joined once (~10-20 us): about 40 us.
 EXPERT_HANDOFF_S = 40e-6
 # PCIe 4.0 x16 moves 31.5 GB/s in theory; copies of large weight blocks reach about 80% of it.
 PCIE_BYTES_PER_S = 25e9
@@ -137,14 +137,21 @@ def _layer_tokens(arch: Architecture, depth: int) -> float:
 
 
 def decode_seconds(
-    arch: Architecture, preset: Preset | str, device: Device, depth: int, share: float = 1.0, weights_read: int | None = None
+    arch: Architecture, preset: Preset | str, device: Device, depth: int, share: float = 1.0, weights_read: int | None = None,
+    head: bool | None = None,
 ) -> float:
     """Seconds per generated token for the ``share`` of the layers that runs on ``device``.
 
-    ``weights_read`` overrides the weight bytes a token reads (exact, from a GGUF header)."""
+    ``weights_read`` overrides the weight bytes a token reads (exact, from a GGUF header). ``head``:
+    whether this device reads the output head (True), not at all (False), or its share of it (None)."""
     p = as_preset(preset)
     weights = weights_read if weights_read is not None else read_bytes_per_token(arch, p)
-    bytes_read = (weights + kv_cache_bytes(arch, max(depth, 1))) * share
+    kv = kv_cache_bytes(arch, max(depth, 1))
+    if head is None:
+        bytes_read = (weights + kv) * share
+    else:
+        out = min(weights, head_read_bytes(arch, p))
+        bytes_read = (weights - out + kv) * share + (out if head else 0)
     eff = DECODE_EFFICIENCY[device.family][block_kind(p)]
     seconds = bytes_read / (eff * device.bandwidth) + arch.layers * share * PER_LAYER_OVERHEAD_S[device.family]
     if device.family == "cpu" and device.flops and depth:
@@ -219,7 +226,14 @@ def estimate_speed(
     ``prompt_tokens`` the prompt whose processing time is the time to first token.
     """
     p = as_preset(preset)
-    seconds = sum(decode_seconds(arch, p, dev, depth, share, weights_read) for dev, share in devices if share > 0)
+    used = [(dev, share) for dev, share in devices if share > 0]
+    split = len(used) > 1
+    # In a layer split the output head stays with the CPU (llama.cpp offloads it only with every layer).
+    head_on = next((i for i, (dev, _) in enumerate(used) if dev.family == "cpu"), len(used) - 1)
+    seconds = sum(decode_seconds(arch, p, dev, depth, share, weights_read, head=(i == head_on) if split else None)
+                  for i, (dev, share) in enumerate(used))
+    if split:
+        seconds += EXPERT_HANDOFF_S  # a split hands the hidden state from GPU to CPU (and back) once per token
     basis = [
         f"{share:.0%} of layers on {dev.family} at {dev.bandwidth / 1e9:.0f} GB/s, "
         f"{DECODE_EFFICIENCY[dev.family][block_kind(p)]:.0%} of it for {block_kind(p)} blocks"

@@ -79,6 +79,20 @@ def _read_per_token(arch: Architecture, preset: Preset) -> int:
     return total
 
 
+@lru_cache(maxsize=1024)
+def _head_read(arch: Architecture, preset: Preset) -> int:
+    for t, count in tensor_groups(arch):
+        if t.name == "output" or (t.name == "token_embd" and arch.tied_embeddings):
+            return tensor_bytes(tensor_type(preset, t, arch), t.elements, t.ne0) * count
+    return 0
+
+
+def head_read_bytes(arch: Architecture, preset: Preset | str) -> int:
+    """Bytes of the output head a token reads (the embedding matrix when tied): in a llama.cpp
+    layer split it stays on the CPU unless every layer is on the GPU."""
+    return _head_read(arch, as_preset(preset))
+
+
 def read_bytes_per_token(arch: Architecture, preset: Preset | str) -> int:
     return _read_per_token(arch, as_preset(preset))
 
