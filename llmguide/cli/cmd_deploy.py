@@ -22,6 +22,7 @@ def deploy(
     vram: Optional[float] = common.VRAM_OPTION,
     ram: Optional[float] = common.RAM_OPTION,
     bandwidth: Optional[float] = common.BANDWIDTH_OPTION,
+    cpu_bandwidth: Optional[float] = common.CPU_BANDWIDTH_OPTION,
     cpu_only: bool = common.CPU_ONLY_OPTION,
     backend: str = typer.Option("auto", "--backend", help="auto, vllm, sglang, llama.cpp or ollama."),
     as_json: bool = common.JSON_OPTION,
@@ -40,7 +41,7 @@ def deploy(
 
     req = DeployRequest(users, context, prompt_tokens, output_tokens, target_tps, backend.lower(), nodes)
     ref = model_ref(common.catalog(), model)
-    hw = common.hardware(gpu, gpus, vram, ram, bandwidth, cpu_only, None)
+    hw = common.hardware(gpu, gpus, vram, ram, bandwidth, cpu_only, None, cpu_bandwidth)
     p = plan(ref, hw, req)
     steps, items = commands(p, req), checklist(p, req)
     if as_json:

@@ -16,6 +16,7 @@ def recommend(
     vram: Optional[float] = common.VRAM_OPTION,
     ram: Optional[float] = common.RAM_OPTION,
     bandwidth: Optional[float] = common.BANDWIDTH_OPTION,
+    cpu_bandwidth: Optional[float] = common.CPU_BANDWIDTH_OPTION,
     cpu_only: bool = common.CPU_ONLY_OPTION,
     headroom: Optional[str] = common.HEADROOM_OPTION,
     lang: Optional[list[str]] = common.LANG_OPTION,
@@ -47,7 +48,7 @@ def recommend(
     cat = common.catalog()
     request = make_request(cat, task, context, lang, top, license=license, min_speed=min_speed,
                            max_ttft=max_ttft, modalities=modality)
-    hardware = common.hardware(gpu, gpus, vram, ram, bandwidth, cpu_only, headroom)
+    hardware = common.hardware(gpu, gpus, vram, ram, bandwidth, cpu_only, headroom, cpu_bandwidth)
     result = run(cat, request, hardware, sort=sort)
     if as_json:
         from llmguide.cli.console import emit_json

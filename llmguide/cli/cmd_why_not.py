@@ -17,6 +17,7 @@ def why_not(
     vram: Optional[float] = common.VRAM_OPTION,
     ram: Optional[float] = common.RAM_OPTION,
     bandwidth: Optional[float] = common.BANDWIDTH_OPTION,
+    cpu_bandwidth: Optional[float] = common.CPU_BANDWIDTH_OPTION,
     cpu_only: bool = common.CPU_ONLY_OPTION,
     headroom: Optional[str] = common.HEADROOM_OPTION,
     lang: Optional[list[str]] = common.LANG_OPTION,
@@ -38,7 +39,7 @@ def why_not(
         ids = ", ".join(v.id for v in match.family.variants[:6])
         raise UsageError(f"'{model}' is a family; why-not needs one variant.", f"Try one of: {ids}.")
     request = make_request(cat, task, context, lang, 1, license=license, min_speed=min_speed, max_ttft=max_ttft, modalities=modality)
-    hw = common.hardware(gpu, gpus, vram, ram, bandwidth, cpu_only, headroom)
+    hw = common.hardware(gpu, gpus, vram, ram, bandwidth, cpu_only, headroom, cpu_bandwidth)
     rec = recommend(cat, request, hw)
     ranked = next((r for r in rec.ranked if r.candidate.variant.id == match.variant.id), None)
     rejected = next((j for j in rec.rejected if j.candidate.variant.id == match.variant.id), None)
