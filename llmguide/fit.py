@@ -102,6 +102,7 @@ def fit(
         raise UsageError(f"Unknown KV cache type '{kv_type}'.", f"Use one of: {', '.join(KV_TYPE_BYTES)}.")
     if prompt_tokens <= 0:
         raise UsageError(f"--prompt-tokens must be positive, not {prompt_tokens}.")
+    context_notes = _context_check(model, context)
     out = []
     g = model.gguf
     if g is not None:  # the file's own tensors, exactly: one "quantization", the file's
@@ -125,8 +126,7 @@ def fit(
         if model.arch.encoder_params_b:
             basis.append(f"media: the vision/audio encoder (mmproj file, F16) adds {mmproj_bytes(model.arch) / 2**30:.1f} GiB "
                          "when images or audio are given (llama-server --mmproj; Ollama always loads it)")
-        if model.max_context and context > model.max_context:
-            basis.append(f"warning: {context} tokens is more than the model's {model.max_context}")
+        basis.extend(context_notes)
         forced = gpu_layers is not None or cpu_moe_layers is not None
         where = (place_as(model.arch, est, hw, gpu_layers=gpu_layers, cpu_moe_layers=cpu_moe_layers) if forced
                  else place(model.arch, est, hw)) if hw.known else None
@@ -198,6 +198,29 @@ def _fit_transformers(model: ModelRef, hw: Hardware, formats, context: int, batc
         level = _level(where, Hardware(vram=hw.vram, gpu_count=1, unified=hw.unified, ram=hw.ram)) if where else "unchecked"
         out.append(FitEstimate(name, context, "transformers", mem.weights, mem, where, None, level, tuple(basis)))
     return out
+
+
+def _context_check(model: ModelRef, context: int) -> list[str]:
+    """A context beyond what the catalog documents is refused; one beyond the native (trained)
+    length warns and names the extension it relies on; a file's own limit only warns."""
+    facts = model.context_facts
+    if facts is None:
+        if model.max_context and context > model.max_context:
+            return [f"warning: {context} tokens is more than the {model.max_context} the model's file declares; "
+                    "past its trained length a model's answers degrade unless RoPE scaling (YaRN) is configured"]
+        return []
+    if context > facts.length:
+        how = f" ({facts.note})" if facts.note else ""
+        raise UsageError(f"{model.id} supports at most {facts.length:,} tokens{how}; {context:,} is beyond anything documented for it.",
+                         f"Use --context {facts.length} or less, or a long-context model (llmguide list --task long-context).")
+    if facts.native and context > facts.native:
+        line = (f"warning: {context:,} tokens is beyond the {facts.native:,} the model was trained at; it relies on the "
+                f"documented extension ({facts.note or 'RoPE scaling'})")
+        if "yarn" in (facts.note or "").lower():
+            factor = -(-context // facts.native)
+            line += f"; llama.cpp: --rope-scaling yarn --rope-scale {factor} --yarn-orig-ctx {facts.native}"
+        return [line]
+    return []
 
 
 def _gpu_formats(model: ModelRef, asked: tuple[str, ...]) -> tuple[str, ...]:

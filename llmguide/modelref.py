@@ -13,7 +13,7 @@ from pathlib import Path
 
 from llmguide.catalog.loader import Catalog
 from llmguide.catalog.lookup import resolve
-from llmguide.catalog.schema import Params
+from llmguide.catalog.schema import Context, Params
 from llmguide.errors import LLMGuideError, UsageError
 from llmguide.estimate.gpu_formats import GpuFormat, native_format
 from llmguide.model.architecture import Architecture
@@ -37,6 +37,7 @@ class ModelRef:
     safetensors: SafetensorsInfo | None = None  # the folder's own weights, when it has them
     native: GpuFormat | None = None  # the low-bit format the developer ships the weights in, if any
     published: Params | None = None  # the catalog's published parameter counts
+    context_facts: Context | None = None  # the catalog's context: longest supported, native, how it is extended
 
     @property
     def params(self) -> ParamCount:
@@ -66,7 +67,7 @@ def model_ref(catalog: Catalog, name: str) -> ModelRef:
     nq = v.native_quant
     native = native_format(nq.format, nq.applies_to, nq.group_size) if nq else None
     return ModelRef(v.id, v.hf_repo, Architecture.from_facts(v.architecture), v.context.length, "catalog", native=native,
-                    published=v.params)
+                    published=v.params, context_facts=v.context)
 
 
 def _from_path(path: Path) -> ModelRef:
