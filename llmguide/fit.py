@@ -126,6 +126,9 @@ def fit(
         if model.arch.encoder_params_b:
             basis.append(f"media: the vision/audio encoder (mmproj file, F16) adds {mmproj_bytes(model.arch) / 2**30:.1f} GiB "
                          "when images or audio are given (llama-server --mmproj; Ollama always loads it)")
+        elif set(model.modalities) - {"text"}:
+            basis.append("media: this model reads images or audio through an encoder whose size the catalog does not have; "
+                         "llama.cpp loads it (--mmproj, usually 0.4-1 GB) beside these figures when they are given")
         basis.extend(context_notes)
         forced = gpu_layers is not None or cpu_moe_layers is not None
         where = (place_as(model.arch, est, hw, gpu_layers=gpu_layers, cpu_moe_layers=cpu_moe_layers) if forced
@@ -159,9 +162,11 @@ def _fit_vllm(model: ModelRef, hw: Hardware, formats, context: int, kv_type: str
         mem = MemoryEstimate(name, context, weights_total, weights_total, kv_needed, v.activation * hw.gpu_count,
                              v.assumptions, v.graphs * hw.gpu_count)
         fits = v.concurrent_sequences >= parallel
+        tp_note = _tensor_parallel_problem(a, hw.gpu_count)
+        fits = fits and tp_note is None
         where = Placement("gpu" if fits else "none", a.layers if fits else 0, mem.total if fits else 0, 0,
-                          0 if fits else max(0, -v.kv_pool) or kv_needed)
-        basis = [_format_basis(fmt), *v.assumptions,
+                          0 if fits or tp_note else max(0, -v.kv_pool) or kv_needed)
+        basis = [_format_basis(fmt), *([f"warning: {tp_note}"] if tp_note else []), *v.assumptions,
                  f"KV pool {max(0, v.kv_pool) / 2**30:.1f} GiB per GPU holds {v.kv_tokens} tokens: "
                  f"{v.concurrent_sequences} sequence(s) of {context} tokens at once"]
         speed = None
@@ -223,6 +228,18 @@ def _context_check(model: ModelRef, context: int) -> list[str]:
     return []
 
 
+def _tensor_parallel_problem(arch, tp: int) -> str | None:
+    """What stops vLLM from splitting this model over ``tp`` GPUs, if anything."""
+    if tp <= 1:
+        return None
+    if arch.attention_heads % tp:
+        return f"vLLM splits attention heads across GPUs: {arch.attention_heads} heads do not divide by tensor parallel {tp}"
+    if arch.kind_count("MP") and arch.ssm_groups > 1 and arch.ssm_groups % tp:  # one group is replicated
+        return (f"vLLM splits the Mamba2 groups across GPUs: {arch.ssm_groups} group(s) do not divide by tensor parallel {tp}; "
+                f"use a GPU count that divides {arch.ssm_groups}")
+    return None
+
+
 def _gpu_formats(model: ModelRef, asked: tuple[str, ...]) -> tuple[str, ...]:
     """The formats to price: those asked for that exist for this model. A checkpoint shipped in low
     bit is served as shipped (NATIVE) and, by default, only formats smaller than it are added."""
@@ -238,7 +255,8 @@ def _gpu_formats(model: ModelRef, asked: tuple[str, ...]) -> tuple[str, ...]:
 def _format_basis(fmt: GpuFormat) -> str:
     if fmt.name == NATIVE:
         covered = "routed experts" if fmt.scope == "routed-experts" else "linear layers"
-        return f"weights: as shipped by the developer, {covered} at {fmt.bits:.2f} bits per weight, the rest BF16"
+        rest = "BF16" if fmt.rest_bits >= 16 else "FP8"
+        return f"weights: as shipped by the developer, {covered} at {fmt.bits:.2f} bits per weight, the rest {rest}"
     return f"weights: {fmt.name}, linear layers at {fmt.bits:.2f} bits per weight, the rest 16-bit"
 
 

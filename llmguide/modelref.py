@@ -38,6 +38,15 @@ class ModelRef:
     native: GpuFormat | None = None  # the low-bit format the developer ships the weights in, if any
     published: Params | None = None  # the catalog's published parameter counts
     context_facts: Context | None = None  # the catalog's context: longest supported, native, how it is extended
+    modalities: tuple[str, ...] = ("text",)
+    uploads: tuple[tuple[str, str], ...] = ()  # (repository, format) of known quantized copies
+
+    def upload(self, fmt: str) -> str | None:
+        """A known repository with the weights in ``fmt`` (awq, gptq, fp8, gguf, mlx ...): the
+        developer's own first."""
+        owner = (self.hf_repo or "").split("/")[0].lower()
+        found = sorted((r for r, f in self.uploads if f == fmt), key=lambda r: r.split("/")[0].lower() != owner)
+        return found[0] if found else None
 
     @property
     def params(self) -> ParamCount:
@@ -65,9 +74,10 @@ def model_ref(catalog: Catalog, name: str) -> ModelRef:
         raise UsageError(f"'{name}' is a family; fit needs one variant.", f"Try one of: {ids}.")
     v = match.variant
     nq = v.native_quant
-    native = native_format(nq.format, nq.applies_to, nq.group_size) if nq else None
+    native = native_format(nq.format, nq.applies_to, nq.group_size, nq.rest) if nq else None
     return ModelRef(v.id, v.hf_repo, Architecture.from_facts(v.architecture), v.context.length, "catalog", native=native,
-                    published=v.params, context_facts=v.context)
+                    published=v.params, context_facts=v.context, modalities=tuple(v.modalities),
+                    uploads=tuple((u.repo, u.format) for u in v.downloads.repos) if v.downloads else ())
 
 
 def _from_path(path: Path) -> ModelRef:

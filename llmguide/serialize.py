@@ -208,6 +208,8 @@ def fit_dict(ref, hw, results) -> dict:
                     "repacked_bytes": r.memory.repack,
                     "mmap": r.memory.mmap,
                     "cpu_resident_bytes": r.memory.resident,
+                    "host_only_bytes": r.memory.host_only,
+                    "encoder_bytes": r.memory.encoder,
                 },
                 "placement": None if r.placement is None else {
                     **r.placement.as_dict(),

@@ -44,6 +44,8 @@ def fmt_tokens(n: int) -> str:
     """A context length: ``4096 -> '4K'``, ``100000 -> '100K'``, ``131072 -> '128K'``."""
     if n >= 1 << 20 and n % (1 << 20) == 0:
         return f"{n >> 20}M"
+    if n >= 1_000_000 and n % 1_000_000 == 0:
+        return f"{n // 1_000_000}M"
     if n % 1024 == 0:
         return f"{n // 1024}K"
     if n % 1000 == 0:

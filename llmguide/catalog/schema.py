@@ -253,13 +253,14 @@ class Context:
 @dataclass(frozen=True, kw_only=True, repr=False, eq=False)
 class NativeQuant:
     """Weights the developer ships in a low-bit format (served as shipped): which format, which
-    tensors it covers (the routed experts, or every linear layer but embeddings and output), and the
-    group size where the format has a choice (INT4)."""
+    tensors it covers (the routed experts, or every linear layer but embeddings and output), the
+    group size where the format has a choice (INT4), and the format of the other linear layers."""
 
     __pydantic_config__ = FORBID
     format: NativeFormat
     applies_to: NativeScope
     group_size: PositiveInt | None = None
+    rest: Literal["bf16", "fp8"] = "bf16"  # the other linear layers (DeepSeek V4: FP4 experts, FP8 elsewhere)
     sources: SourceKeys
 
 

@@ -51,7 +51,7 @@ def render_card(card: Card) -> Group:
         swa = f", sliding window {a.sliding_window}" if a.sliding_window else ""
         facts.add_row(
             "Architecture",
-            f"{a.layers} layers, hidden {a.hidden_size}, FFN {a.intermediate_size}, "
+            f"{a.layers} layers, hidden {a.hidden_size}, {_ffn(a)}, "
             f"{a.attention_heads} heads / {a.kv_heads} KV heads × {a.head_dim}, vocab {a.vocab_size}{moe}{swa}",
         )
         if a.layer_pattern or a.linear_attention_layers or a.sliding_window_layers:
@@ -88,6 +88,13 @@ def render_card(card: Card) -> Group:
         parts += [Text(""), Text("Benchmark evidence (independent evaluators first; --json lists every row)", style="bold"), bench]
     parts += [Text(""), _sources(card)]
     return Group(Panel(Group(*parts), title=f"[bold]{title}[/]", title_align="left", border_style="cyan"))
+
+
+def _ffn(a) -> str:
+    if not a.is_moe:
+        return f"FFN {a.intermediate_size}"
+    dense = f", dense FFN {a.intermediate_size} in {a.layers - a.moe_layers} layer(s)" if a.moe_layers < a.layers else ""
+    return f"expert FFN {a.expert_width}{dense}"
 
 
 def _variants_table(card: Card) -> Table:

@@ -96,9 +96,10 @@ def _bar(r, hw, width: int) -> Text:
         return Text()
     cells = max(10, min(50, width - 78))
     m = r.memory
+    unchecked = m.host_only if not hw.ram_budget else 0  # per-layer embeddings go to RAM, which was not given
     text = Text(f"{r.quant} in {gib(budget)} usable: ")
     used = 0
-    for part, char, style in ((m.weights, "█", "cyan"), (m.kv_cache, "▓", "magenta"), (m.compute, "▒", "yellow")):
+    for part, char, style in ((m.weights - unchecked, "█", "cyan"), (m.kv_cache, "▓", "magenta"), (m.compute, "▒", "yellow")):
         n = min(cells - used, round(cells * part / budget))
         text.append(char * n, style=style)
         used += n
@@ -106,6 +107,8 @@ def _bar(r, hw, width: int) -> Text:
         text.append("░" * (cells - used), style="dim")
     text.append("  █ weights", style="cyan").append("  ▓ KV cache", style="magenta").append("  ▒ buffers", style="yellow")
     text.append("  ░ free", style="dim")
-    if m.total > budget:
-        text.append(f"  over by {gib(m.total - budget)}", style="red")
+    if m.total - unchecked > budget:
+        text.append(f"  over by {gib(m.total - unchecked - budget)}", style="red")
+    if unchecked:
+        text.append(f"  (+{gib(unchecked)} of per-layer embeddings in system RAM, not checked: pass --ram)", style="dim")
     return text

@@ -36,7 +36,7 @@ def render_recommendation(rec: Recommendation, explain: bool, width: int = 120) 
         wide = width >= WIDE
         parts.append(_table(rec, wide))
         parts.append(Text(
-            "Memory: weights + KV cache + buffers (llama.cpp). tok/s: generation speed (on a GPU it needs --gpu or --bandwidth). "
+            "Memory: weights + KV cache + buffers (+ the vision encoder when images are asked for; llama.cpp). tok/s: generation speed (on a GPU it needs --gpu or --bandwidth). "
             "* = quality estimated (no evidence of its own for the task).", style="dim"))
         if not wide:
             parts += [Text(""), _why_list(rec)]
@@ -110,9 +110,19 @@ def _explain(r: Ranked) -> Table:
         t.add_row(s.code, f"{s.points:+.1f}", s.reason + (" (estimated)" if s.estimated else ""))
     for line in evidence_lines(c.quality):
         t.add_row("", "evidence", line)
-    e = c.fit.estimate
-    t.add_row("", "memory", f"weights {gib(e.weights)} + KV cache {gib(e.kv_cache)} + buffers {gib(e.compute)} = {gib(e.total)}")
+    t.add_row("", "memory", memory_line(c.fit.estimate, c.fit.placement))
     return t
+
+
+def memory_line(e, p) -> str:
+    """The sum behind the Memory column, and where it goes when not all on one side."""
+    parts = f"weights {gib(e.weights)} + KV cache {gib(e.kv_cache)} + buffers {gib(e.compute)}"
+    if e.encoder:
+        parts += f" + vision/audio encoder {gib(e.encoder)}"
+    line = f"{parts} = {gib(e.total)}"
+    if p is not None and p.mode in ("gpu", "expert_offload", "split") and p.cpu_bytes:
+        line += f" ({gib(p.gpu_bytes)} on the GPU, {gib(p.cpu_bytes)} in system RAM)"
+    return line
 
 
 def evidence_lines(q) -> list[str]:

@@ -33,16 +33,20 @@ def commands(plan: Plan, req: DeployRequest) -> tuple[Step, ...]:
 
 
 def _repo(plan: Plan) -> str:
+    """The repository to serve: the checkpoint itself (BF16, a low-bit release as shipped), or a
+    known quantized copy (the catalog's downloads)."""
     repo = plan.model.hf_repo or plan.model.source
-    return repo + "-AWQ" if plan.quant == "AWQ" else repo
+    if plan.quant in ("AWQ", "FP8"):
+        return plan.model.upload(plan.quant.lower()) or repo
+    return repo
 
 
 def _vllm(plan: Plan, req: DeployRequest) -> tuple[Step, ...]:
     args = ["vllm", "serve", _q(_repo(plan)), "--tensor-parallel-size", str(plan.tensor_parallel),
             "--max-model-len", str(req.context), "--gpu-memory-utilization", str(GPU_MEMORY_UTILIZATION),
             "--max-num-seqs", str(max(1, min(req.users, plan.concurrent_sequences)))]
-    if plan.quant == "FP8":
-        args += ["--quantization", "fp8"]
+    if plan.quant == "FP8" and _repo(plan) == (plan.model.hf_repo or plan.model.source):
+        args += ["--quantization", "fp8"]  # no FP8 copy known: vLLM quantizes the BF16 weights on load
     if plan.pipeline_parallel > 1:
         args += ["--pipeline-parallel-size", str(plan.pipeline_parallel), "--distributed-executor-backend", "ray"]
     args += ["--host", "0.0.0.0", "--port", str(PORTS["vllm"])]
@@ -60,7 +64,7 @@ def _sglang(plan: Plan, req: DeployRequest) -> tuple[Step, ...]:
             "--tp-size", str(plan.tensor_parallel), "--context-length", str(req.context),
             "--mem-fraction-static", str(GPU_MEMORY_UTILIZATION),
             "--max-running-requests", str(max(1, min(req.users, plan.concurrent_sequences)))]
-    if plan.quant == "FP8":
+    if plan.quant == "FP8" and _repo(plan) == (plan.model.hf_repo or plan.model.source):
         base += ["--quantization", "fp8"]
     base += ["--host", "0.0.0.0", "--port", str(PORTS["sglang"])]
     if plan.nodes == 1:

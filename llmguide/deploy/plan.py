@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from llmguide.errors import LLMGuideError, UsageError
-from llmguide.estimate.gpu_formats import GPU_FORMATS, gpu_weight_bytes
+from llmguide.estimate.gpu_formats import GPU_FORMATS, NATIVE, gpu_weight_bytes
 from llmguide.estimate.speed import Device, batch_decode_speed, estimate_speed
 from llmguide.estimate.vllm import GPU_MEMORY_UTILIZATION, vllm_memory
 from llmguide.hardware.profile import Hardware
@@ -25,7 +25,28 @@ from llmguide.modelref import ModelRef
 BACKENDS = ("auto", "vllm", "sglang", "llama.cpp", "ollama")
 GPU_ENGINES = ("vllm", "sglang")
 FORMATS = ("BF16", "FP8", "AWQ")  # best quality first
-FORMAT_LABEL = {"BF16": "F16", "FP8": "Q8_0", "AWQ": "Q4_K_M"}  # the block kind that sets the speed
+
+
+def format_label(fmt) -> str:
+    """The GGUF block kind whose efficiency sets a format's speed."""
+    return "F16" if fmt.bits > 9 else ("Q8_0" if fmt.bits > 6 else "Q4_K_M")
+
+
+def deploy_formats(model: ModelRef) -> list[tuple[str, object]]:
+    """The formats to try, best quality first: a low-bit release as shipped (and only smaller
+    formats beside it); otherwise BF16, FP8 (vLLM quantizes on load when no FP8 copy is published)
+    and AWQ only where an AWQ upload is known (a catalog model without one gets none)."""
+    out: list[tuple[str, object]] = []
+    if model.native is not None:
+        out.append((NATIVE, model.native))
+    for name in FORMATS:
+        fmt = GPU_FORMATS[name]
+        if model.native is not None and fmt.bits >= model.native.bits - 0.5:
+            continue
+        if name == "AWQ" and model.source == "catalog" and model.upload("awq") is None:
+            continue
+        out.append((name, fmt))
+    return out
 FEW_USERS = 2  # up to this many users, llama.cpp is the simpler server
 
 
@@ -124,8 +145,8 @@ def _tp_sizes(model: ModelRef, gpus: int) -> list[int]:
 def _gpu_plan(model: ModelRef, hw: Hardware, req: DeployRequest, backend: str, why: str) -> Plan:
     a, pp = model.arch, req.nodes
     options = []
-    for name in FORMATS:
-        fmt = GPU_FORMATS[name]
+    formats = deploy_formats(model)
+    for name, fmt in formats:
         for tp in _tp_sizes(model, hw.gpu_count):
             mem = vllm_memory(a, fmt, hw.vram, req.context, tensor_parallel=tp, pipeline_parallel=pp)
             if not mem.fits:
@@ -135,13 +156,13 @@ def _gpu_plan(model: ModelRef, hw: Hardware, req: DeployRequest, backend: str, w
             if hw.gpu_bandwidth:
                 dev = Device(hw.gpu_family or "nvidia", hw.gpu_bandwidth * tp, (hw.gpu_flops or 0) * tp or None)
                 active = int(gpu_weight_bytes(a, fmt) * active_parameter_count(a) / max(1, parameter_count(a)))
-                speed = batch_decode_speed(a, FORMAT_LABEL[name], dev, batch, req.depth, weight_bytes=active)
+                speed = batch_decode_speed(a, format_label(fmt), dev, batch, req.depth, weight_bytes=active)
             options.append((name, tp, mem, speed))
             fast = speed is None or req.target_tps is None or speed.per_user_tokens_per_s >= req.target_tps
             if mem.concurrent_sequences >= req.users and fast:
                 return _gpu_result(model, hw, req, backend, why, name, tp, mem, speed, ())
     if not options:
-        raise LLMGuideError(f"{model.id} does not fit {hw.gpu_count} x {hw.gpu_name or 'GPU'} on {pp} node(s) even as AWQ.",
+        raise LLMGuideError(f"{model.id} does not fit {hw.gpu_count} x {hw.gpu_name or 'GPU'} on {pp} node(s) even as {formats[-1][0]}.",
                          "Add GPUs (--gpus) or nodes (--nodes), or choose a smaller model.")
     name, tp, mem, speed = max(options, key=lambda o: (o[2].concurrent_sequences, o[3].per_user_tokens_per_s if o[3] else 0))
     warnings = []
@@ -159,8 +180,10 @@ def _gpu_result(model, hw, req, backend, why, name, tp, mem, speed, warnings) ->
     ttft = None
     if hw.gpu_flops:
         dev = Device(hw.gpu_family or "nvidia", (hw.gpu_bandwidth or 1) * tp, hw.gpu_flops * tp)
-        ttft = estimate_speed(a, FORMAT_LABEL[name], [(dev, 1.0)], prompt_tokens=req.prompt_tokens).ttft_s
-    reasons = [why, f"{name} weights: the best-quality format whose KV pool holds the users at {req.context} tokens"
+        fmt = model.native if name == NATIVE else GPU_FORMATS[name]
+        ttft = estimate_speed(a, format_label(fmt), [(dev, 1.0)], prompt_tokens=req.prompt_tokens).ttft_s
+    shipped = f"NATIVE weights (as the developer ships them: {model.native.label})" if name == NATIVE and model.native else f"{name} weights"
+    reasons = [why, f"{shipped}: the best-quality format whose KV pool holds the users at {req.context} tokens"
                + (f" and reaches {req.target_tps:g} tok/s each" if req.target_tps else "")]
     if tp < hw.gpu_count:
         reasons.append(f"tensor parallel {tp} is enough; the other {hw.gpu_count - tp} GPU(s) per node can serve "

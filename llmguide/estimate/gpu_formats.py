@@ -30,6 +30,8 @@ class GpuFormat:
     per_row_bits: float = 0.0  # extra bits per output row (row-wise scales)
     quantizes_output: bool = False
     scope: str = "linear"  # which tensors the format covers: every linear layer, or the routed experts only
+    rest_bits: float = 16.0  # the other linear layers, when the format covers the routed experts only
+    label: str = ""  # in words, for a release as shipped: "INT4 routed experts, BF16 elsewhere"
 
 
 GPU_FORMATS: dict[str, GpuFormat] = {
@@ -46,20 +48,28 @@ GPU_FORMATS: dict[str, GpuFormat] = {
 NATIVE = "NATIVE"  # the format name of a checkpoint served as shipped
 
 
-def native_format(fmt: str, applies_to: str, group_size: int | None = None) -> GpuFormat:
+FP8_BLOCK_BITS = 8 + 32 / (128 * 128)
+
+
+def native_format(fmt: str, applies_to: str, group_size: int | None = None, rest: str = "bf16") -> GpuFormat:
     """The ``GpuFormat`` of a low-bit release (see the module docstring)."""
-    bits = {"int4": 4 + 16 / (group_size or 32), "fp8": 8 + 32 / (128 * 128), "mxfp4": 4 + 8 / 32, "nvfp4": 4 + 8 / 16}[fmt]
-    return GpuFormat(NATIVE, bits, scope=applies_to)
+    bits = {"int4": 4 + 16 / (group_size or 32), "fp8": FP8_BLOCK_BITS, "mxfp4": 4 + 8 / 32, "nvfp4": 4 + 8 / 16}[fmt]
+    covered = "routed experts" if applies_to == "routed-experts" else "linear layers"
+    label = f"{fmt.upper()} {covered}" + (f", {rest.upper()} elsewhere" if applies_to == "routed-experts" else "")
+    return GpuFormat(NATIVE, bits, scope=applies_to, rest_bits=FP8_BLOCK_BITS if rest == "fp8" else 16.0, label=label)
 
 
 def gpu_weight_bytes(arch: Architecture, fmt: GpuFormat) -> int:
     """Bytes of all weights in a GPU runtime's format (16-bit for what the format does not quantize)."""
     total = 0.0
     for t in tensors(arch):
-        quantized = t.is_matrix and "." not in t.name and t.name not in UNQUANTIZED and (
+        linear = t.is_matrix and "." not in t.name and t.name not in UNQUANTIZED and (
             t.name != "output" or fmt.quantizes_output
-        ) and (fmt.scope != "routed-experts" or "_exps" in t.name)
-        if quantized:
+        )
+        quantized = linear and (fmt.scope != "routed-experts" or "_exps" in t.name)
+        if linear and not quantized and fmt.rest_bits < 16:
+            total += t.elements * fmt.rest_bits / 8
+        elif quantized:
             total += t.elements * fmt.bits / 8 + t.rows * fmt.per_row_bits / 8
         else:
             total += t.elements * 2  # embeddings, router, norms and biases stay 16-bit

@@ -175,3 +175,27 @@ def test_a_gguf_file_is_served_by_llama_cpp(cli, tmp_path):
     assert p["backend"] == "llama.cpp" and str(path) in p["commands"][0]["lines"][0]
     r = cli("deploy", str(path), "--users", "16", "--gpu", "4090", "--backend", "vllm")
     assert r.exit_code == 2 and "not a .gguf file" in r.stderr
+
+
+def test_a_low_bit_release_is_served_as_shipped(cli):
+    """Kimi K2-Thinking ships INT4 experts: vLLM serves that checkpoint, not an invented -AWQ copy."""
+    data = cli.json("deploy", "kimi-k2-thinking", "--gpu", "h200", "--gpus", "8", "--users", "32")
+    assert data["quant"] == "NATIVE"
+    line = data["commands"][-1]["lines"][0]
+    assert "vllm serve moonshotai/Kimi-K2-Thinking " in line and "AWQ" not in line
+
+
+def test_quantized_repositories_come_from_the_catalog(cli, catalog):
+    """AWQ is planned only where an AWQ upload is known, and the command names that upload."""
+    for _, v in catalog.variants():
+        if v.native_quant is None and v.downloads and any(u.format == "awq" for u in v.downloads.repos):
+            known = {u.repo for u in v.downloads.repos if u.format == "awq"}
+            data = cli.json("deploy", v.id, "--gpu", "rtx-4090", "--backend", "vllm", "--context", "2048")
+            if data["quant"] == "AWQ":
+                assert any(repo in data["commands"][-1]["lines"][0] for repo in known)
+            break
+    for _, v in catalog.variants():
+        if v.id == "llama-2-13b-chat":
+            assert not (v.downloads and any(u.format == "awq" for u in v.downloads.repos))
+    r = cli("deploy", "llama-2-13b-chat", "--gpu", "rtx-4090", "--backend", "vllm")
+    assert "-AWQ" not in r.output

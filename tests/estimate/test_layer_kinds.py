@@ -102,5 +102,5 @@ def test_native_low_bit_checkpoint_is_priced_as_shipped(catalog):
 
     v = catalog.variant("gpt-oss-120b") if hasattr(catalog, "variant") else next(v for _, v in catalog.variants() if v.id == "gpt-oss-120b")
     nq = v.native_quant
-    size = gpu_weight_bytes(Architecture.from_facts(v.architecture), native_format(nq.format, nq.applies_to, nq.group_size))
+    size = gpu_weight_bytes(Architecture.from_facts(v.architecture), native_format(nq.format, nq.applies_to, nq.group_size, nq.rest))
     assert abs(size - 65.2e9) < 0.5e9
