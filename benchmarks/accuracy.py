@@ -183,7 +183,7 @@ def native_report(data: Path) -> str:
             if shipped == "bf16":
                 fmt = GPU_FORMATS["BF16"]
             elif nq is not None and nq.format in shipped:
-                fmt = native_format(nq.format, nq.applies_to, nq.group_size)
+                fmt = native_format(nq.format, nq.applies_to, nq.group_size, nq.rest)
             else:  # the row does not say which format, or the catalog does not know the release as low-bit
                 continue
             arch = Architecture.from_facts(v.architecture)
@@ -193,27 +193,28 @@ def native_report(data: Path) -> str:
     return "\n".join(lines)
 
 
-def speed_report() -> str:
-    """Generation speed: llmguide's prediction against single-device measurements."""
-    from benchmarks.speedrows import generation_rows
-    from llmguide.estimate.speed import Device, estimate_speed
+def speed_report(path: Path | None = None) -> str:
+    """Generation speed: llmguide's prediction against single-device measurements, by device class."""
+    from benchmarks.speedrows import device_class, generation_rows
+    from llmguide.estimate.speed import Device, estimate_speed, speed_class
 
-    lines = ["| device family | rows | median abs. error | p90 | bandwidth-only shortcut: median | p90 |", "|---|---|---|---|---|---|"]
+    lines = ["| device class | rows | median abs. error | p90 | median signed | bandwidth-only shortcut: median | p90 |",
+             "|---|---|---|---|---|---|---|"]
     by_family = defaultdict(list)
     per_row = []
-    for r in generation_rows():
-        dev = Device(r.vendor, r.bandwidth_gbs * 1e9)
+    for r in generation_rows(path):
+        dev = Device(r.vendor, r.bandwidth_gbs * 1e9, klass=speed_class(r.hardware, r.vendor))
         pred = estimate_speed(r.arch, r.preset, [(dev, 1.0)], depth=r.depth).decode_tokens_per_s
         naive = r.bandwidth_gbs * 1e9 / gguf_file_bytes(r.arch, r.preset)  # file size over bandwidth
         err, nerr = (pred / r.tokens_per_s - 1) * 100, (naive / r.tokens_per_s - 1) * 100
         by_family["all"].append((err, nerr))
-        by_family[r.vendor].append((err, nerr))
+        by_family[device_class(r)].append((err, nerr))
         per_row.append(f"| {r.hardware} | {r.backend} | {r.model} | {r.preset.name} | {r.tokens_per_s:g} | {pred:.1f} | {err:+.1f}% |")
     for fam in ["all", *sorted(k for k in by_family if k != "all")]:
         rs = by_family[fam]
         e, n = [x[0] for x in rs], [x[1] for x in rs]
         lines.append(
-            f"| {fam} | {len(rs)} | {statistics.median(abs(x) for x in e):.1f}% | {pct(e, .9):.1f}% "
+            f"| {fam} | {len(rs)} | {statistics.median(abs(x) for x in e):.1f}% | {pct(e, .9):.1f}% | {statistics.median(e):+.1f}% "
             f"| {statistics.median(abs(x) for x in n):.1f}% | {pct(n, .9):.1f}% |"
         )
     lines += ["", f"<details><summary>Every row ({len(per_row)})</summary>", "",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from benchmarks.refdata import SHARED, architectures
 from llmguide.catalog.schema import normalize
@@ -28,7 +29,19 @@ MODELS = {
     "DeepSeek-R1-Distill-Qwen-7B": "deepseek-ai/DeepSeek-R1-Distill-Qwen-7B",
     "Gemma 3 4B": "google/gemma-3-4b-it", "Gemma 3 4B (QAT)": "google/gemma-3-4b-it",
     "Qwen3-Coder-30B-A3B": "Qwen/Qwen3-Coder-30B-A3B-Instruct",
+    # benchmarks/data/speeds_more.csv (gathered December 2026)
+    "Llama 3.1 70B": "meta-llama/Llama-3.1-70B", "GLM-4.5-Air": "zai-org/GLM-4.5-Air", "GLM-4.7-Flash": "zai-org/GLM-4.7-Flash",
+    "MiniMax-M2.5": "MiniMaxAI/MiniMax-M2.5", "MiniMax-M2.7": "MiniMaxAI/MiniMax-M2.7",
+    "Ministral 3 14B Instruct (2512)": "mistralai/Ministral-3-14B-Instruct-2512",
+    "Nemotron 3 Super 120B-A12B": "nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-BF16",
+    "Qwen2.5 14B": "Qwen/Qwen2.5-14B-Instruct", "Qwen2.5 32B": "Qwen/Qwen2.5-32B-Instruct",
+    "Qwen3-235B-A22B": "Qwen/Qwen3-235B-A22B", "Qwen3-30B-A3B": "Qwen/Qwen3-30B-A3B", "Qwen3-32B": "Qwen/Qwen3-32B",
+    "Qwen3-Coder-Next (80B-A3B)": "Qwen/Qwen3-Coder-Next", "Qwen3-Next-80B-A3B-Instruct": "Qwen/Qwen3-Next-80B-A3B-Instruct",
+    "Qwen3.5-122B-A10B": "Qwen/Qwen3.5-122B-A10B", "Qwen3.5-35B-A3B": "Qwen/Qwen3.5-35B-A3B",
+    "Qwen3.6-27B": "Qwen/Qwen3.6-27B", "Qwen3.6-35B-A3B": "Qwen/Qwen3.6-35B-A3B", "Qwen3.8-27B": "Qwen/Qwen3.8-27B",
+    "gemma-4-26B-A4B-it": "google/gemma-4-26B-A4B-it", "gemma-4-31B-it": "google/gemma-4-31B-it",
 }
+MORE = Path(__file__).resolve().parent / "data" / "speeds_more.csv"
 
 
 @dataclass(frozen=True)
@@ -59,19 +72,43 @@ def _vendor(row: dict) -> str:
     return next((v for v in ("nvidia", "amd", "intel") if v in h), "nvidia" if "rtx" in h else "amd")
 
 
-def generation_rows() -> list[SpeedRow]:
+def _quant(cell: str) -> Preset | None:
+    """A quantization as the sheets write it: unsloth's UD- files priced as the nearest preset."""
+    q = cell.split(" ")[0].removeprefix("UD-")
+    q = {"MXFP4": "MXFP4_MOE", "Q8_K_XL": "Q8_0", "Q4_K_XL": "Q4_K_XL", "Q3_K_S": "Q3_K_S"}.get(q, q)
+    return parse_preset(q)
+
+
+def device_class(row: "SpeedRow") -> str:
+    """The class a device's speed behaves by: memory type, vendor, die count and AMD backend."""
+    h = row.hardware.lower()
+    if row.vendor == "apple":
+        return "Apple Ultra" if "ultra" in h else "Apple"
+    if row.vendor == "cpu":
+        return "CPU"
+    if row.vendor == "nvidia":
+        return "NVIDIA datacenter (HBM)" if re.search(r"\b(a100|h100|h200|h20|b200|gh200|v100|p100)\b", h) else "NVIDIA consumer/workstation"
+    if row.vendor == "amd":
+        hbm = re.search(r"\bmi\d", h)
+        return "AMD Instinct (HBM)" if hbm else ("AMD " + ("Vulkan" if "vulkan" in row.backend.lower() else "ROCm"))
+    return row.vendor
+
+
+def generation_rows(path: Path | None = None) -> list[SpeedRow]:
+    """Single-device generation rows of ``path`` (default: the shared development sheet)."""
     archs, bws = architectures(), _bandwidths()
     out = []
-    with (SHARED / "speeds_dev.csv").open() as fh:
+    with (path or SHARED / "speeds_dev.csv").open() as fh:
         for r in csv.DictReader(fh):
             note = r["notes"]
             m = re.search(r"\btg_?(\d+)", r["test"] + " " + note)
             is_tg = r["test"] == "tg128" or (r["test"] == "other" and (m or re.search(r"generation|Eval Rate|decode", note)))
             if not is_tg or r["n_devices"] != "1":
                 continue
+            if "DOUBT" in note:
+                continue
             arch = archs.get(MODELS.get(r["model"], ""))
-            quant = r["quant"].split(" ")[0]
-            preset = parse_preset({"MXFP4": "MXFP4_MOE"}.get(quant, quant))
+            preset = _quant(r["quant"])
             bw = float(r["mem_bandwidth_gbs"]) if r["mem_bandwidth_gbs"] else None
             if bw is None:
                 name = normalize(r["hardware"].split("(")[0])

@@ -15,6 +15,7 @@ from llmguide.estimate.placement import Placement, place, place_as
 from llmguide.estimate.gpu_formats import GPU_FORMATS, NATIVE, GpuFormat, gpu_weight_bytes
 from llmguide.estimate.speed import (
     DECODE_EFFICIENCY, EXPERT_HANDOFF_S, Device, Speed, block_kind, decode_seconds, estimate_offload_speed, estimate_speed,
+    speed_class,
 )
 from llmguide.estimate.weights import as_preset
 from llmguide.estimate.vllm import VllmMemory, vllm_memory
@@ -138,8 +139,23 @@ def fit(
         read = g.read_bytes_per_token if g else (_safetensors_read(model) if quant == SAFETENSORS_LABEL else None)
         speed = placement_speed(model.arch, quant, hw, where, prompt_tokens, basis, read, depth=depth, calibrated=calibrated)
         file_bytes = measured[0] if measured else gguf_file_bytes(model.arch, quant)
+        if where is not None and where.mode != "gpu" and not forced and kv_type == "f16" and hw.vram:
+            basis.extend(_kv_suggestion(model, quant, context, parallel, run, hw, est, measured, g))
         out.append(FitEstimate(quant, context, backend, file_bytes, est, where, speed, _level(where, hw), tuple(basis)))
     return out
+
+
+def _kv_suggestion(model: ModelRef, quant: str, context: int, parallel: int, run, hw: Hardware, est: MemoryEstimate,
+                   measured, g) -> list[str]:
+    """When a q8_0 KV cache (half of f16's bytes, a quality loss too small to measure in most
+    tests) would put the whole model on the GPU, say so."""
+    q8 = estimate_memory(model.arch, quant, context, kv_type="q8_0", sequences=parallel, run=run,
+                         measured_weights=measured, matrices=g.matrices if g else None,
+                         expert_layers=g.expert_layers if g else None)
+    if place(model.arch, q8, hw).mode != "gpu":
+        return []
+    return [f"suggest: with a q8_0 KV cache (--kv-type q8_0; llama.cpp -ctk q8_0 -ctv q8_0) {quant} fits entirely on the GPU "
+            f"({q8.kv_cache / 2**30:.1f} GiB of cache instead of {est.kv_cache / 2**30:.1f} GiB)"]
 
 
 def _fit_vllm(model: ModelRef, hw: Hardware, formats, context: int, kv_type: str, parallel: int, prompt_tokens: int) -> list[FitEstimate]:
@@ -172,7 +188,7 @@ def _fit_vllm(model: ModelRef, hw: Hardware, formats, context: int, kv_type: str
         speed = None
         if fits and hw.gpu_bandwidth:
             active = gpu_weight_bytes(a, fmt) * (active_parameter_count(a) / max(1, parameter_count(a)))
-            dev = Device(hw.gpu_family or "nvidia", hw.gpu_bandwidth * hw.gpu_count, (hw.gpu_flops or 0) * hw.gpu_count or None)
+            dev = gpu_device(hw, hw.gpu_count)
             label = "F16" if fmt.bits > 9 else ("Q8_0" if fmt.bits > 6 else "Q4_K_M")
             speed = estimate_speed(a, label, [(dev, 1.0)], prompt_tokens=prompt_tokens, weights_read=int(active))
             basis.extend(speed.basis)
@@ -311,10 +327,9 @@ def placement_speed(
         if not hw.gpu_bandwidth:
             basis.append("speed: unknown without the GPU's bandwidth (pass --gpu NAME or --bandwidth GB/s)")
             return None
-        family = hw.gpu_family or "nvidia"
         if hw.gpu_family is None:
             basis.append("speed: GPU family not given, NVIDIA-like efficiency assumed")
-        devices.append((Device(family, hw.gpu_bandwidth, hw.gpu_flops), gpu_share))
+        devices.append((gpu_device(hw), gpu_share))
     if gpu_share < 1:
         _cpu_device(hw, basis)
         cpu_flops = hw.cpu_flops_or_default
@@ -329,6 +344,14 @@ def placement_speed(
     speed = _calibrated(speed, hw, where, calibrated)
     basis.extend(speed.basis)
     return speed
+
+
+def gpu_device(hw: Hardware, count: int = 1) -> Device:
+    """The speed model's view of ``count`` of the hardware's GPUs (bandwidth and FLOPs summed, as
+    tensor parallelism uses them), with its speed class."""
+    family = hw.gpu_family or "nvidia"
+    return Device(family, (hw.gpu_bandwidth or 1) * count, (hw.gpu_flops or 0) * count or None,
+                  speed_class(hw.gpu_name, family))
 
 
 def _calibrated(speed: Speed, hw: Hardware, where: Placement, calibrated: bool) -> Speed:
@@ -355,7 +378,7 @@ def _expert_offload_speed(arch, quant: str, hw: Hardware, where: Placement, prom
     if not hw.gpu_bandwidth:
         basis.append("speed: unknown without the GPU's bandwidth (pass --gpu NAME or --bandwidth GB/s)")
         return None
-    gpu = Device(hw.gpu_family or "nvidia", hw.gpu_bandwidth, hw.gpu_flops)
+    gpu = gpu_device(hw)
     cpu = _cpu_device(hw, basis)
     cpu_read = int(where.cpu_expert_bytes * arch.experts_per_token / arch.experts)
     moved = sum(1 for i in range(min(where.cpu_moe_layers, arch.layers)) if arch.moe_at(i))
@@ -372,7 +395,7 @@ def _split_prefill(arch, quant: str, hw: Hardware, where: Placement, speed: Spee
     from llmguide.estimate.weights import repeating_bytes
 
     ram_weights = int(repeating_bytes(arch, _block_label(quant)) * (1 - where.gpu_layers / arch.layers))
-    gpu = Device(hw.gpu_family or "nvidia", hw.gpu_bandwidth, hw.gpu_flops)
+    gpu = gpu_device(hw)
     ref = estimate_offload_speed(arch, _block_label(quant), gpu, gpu, cpu_read=0, moved_layers=0, ram_weights=ram_weights,
                                  depth=depth, prompt_tokens=prompt_tokens)
     return Speed(speed.decode_tokens_per_s, ref.prefill_tokens_per_s, ref.ttft_s, (*speed.basis[:-1], ref.basis[-1]))

@@ -44,7 +44,7 @@ def render_fit(ref, hw, results, width: int = 100) -> Group:
     resident = [_resident_note(r) for r in results if r.placement is not None and r.placement.mode == "cpu"]
     if resident:
         parts.append(Text("\n".join(resident), style="dim"))
-    notes = sorted({b for r in results for b in r.basis if b.startswith(("speed:", "warning:", "media:"))})
+    notes = sorted({b for r in results for b in r.basis if b.startswith(("speed:", "warning:", "media:", "suggest:"))})
     if notes:
         parts.append(Text("\n".join(notes), style="dim"))
     if not hw.known:

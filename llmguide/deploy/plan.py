@@ -18,6 +18,7 @@ from llmguide.errors import LLMGuideError, UsageError
 from llmguide.estimate.gpu_formats import GPU_FORMATS, NATIVE, gpu_weight_bytes
 from llmguide.estimate.speed import Device, batch_decode_speed, estimate_speed
 from llmguide.estimate.vllm import GPU_MEMORY_UTILIZATION, vllm_memory
+from llmguide.fit import gpu_device
 from llmguide.hardware.profile import Hardware
 from llmguide.model.tensors import active_parameter_count, parameter_count
 from llmguide.modelref import ModelRef
@@ -154,7 +155,7 @@ def _gpu_plan(model: ModelRef, hw: Hardware, req: DeployRequest, backend: str, w
             batch = min(req.users, mem.concurrent_sequences)
             speed = None
             if hw.gpu_bandwidth:
-                dev = Device(hw.gpu_family or "nvidia", hw.gpu_bandwidth * tp, (hw.gpu_flops or 0) * tp or None)
+                dev = gpu_device(hw, tp)
                 active = int(gpu_weight_bytes(a, fmt) * active_parameter_count(a) / max(1, parameter_count(a)))
                 speed = batch_decode_speed(a, format_label(fmt), dev, batch, req.depth, weight_bytes=active)
             options.append((name, tp, mem, speed))
@@ -179,7 +180,7 @@ def _gpu_result(model, hw, req, backend, why, name, tp, mem, speed, warnings) ->
     a = model.arch
     ttft = None
     if hw.gpu_flops:
-        dev = Device(hw.gpu_family or "nvidia", (hw.gpu_bandwidth or 1) * tp, hw.gpu_flops * tp)
+        dev = gpu_device(hw, tp)
         fmt = model.native if name == NATIVE else GPU_FORMATS[name]
         ttft = estimate_speed(a, format_label(fmt), [(dev, 1.0)], prompt_tokens=req.prompt_tokens).ttft_s
     shipped = f"NATIVE weights (as the developer ships them: {model.native.label})" if name == NATIVE and model.native else f"{name} weights"
@@ -211,7 +212,7 @@ def _llama_cpp_plan(model: ModelRef, hw: Hardware, req: DeployRequest, backend: 
     basis = list(est.assumptions)
     warnings: list[str] = []
     if where.mode in ("gpu", "cpu"):
-        dev = (Device(hw.gpu_family or "nvidia", hw.gpu_bandwidth, hw.gpu_flops) if where.mode == "gpu" and hw.gpu_bandwidth
+        dev = (gpu_device(hw) if where.mode == "gpu" and hw.gpu_bandwidth
                else Device("cpu", hw.cpu_bandwidth_or_default, hw.cpu_flops_or_default) if where.mode == "cpu" else None)
         if dev is not None:
             s = batch_decode_speed(model.arch, est.quant, dev, req.users, req.depth)

@@ -45,6 +45,30 @@ DECODE_EFFICIENCY: dict[str, dict[str, float]] = {
     "intel": {"legacy": 0.40, "kquant": 0.37, "float": 0.40, "mxfp4": 0.36},
     "cpu": {"legacy": 0.57, "kquant": 0.49, "float": 0.67, "mxfp4": 0.49},
 }
+# Device classes that fall off their vendor's base efficiency, as one factor each: datacenter
+# HBM cards (lower clocks make llama.cpp's many small per-layer kernels slower, and single-stream
+# GEMV reaches a smaller share of HBM), Apple's two-die Ultra chips (reads cross the die bridge),
+# AMD discrete GPUs and AMD APUs on unified LPDDR5X with current Vulkan/ROCm builds (the base was
+# set from five 2024 rows). The median of measured / predicted over each class's rows, fitted by
+# benchmarks/calibrate_classes.py, whose leave-one-device-out errors are in docs/accuracy.md; 1.0
+# for every other device.
+CLASS_FACTOR: dict[str, float] = {"hbm": 0.61, "apple-ultra": 0.90, "amd": 1.25, "amd-apu": 1.67}
+
+
+def speed_class(name: str | None, family: str) -> str:
+    """The class a device's speed behaves by (see CLASS_FACTOR), from its name and vendor."""
+    import re
+
+    n = (name or "").lower()
+    if family == "apple" and "ultra" in n:
+        return "apple-ultra"
+    if re.search(r"\b(a100|h100|h200|h20|h800|a800|b100|b200|b300|gb200|gh200|v100|p100|mi\d{3}x?|mi\d{2,3})\b", n):
+        return "hbm"
+    if family == "amd":
+        return "amd-apu" if re.search(r"ryzen ai max|strix halo|8060s|8050s|890m|880m|780m|760m", n) else "amd"
+    return ""
+
+
 PER_LAYER_OVERHEAD_S: dict[str, float] = {"nvidia": 30e-6, "apple": 125e-6, "amd": 30e-6, "intel": 30e-6, "cpu": 0.0}
 # Share of dense FP16 throughput reached by prompt processing: the median of the pp512 rows of the
 # speed sheet for NVIDIA (35 rows, against GeForce FP16-accumulate figures) and AMD (5 rows);
@@ -93,6 +117,11 @@ class Device:
     family: str  # nvidia | amd | intel | apple | cpu
     bandwidth: float  # bytes per second
     flops: float | None = None  # dense FP16 FLOP/s (CPUs: FP32 FMA peak); None when unknown
+    klass: str = ""  # a speed class with its own factor (CLASS_FACTOR): hbm, apple-ultra, amd
+
+    @property
+    def factor(self) -> float:
+        return CLASS_FACTOR.get(self.klass, 1.0)
 
 
 @dataclass(frozen=True)
@@ -153,7 +182,7 @@ def decode_seconds(
         out = min(weights, head_read_bytes(arch, p))
         bytes_read = (weights - out + kv) * share + (out if head else 0)
     eff = DECODE_EFFICIENCY[device.family][block_kind(p)]
-    seconds = bytes_read / (eff * device.bandwidth) + arch.layers * share * PER_LAYER_OVERHEAD_S[device.family]
+    seconds = (bytes_read / (eff * device.bandwidth) + arch.layers * share * PER_LAYER_OVERHEAD_S[device.family]) / device.factor
     if device.family == "cpu" and device.flops and depth:
         seconds += cached_elements(arch, depth) * share * CPU_ATTENTION_FLOPS_PER_ELEMENT / device.flops
     return seconds
@@ -169,7 +198,7 @@ def offload_decode_seconds(
     kind = block_kind(p)
     weights = weights_read if weights_read is not None else read_bytes_per_token(arch, p)
     gpu_bytes = max(0, weights - cpu_read) + kv_cache_bytes(arch, max(depth, 1))
-    seconds = gpu_bytes / (DECODE_EFFICIENCY[gpu.family][kind] * gpu.bandwidth) + arch.layers * PER_LAYER_OVERHEAD_S[gpu.family]
+    seconds = (gpu_bytes / (DECODE_EFFICIENCY[gpu.family][kind] * gpu.bandwidth) + arch.layers * PER_LAYER_OVERHEAD_S[gpu.family]) / gpu.factor
     return seconds + cpu_read / (DECODE_EFFICIENCY["cpu"][kind] * cpu.bandwidth) + moved_layers * EXPERT_HANDOFF_S
 
 
@@ -237,6 +266,7 @@ def estimate_speed(
     basis = [
         f"{share:.0%} of layers on {dev.family} at {dev.bandwidth / 1e9:.0f} GB/s, "
         f"{DECODE_EFFICIENCY[dev.family][block_kind(p)]:.0%} of it for {block_kind(p)} blocks"
+        + (f", x{dev.factor:.2f} for its class ({dev.klass})" if dev.klass else "")
         for dev, share in devices if share > 0
     ]
     prefill = None
@@ -283,7 +313,8 @@ def batch_decode_speed(
         expert_part = dense * _expert_fraction(arch)  # the routed experts' part of a token's reads
         dense = dense - expert_part + expert_part / share * touched
     reads = dense + batch * kv_cache_bytes(arch, max(depth, 1))
-    memory_s = reads / (DECODE_EFFICIENCY[device.family][kind] * device.bandwidth) + arch.layers * PER_LAYER_OVERHEAD_S[device.family]
+    memory_s = (reads / (DECODE_EFFICIENCY[device.family][kind] * device.bandwidth)
+                + arch.layers * PER_LAYER_OVERHEAD_S[device.family]) / device.factor
     compute_s = 0.0
     if device.flops:
         eff = CPU_PREFILL_EFFICIENCY[kind] if device.family == "cpu" else PREFILL_EFFICIENCY[device.family]

@@ -210,3 +210,34 @@ def test_native_low_bit_release_is_served_as_shipped(cli):
     assert first["quant"] == "NATIVE"
     assert abs(first["memory"]["weights_bytes"] - 65.2e9) < 0.5e9
     assert [e["quant"] for e in data["estimates"]] == ["NATIVE"]  # MXFP4 experts: no BF16/FP8 copy offered
+
+
+def test_a_context_beyond_the_documented_one_is_refused(cli):
+    r = cli("fit", "llama-2-7b-chat", "-c", "16384")
+    assert r.exit_code == 2 and "at most 4,096 tokens" in r.output and "Traceback" not in r.output
+
+
+def test_a_context_past_the_native_length_names_its_extension(cli):
+    data = cli.json("fit", "qwen2.5-coder-7b-instruct", "-c", "65536", "--quant", "Q4_K_M")
+    basis = " ".join(data["estimates"][0]["basis"])
+    assert "beyond the 32,768 the model was trained at" in basis and "--rope-scaling yarn --rope-scale 2" in basis
+
+
+def test_a_q8_0_kv_cache_is_suggested_when_it_keeps_the_model_on_the_gpu(cli):
+    data = cli.json("fit", "qwen3-32b", "--gpu", "4090", "--ram", "64", "-c", "20000", "--quant", "Q4_K_M")
+    est = data["estimates"][0]
+    assert est["placement"]["mode"] == "split"
+    assert any(b.startswith("suggest: with a q8_0 KV cache") for b in est["basis"])
+    q8 = cli.json("fit", "qwen3-32b", "--gpu", "4090", "--ram", "64", "-c", "20000", "--quant", "Q4_K_M", "--kv-type", "q8_0")
+    assert q8["estimates"][0]["placement"]["mode"] == "gpu"
+
+
+def test_placement_flags_are_priced_as_given(cli):
+    data = cli.json("fit", "gpt-oss-120b", "--gpu", "4090", "--ram", "64", "-ngl", "99", "--n-cpu-moe", "30", "--quant", "MXFP4_MOE")
+    p = data["estimates"][0]["placement"]
+    assert p["mode"] == "expert_offload" and p["cpu_moe_layers"] == 30 and p["llama_cpp_flags"] == "-ngl 99 --n-cpu-moe 30"
+    split = cli.json("fit", "gpt-oss-120b", "--gpu", "4090", "--ram", "64", "-ngl", "13", "--quant", "MXFP4_MOE")
+    assert split["estimates"][0]["placement"]["mode"] == "split"
+    assert split["estimates"][0]["speed"]["decode_tokens_per_s"] < data["estimates"][0]["speed"]["decode_tokens_per_s"]
+    r = cli("fit", "llama-2-13b-chat", "--gpu", "4090", "--n-cpu-moe", "3")
+    assert r.exit_code == 2 and "routed experts" in r.output
