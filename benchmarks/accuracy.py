@@ -193,6 +193,40 @@ def native_report(data: Path) -> str:
     return "\n".join(lines)
 
 
+def _captured(script: list[str]) -> str:
+    """What a benchmark script prints (run in this interpreter)."""
+    import contextlib
+    import io
+    import runpy
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        try:
+            runpy.run_path(str(ROOT / script[0]), run_name="__main__")
+        except SystemExit:
+            pass
+    return buf.getvalue()
+
+
+def offload_report() -> str:
+    """Expert offload: generation speed against measurements with their placement flags."""
+    from benchmarks.offloadrows import offload_rows, predict
+
+    lines = ["| model | quant | GPU | RAM GB/s | --n-cpu-moe | measured tok/s | llmguide | error |", "|---|---|---|---|---|---|---|---|"]
+    errors = []
+    for r in offload_rows():
+        p = predict(r)
+        if p is None:
+            continue
+        err = (p / r.tokens_per_s - 1) * 100
+        errors.append(err)
+        lines.append(f"| {r.repo} | {r.quant} | {r.gpu} | {r.ram_bandwidth_gbs:g} | {r.n_cpu_moe} | {r.tokens_per_s:g} | {p:.1f} | {err:+.0f}% |")
+    if not errors:
+        return "No row could be scored yet."
+    return "\n".join([f"{len(errors)} rows, median abs. error {statistics.median(abs(e) for e in errors):.0f}%, "
+                      f"median signed {statistics.median(errors):+.0f}%.", "", *lines])
+
+
 def speed_report(path: Path | None = None) -> str:
     """Generation speed: llmguide's prediction against single-device measurements, by device class."""
     from benchmarks.speedrows import device_class, generation_rows
@@ -241,6 +275,12 @@ def main() -> int:
     speed = speed_report()
     print()
     print(speed)
+    from benchmarks.speedrows import MORE
+
+    more = speed_report(MORE) if MORE.exists() else ""
+    classes = _captured(["benchmarks/calibrate_classes.py"])
+    offload = offload_report()
+    print("\n" + more + "\n\n" + classes + "\n" + offload)
     sys.path.insert(0, str(ROOT / "benchmarks" / "llamacpp"))
     import report as llamacpp_report
 
@@ -264,6 +304,12 @@ def main() -> int:
             head, rest = new.split(s_start, 1)
             _, tail = rest.split(s_end, 1)
             new = f"{head}{s_start}\n{speed}\n{s_end}{tail}"
+        for marker, body in (("classes", classes), ("speedmore", more), ("offload", offload)):
+            m_start, m_end = f"<!-- {marker}:begin -->", f"<!-- {marker}:end -->"
+            if m_start in new:
+                head, rest = new.split(m_start, 1)
+                _, tail = rest.split(m_end, 1)
+                new = f"{head}{m_start}\n{body.rstrip()}\n{m_end}{tail}"
         l_start, l_end = "<!-- llamacpp:begin -->", "<!-- llamacpp:end -->"
         head, rest = new.split(l_start, 1)
         _, tail = rest.split(l_end, 1)

@@ -46,14 +46,15 @@ def main() -> int:
     for klass, rows in sorted(ratios().items()):
         factor = statistics.median(x for _, x in rows)
         devices = sorted({d for d, _ in rows})
-        errors, plain = [], []
+        errors = []
         for d in devices:
             others = [x for dd, x in rows if dd != d] or [x for _, x in rows]
             f = statistics.median(others)
             errors += [abs(f / x - 1) * 100 for dd, x in rows if dd == d]
         plain = [abs(1 / x - 1) * 100 for _, x in rows]
+        check = f"{statistics.median(errors):.1f}%" + (" (one device: in-sample)" if len(devices) == 1 else "")
         print(f"| {klass} | {len(rows)} | {len(devices)} | {factor:.2f} | {CLASS_FACTOR.get(klass, 1.0):.2f} "
-              f"| {statistics.median(errors):.1f}% | {statistics.median(plain):.1f}% |")
+              f"| {check} | {statistics.median(plain):.1f}% |")
     return 0
 
 
