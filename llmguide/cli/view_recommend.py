@@ -35,6 +35,11 @@ def render_recommendation(rec: Recommendation, explain: bool, width: int = 120) 
     else:
         wide = width >= WIDE
         parts.append(_table(rec, wide))
+        ram_side = any(r.candidate.fit and r.candidate.fit.placement and r.candidate.fit.placement.mode in ("cpu", "split", "expert_offload")
+                       for r in rec.top)
+        if ram_side and hw.cpu_bandwidth is None:
+            parts.append(Text(f"Speeds from system RAM assume {hw.cpu_bandwidth_or_default / 1e9:.1f} GB/s (DDR5-5600, two channels); "
+                              "pass --cpu-bandwidth GB/s for yours.", style="dim"))
         parts.append(Text(
             "Memory: weights + KV cache + buffers (+ the vision encoder when images are asked for; llama.cpp). tok/s: generation speed (on a GPU it needs --gpu or --bandwidth). "
             "* = quality estimated (no evidence of its own for the task).", style="dim"))
