@@ -12,6 +12,7 @@ from llmguide.cli import common
 def hardware(
     cpu_only: bool = common.CPU_ONLY_OPTION,
     headroom: Optional[str] = common.HEADROOM_OPTION,
+    measure_bandwidth: bool = typer.Option(False, "--measure-bandwidth", help="Measure this machine's RAM read bandwidth (about a second, 256 MiB) and keep it for its CPU speeds."),
     as_json: bool = common.JSON_OPTION,
 ) -> None:
     """Detect the CPU, RAM and GPUs (NVIDIA, AMD, Intel, Apple silicon), with how each was found."""
@@ -21,6 +22,11 @@ def hardware(
     cat = common.catalog()
     machine = detect.detect_machine()
     hw, notes = to_hardware(machine, cat.hardware, cpu_only, parse_headroom(headroom))
+    if measure_bandwidth:
+        from llmguide.hardware.membw import measure_and_store
+
+        measure_and_store(hw.machine or "unknown machine")
+        hw, notes = to_hardware(machine, cat.hardware, cpu_only, parse_headroom(headroom))
     if as_json:
         from llmguide.cli.console import emit_json
         from llmguide.serialize import machine_dict

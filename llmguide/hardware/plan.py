@@ -56,6 +56,12 @@ def to_hardware(machine: Machine, devices: tuple[Device, ...], cpu_only: bool = 
     base = dict(ram=machine.ram_total, ram_available=machine.ram_available, source="detected",
                 headroom_bytes=headroom[0], headroom_share=headroom[1], cpu_isa=machine.cpu_isa, cpu_flops=machine.cpu_flops,
                 machine=fingerprint(machine.cpu_model, tuple(a.name for a in cards)))
+    from llmguide.hardware.membw import stored
+
+    measured = stored(base["machine"])
+    if measured is not None:
+        base["cpu_bandwidth"] = measured.gbs * 1e9
+        notes.append(f"RAM bandwidth {measured.describe()}")
     if not cards:
         return Hardware(**base), notes
     first = cards[0]
