@@ -52,8 +52,20 @@ DECODE_EFFICIENCY: dict[str, dict[str, float]] = {
 # set from five 2024 rows). The median of measured / predicted over each class's rows, fitted by
 # benchmarks/calibrate_classes.py, whose leave-one-device-out errors are in docs/accuracy.md; 1.0
 # for every other device. AMD Instinct (amd-hbm) keeps 1.0: with one device left out, a factor fitted on the
-# other two predicts it worse (31.6%) than none (15.8%).
-CLASS_FACTOR: dict[str, float] = {"hbm": 0.59, "amd-hbm": 1.0, "apple-ultra": 0.90, "amd": 1.25, "amd-apu": 1.67}
+# other two predicts it worse (36.3%) than none (21.6%).
+CLASS_FACTOR: dict[str, float] = {"hbm": 0.62, "amd-hbm": 1.0, "apple-ultra": 0.90, "amd": 1.34, "amd-apu": 1.67}
+
+
+# A recurrent layer (Gated DeltaNet, Mamba2, short convolution) runs more small kernels per token
+# than an attention layer: the causal convolution and its state shift, the per-head norms and
+# gates, the recurrent state update and the gated output norm, about twice an attention layer's
+# launches. Its fixed cost counts this many attention layers' worth in addition.
+RECURRENT_EXTRA_LAYERS = 2.0
+
+
+def kernel_layers(arch: Architecture) -> float:
+    """Layers, in attention-layer equivalents of per-token fixed cost (kernel launches, syncs)."""
+    return arch.layers + RECURRENT_EXTRA_LAYERS * arch.kind_count("LMPC")
 
 
 def speed_class(name: str | None, family: str) -> str:
@@ -185,7 +197,7 @@ def decode_seconds(
         out = min(weights, head_read_bytes(arch, p))
         bytes_read = (weights - out + kv) * share + (out if head else 0)
     eff = DECODE_EFFICIENCY[device.family][block_kind(p)]
-    seconds = (bytes_read / (eff * device.bandwidth) + arch.layers * share * PER_LAYER_OVERHEAD_S[device.family]) / device.factor
+    seconds = (bytes_read / (eff * device.bandwidth) + kernel_layers(arch) * share * PER_LAYER_OVERHEAD_S[device.family]) / device.factor
     if device.family == "cpu" and device.flops and depth:
         seconds += cached_elements(arch, depth) * share * CPU_ATTENTION_FLOPS_PER_ELEMENT / device.flops
     return seconds
@@ -201,7 +213,7 @@ def offload_decode_seconds(
     kind = block_kind(p)
     weights = weights_read if weights_read is not None else read_bytes_per_token(arch, p)
     gpu_bytes = max(0, weights - cpu_read) + kv_cache_bytes(arch, max(depth, 1))
-    seconds = (gpu_bytes / (DECODE_EFFICIENCY[gpu.family][kind] * gpu.bandwidth) + arch.layers * PER_LAYER_OVERHEAD_S[gpu.family]) / gpu.factor
+    seconds = (gpu_bytes / (DECODE_EFFICIENCY[gpu.family][kind] * gpu.bandwidth) + kernel_layers(arch) * PER_LAYER_OVERHEAD_S[gpu.family]) / gpu.factor
     return seconds + cpu_read / (DECODE_EFFICIENCY["cpu"][kind] * cpu.bandwidth) + moved_layers * EXPERT_HANDOFF_S
 
 
@@ -317,7 +329,7 @@ def batch_decode_speed(
         dense = dense - expert_part + expert_part / share * touched
     reads = dense + batch * kv_cache_bytes(arch, max(depth, 1))
     memory_s = (reads / (DECODE_EFFICIENCY[device.family][kind] * device.bandwidth)
-                + arch.layers * PER_LAYER_OVERHEAD_S[device.family]) / device.factor
+                + kernel_layers(arch) * PER_LAYER_OVERHEAD_S[device.family]) / device.factor
     compute_s = 0.0
     if device.flops:
         eff = CPU_PREFILL_EFFICIENCY[kind] if device.family == "cpu" else PREFILL_EFFICIENCY[device.family]
