@@ -190,7 +190,8 @@ def _fit_vllm(model: ModelRef, hw: Hardware, formats, context: int, kv_type: str
             active = gpu_weight_bytes(a, fmt) * (active_parameter_count(a) / max(1, parameter_count(a)))
             dev = gpu_device(hw, hw.gpu_count)
             label = "F16" if fmt.bits > 9 else ("Q8_0" if fmt.bits > 6 else "Q4_K_M")
-            speed = estimate_speed(a, label, [(dev, 1.0)], prompt_tokens=prompt_tokens, weights_read=int(active))
+            speed = estimate_speed(a, label, [(dev, 1.0)], prompt_tokens=prompt_tokens, weights_read=int(active),
+                                   tensor_parallel=hw.gpu_count)
             basis.extend(speed.basis)
         elif fits:
             basis.append("speed: unknown without the GPU's bandwidth (pass --gpu NAME or --bandwidth GB/s)")

@@ -157,7 +157,7 @@ def _gpu_plan(model: ModelRef, hw: Hardware, req: DeployRequest, backend: str, w
             if hw.gpu_bandwidth:
                 dev = gpu_device(hw, tp)
                 active = int(gpu_weight_bytes(a, fmt) * active_parameter_count(a) / max(1, parameter_count(a)))
-                speed = batch_decode_speed(a, format_label(fmt), dev, batch, req.depth, weight_bytes=active)
+                speed = batch_decode_speed(a, format_label(fmt), dev, batch, req.depth, weight_bytes=active, tensor_parallel=tp)
             options.append((name, tp, mem, speed))
             fast = speed is None or req.target_tps is None or speed.per_user_tokens_per_s >= req.target_tps
             if mem.concurrent_sequences >= req.users and fast:

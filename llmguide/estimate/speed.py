@@ -56,6 +56,17 @@ DECODE_EFFICIENCY: dict[str, dict[str, float]] = {
 CLASS_FACTOR: dict[str, float] = {"hbm": 0.62, "amd-hbm": 1.0, "apple-ultra": 0.90, "amd": 1.34, "amd-apu": 1.67}
 
 
+# Tensor parallelism ends each layer's attention and FFN with an all-reduce of the hidden states
+# across the GPUs; for one decoding step the messages are small, so each costs its latency: NCCL's
+# small-message all-reduce within an NVLink node takes about 10-20 us.
+ALLREDUCE_S = 15e-6
+
+
+def tensor_parallel_sync_s(arch: Architecture, tensor_parallel: int) -> float:
+    """Seconds per decoding step that tensor parallelism adds: two all-reduces per layer."""
+    return 2 * arch.layers * ALLREDUCE_S if tensor_parallel > 1 else 0.0
+
+
 # A recurrent layer (Gated DeltaNet, Mamba2, short convolution) runs more small kernels per token
 # than an attention layer: the causal convolution and its state shift, the per-head norms and
 # gates, the recurrent state update and the gated output norm, about twice an attention layer's
@@ -263,8 +274,10 @@ def estimate_speed(
     depth: int = 0,
     prompt_tokens: int = 512,
     weights_read: int | None = None,
+    tensor_parallel: int = 1,
 ) -> Speed:
-    """Speed with the model split over ``devices`` as (device, share of layers) pairs.
+    """Speed with the model split over ``devices`` as (device, share of layers) pairs
+    (``tensor_parallel``: one device standing for that many GPUs working on every layer).
 
     ``depth`` is the context already in the cache when generating (and before the prompt);
     ``prompt_tokens`` the prompt whose processing time is the time to first token.
@@ -278,7 +291,11 @@ def estimate_speed(
                   for i, (dev, share) in enumerate(used))
     if split:
         seconds += EXPERT_HANDOFF_S  # a split hands the hidden state from GPU to CPU (and back) once per token
-    basis = [
+    sync = tensor_parallel_sync_s(arch, tensor_parallel)
+    seconds += sync
+    basis = [f"tensor parallel {tensor_parallel}: {sync * 1e3:.1f} ms per token of all-reduces "
+             f"(2 per layer, {ALLREDUCE_S * 1e6:.0f} us each)"] if sync else []
+    basis += [
         f"{share:.0%} of layers on {dev.family} at {dev.bandwidth / 1e9:.0f} GB/s, "
         f"{DECODE_EFFICIENCY[dev.family][block_kind(p)]:.0%} of it for {block_kind(p)} blocks"
         + (f", x{dev.factor:.2f} for its class ({dev.klass})" if dev.klass else "")
@@ -312,7 +329,8 @@ class BatchSpeed:
 
 
 def batch_decode_speed(
-    arch: Architecture, preset: Preset | str, device: Device, batch: int, depth: int, *, weight_bytes: int | None = None
+    arch: Architecture, preset: Preset | str, device: Device, batch: int, depth: int, *, weight_bytes: int | None = None,
+    tensor_parallel: int = 1,
 ) -> BatchSpeed:
     """One decoding step serves every sequence of the batch: it reads the weights once (for an MoE,
     every expert at least one of the batch's tokens is routed to: ``1 - (1 - k/E)^batch`` of them),
@@ -334,7 +352,7 @@ def batch_decode_speed(
     if device.flops:
         eff = CPU_PREFILL_EFFICIENCY[kind] if device.family == "cpu" else PREFILL_EFFICIENCY[device.family]
         compute_s = batch * 2 * active_parameter_count(arch) / (eff * device.flops)
-    step = max(memory_s, compute_s)
+    step = max(memory_s, compute_s) + tensor_parallel_sync_s(arch, tensor_parallel)
     bound = "compute" if compute_s > memory_s else "memory"
     basis = (f"batch of {batch}: each step reads the weights once and {batch} KV cache(s) at {depth} tokens; "
              f"{bound}-bound ({memory_s * 1e3:.1f} ms of reads, {compute_s * 1e3:.1f} ms of compute per step)",)
