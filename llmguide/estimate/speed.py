@@ -33,27 +33,28 @@ from llmguide.model.architecture import Architecture
 from llmguide.model.tensors import active_parameter_count
 
 # Family -> block kind -> share of the memory bandwidth a token's reads achieve, and the fixed cost
-# per layer. NVIDIA (68 rows) and Apple (70 rows) were fitted by benchmarks/calibrate_speed.py;
-# AMD (5 rows) and Intel (3 rows) have too few rows to fit two constants, so they take NVIDIA's
-# overhead and efficiencies scaled to the median their rows imply. CPUs were measured with
+# per layer. NVIDIA (68 rows) and Apple (70 rows) were fitted by benchmarks/calibrate_speed.py.
+# AMD's two constants were fitted jointly on a discrete card (RX 7900 XTX, 7 rows) and an APU
+# (Ryzen AI Max+ 395, 41 rows) with current Vulkan and ROCm builds: 1.9x the 2024 efficiencies
+# and 80 us per layer (HIP/Vulkan launches cost more than CUDA's graphs); fitted on either device
+# alone, they predict the other within 14-21% (median). Intel (3 rows) takes NVIDIA's overhead and
+# efficiencies scaled to the median its rows imply. CPUs were measured with
 # llama-bench against the machine's measured read bandwidth (benchmarks/llamacpp/calibrate.py,
 # five models x four quantizations; MXFP4 not measured, taken as K-quants).
 DECODE_EFFICIENCY: dict[str, dict[str, float]] = {
     "nvidia": {"legacy": 0.81, "kquant": 0.75, "float": 0.82, "mxfp4": 0.72},
     "apple": {"legacy": 0.87, "kquant": 0.83, "float": 0.87, "mxfp4": 0.65},
-    "amd": {"legacy": 0.45, "kquant": 0.42, "float": 0.47, "mxfp4": 0.42},
+    "amd": {"legacy": 0.86, "kquant": 0.80, "float": 0.89, "mxfp4": 0.80},
     "intel": {"legacy": 0.40, "kquant": 0.37, "float": 0.40, "mxfp4": 0.36},
     "cpu": {"legacy": 0.57, "kquant": 0.49, "float": 0.67, "mxfp4": 0.49},
 }
 # Device classes that fall off their vendor's base efficiency, as one factor each: datacenter
 # HBM cards (lower clocks make llama.cpp's many small per-layer kernels slower, and single-stream
-# GEMV reaches a smaller share of HBM), Apple's two-die Ultra chips (reads cross the die bridge),
-# AMD discrete GPUs and AMD APUs on unified LPDDR5X with current Vulkan/ROCm builds (the base was
-# set from five 2024 rows). The median of measured / predicted over each class's rows, fitted by
+# GEMV reaches a smaller share of HBM, on NVIDIA and AMD Instinct alike) and Apple's two-die Ultra
+# chips (reads cross the die bridge). The median of measured / predicted over each class's rows, fitted by
 # benchmarks/calibrate_classes.py, whose leave-one-device-out errors are in docs/accuracy.md; 1.0
-# for every other device. AMD Instinct (amd-hbm) keeps 1.0: with one device left out, a factor fitted on the
-# other two predicts it worse (36.3%) than none (21.6%).
-CLASS_FACTOR: dict[str, float] = {"hbm": 0.62, "amd-hbm": 1.0, "apple-ultra": 0.90, "amd": 1.34, "amd-apu": 1.67}
+# for every other device (AMD Instinct against the AMD constants below).
+CLASS_FACTOR: dict[str, float] = {"hbm": 0.62, "amd-hbm": 0.68, "apple-ultra": 0.90}
 
 
 # Tensor parallelism ends each layer's attention and FFN with an all-reduce of the hidden states
@@ -95,7 +96,7 @@ def speed_class(name: str | None, family: str) -> str:
     return ""
 
 
-PER_LAYER_OVERHEAD_S: dict[str, float] = {"nvidia": 30e-6, "apple": 125e-6, "amd": 30e-6, "intel": 30e-6, "cpu": 0.0}
+PER_LAYER_OVERHEAD_S: dict[str, float] = {"nvidia": 30e-6, "apple": 125e-6, "amd": 80e-6, "intel": 30e-6, "cpu": 0.0}
 # Share of dense FP16 throughput reached by prompt processing: the median of the pp512 rows of the
 # speed sheet for NVIDIA (35 rows, against GeForce FP16-accumulate figures) and AMD (5 rows);
 # Apple's FP16 figures in the sheet are too sparse to fit and Intel has one row, so theirs are guesses.
