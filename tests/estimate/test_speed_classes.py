@@ -1,0 +1,61 @@
+"""Speed physics added for December 2026: device classes, recurrent layers' fixed cost, the
+all-reduces of tensor parallelism, and the output head of a layer split."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmguide.estimate.speed import (
+    ALLREDUCE_S, CLASS_FACTOR, RECURRENT_EXTRA_LAYERS, Device, estimate_speed, kernel_layers, speed_class,
+    tensor_parallel_sync_s,
+)
+from llmguide.model.config import from_config
+
+DENSE = from_config(dict(num_hidden_layers=32, hidden_size=4096, intermediate_size=14336, num_attention_heads=32,
+                         num_key_value_heads=8, vocab_size=128256))
+HYBRID = from_config(dict(model_type="qwen3_next", num_hidden_layers=48, hidden_size=2048, intermediate_size=5120,
+                          num_attention_heads=16, num_key_value_heads=2, head_dim=256, vocab_size=151936, num_experts=512,
+                          num_experts_per_tok=10, moe_intermediate_size=512, shared_expert_intermediate_size=512,
+                          full_attention_interval=4, linear_num_key_heads=16, linear_num_value_heads=32,
+                          linear_key_head_dim=128, linear_value_head_dim=128))
+
+
+@pytest.mark.parametrize("name, family, klass", [
+    ("NVIDIA A100 SXM 80GB", "nvidia", "hbm"), ("NVIDIA H200 SXM 141GB", "nvidia", "hbm"),
+    ("NVIDIA GeForce RTX 4090", "nvidia", ""), ("Apple M3 Ultra 80-core GPU", "apple", "apple-ultra"),
+    ("Apple M4 Max 40-core GPU", "apple", ""), ("AMD Instinct MI300X", "amd", "amd-hbm"),
+    ("AMD Radeon RX 7900 XTX", "amd", "amd"), ("AMD Ryzen AI Max+ 395 (Strix Halo, Radeon 8060S)", "amd", "amd-apu"),
+    (None, "nvidia", ""),
+])
+def test_device_classes_come_from_the_name(name, family, klass):
+    assert speed_class(name, family) == klass
+
+
+def test_a_class_factor_scales_the_speed_and_is_said():
+    plain = estimate_speed(DENSE, "Q4_K_M", [(Device("nvidia", 2039e9), 1.0)])
+    hbm = estimate_speed(DENSE, "Q4_K_M", [(Device("nvidia", 2039e9, klass="hbm"), 1.0)])
+    assert hbm.decode_tokens_per_s == pytest.approx(plain.decode_tokens_per_s * CLASS_FACTOR["hbm"])
+    assert any("class (hbm)" in b for b in hbm.basis)
+
+
+def test_recurrent_layers_cost_more_fixed_time():
+    assert kernel_layers(DENSE) == 32
+    assert kernel_layers(HYBRID) == 48 + RECURRENT_EXTRA_LAYERS * 36
+
+
+def test_tensor_parallel_pays_two_all_reduces_per_layer():
+    assert tensor_parallel_sync_s(DENSE, 1) == 0
+    assert tensor_parallel_sync_s(DENSE, 8) == pytest.approx(2 * 32 * ALLREDUCE_S)
+    one = estimate_speed(DENSE, "Q8_0", [(Device("nvidia", 8 * 3350e9), 1.0)])
+    tp = estimate_speed(DENSE, "Q8_0", [(Device("nvidia", 8 * 3350e9), 1.0)], tensor_parallel=8)
+    assert 1 / tp.decode_tokens_per_s == pytest.approx(1 / one.decode_tokens_per_s + 2 * 32 * ALLREDUCE_S)
+
+
+def test_a_split_reads_the_output_head_on_the_cpu():
+    """With 31 of 32 layers on the GPU, the CPU still reads the whole output head for every token."""
+    gpu, cpu = Device("nvidia", 1008e9), Device("cpu", 60e9)
+    split = estimate_speed(DENSE, "Q4_K_M", [(gpu, 31 / 32), (cpu, 1 / 32)])
+    from llmguide.estimate.weights import head_read_bytes
+
+    head_time = head_read_bytes(DENSE, "Q4_K_M") / (0.49 * 60e9)
+    assert 1 / split.decode_tokens_per_s > head_time
