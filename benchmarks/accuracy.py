@@ -208,6 +208,27 @@ def _captured(script: list[str]) -> str:
     return buf.getvalue()
 
 
+def multi_gpu_report() -> str:
+    """llama.cpp's default layer split over several GPUs: generation takes turns, so it is priced
+    like one card, plus launches without CUDA graphs."""
+    from benchmarks.speedrows import generation_rows
+    from llmguide.estimate.speed import Device, estimate_speed, speed_class
+
+    lines = ["| hardware | GPUs | model | quant | measured tok/s | llmguide | error |", "|---|---|---|---|---|---|---|"]
+    errors = []
+    for r in generation_rows(devices=0):
+        dev = Device(r.vendor, r.bandwidth_gbs * 1e9, klass=speed_class(r.hardware, r.vendor))
+        pred = estimate_speed(r.arch, r.preset, [(dev, 1.0)], depth=r.depth,
+                              split_gpus=r.n_devices if r.vendor == "nvidia" else 1).decode_tokens_per_s
+        err = (pred / r.tokens_per_s - 1) * 100
+        errors.append(err)
+        lines.append(f"| {r.hardware} | {r.n_devices} | {r.model} | {r.preset.name} | {r.tokens_per_s:g} | {pred:.1f} | {err:+.0f}% |")
+    if not errors:
+        return ""
+    return "\n".join([f"{len(errors)} rows, median abs. error {statistics.median(abs(e) for e in errors):.1f}%, "
+                      f"p90 {pct(errors, .9):.1f}%.", "", *lines])
+
+
 def offload_report() -> str:
     """Expert offload: generation speed against measurements with their placement flags."""
     from benchmarks.offloadrows import offload_rows, predict
@@ -278,6 +299,7 @@ def main() -> int:
     from benchmarks.speedrows import MORE
 
     more = speed_report(MORE) if MORE.exists() else ""
+    multi = multi_gpu_report()
     classes = _captured(["benchmarks/calibrate_classes.py"])
     offload = offload_report()
     print("\n" + more + "\n\n" + classes + "\n" + offload)
@@ -304,7 +326,7 @@ def main() -> int:
             head, rest = new.split(s_start, 1)
             _, tail = rest.split(s_end, 1)
             new = f"{head}{s_start}\n{speed}\n{s_end}{tail}"
-        for marker, body in (("classes", classes), ("speedmore", more), ("offload", offload)):
+        for marker, body in (("classes", classes), ("speedmore", more), ("offload", offload), ("multigpu", multi)):
             m_start, m_end = f"<!-- {marker}:begin -->", f"<!-- {marker}:end -->"
             if m_start in new:
                 head, rest = new.split(m_start, 1)

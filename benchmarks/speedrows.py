@@ -56,6 +56,7 @@ class SpeedRow:
     bandwidth_gbs: float
     depth: int  # mean context depth during the measured generation
     tokens_per_s: float
+    n_devices: int = 1
 
 
 def _bandwidths() -> dict[str, float]:
@@ -94,8 +95,9 @@ def device_class(row: "SpeedRow") -> str:
     return row.vendor
 
 
-def generation_rows(path: Path | None = None) -> list[SpeedRow]:
-    """Single-device generation rows of ``path`` (default: the shared development sheet)."""
+def generation_rows(path: Path | None = None, devices: int = 1) -> list[SpeedRow]:
+    """Generation rows of ``path`` (default: the shared development sheet) on ``devices`` devices
+    (0: every multi-device row)."""
     archs, bws = architectures(), _bandwidths()
     out = []
     with (path or SHARED / "speeds_dev.csv").open() as fh:
@@ -103,7 +105,8 @@ def generation_rows(path: Path | None = None) -> list[SpeedRow]:
             note = r["notes"]
             m = re.search(r"\btg_?(\d+)", r["test"] + " " + note)
             is_tg = r["test"] == "tg128" or (r["test"] == "other" and (m or re.search(r"generation|Eval Rate|decode", note)))
-            if not is_tg or r["n_devices"] != "1":
+            n = int(r["n_devices"] or 1)
+            if not is_tg or (n != devices if devices else n == 1):
                 continue
             if "DOUBT" in note:
                 continue
@@ -118,5 +121,5 @@ def generation_rows(path: Path | None = None) -> list[SpeedRow]:
                 continue
             depth = int(m.group(1)) // 2 if m else 64
             out.append(SpeedRow(r["hardware"], r["hardware_kind"], _vendor(r), r["backend"], r["model"], arch,
-                                preset, bw, max(depth, 1), float(r["tokens_per_s"])))
+                                preset, bw, max(depth, 1), float(r["tokens_per_s"]), n))
     return out

@@ -339,7 +339,8 @@ def placement_speed(
         elif hw.cpu_flops is None:
             basis.append(f"speed: CPU compute assumed {cpu_flops / 1e9:.0f} GFLOP/s (8 cores at 3.5 GHz, AVX2)")
         devices.append((Device("cpu", hw.cpu_bandwidth_or_default, cpu_flops), 1 - gpu_share))
-    speed = estimate_speed(arch, _block_label(quant), devices, depth=depth, prompt_tokens=prompt_tokens, weights_read=weights_read)
+    speed = estimate_speed(arch, _block_label(quant), devices, depth=depth, prompt_tokens=prompt_tokens, weights_read=weights_read,
+                           split_gpus=hw.gpu_count if gpu_share and (hw.gpu_family or "nvidia") == "nvidia" else 1)
     if 0 < gpu_share < 1:
         speed = _split_prefill(arch, quant, hw, where, speed, prompt_tokens, depth)
     speed = _calibrated(speed, hw, where, calibrated)

@@ -68,6 +68,12 @@ def tensor_parallel_sync_s(arch: Architecture, tensor_parallel: int) -> float:
     return 2 * arch.layers * ALLREDUCE_S if tensor_parallel > 1 else 0.0
 
 
+# llama.cpp captures a CUDA graph only for a compute graph that runs on one GPU: split by layers
+# over several GPUs, every kernel is launched one by one, which about doubles the fixed cost per
+# layer (NVIDIA's 30 us). Checked on 32 multi-GPU rows of the development sheet (docs/accuracy.md).
+SPLIT_NO_GRAPHS_S = 30e-6
+
+
 # A recurrent layer (Gated DeltaNet, Mamba2, short convolution) runs more small kernels per token
 # than an attention layer: the causal convolution and its state shift, the per-head norms and
 # gates, the recurrent state update and the gated output norm, about twice an attention layer's
@@ -276,6 +282,7 @@ def estimate_speed(
     prompt_tokens: int = 512,
     weights_read: int | None = None,
     tensor_parallel: int = 1,
+    split_gpus: int = 1,
 ) -> Speed:
     """Speed with the model split over ``devices`` as (device, share of layers) pairs
     (``tensor_parallel``: one device standing for that many GPUs working on every layer).
@@ -294,6 +301,8 @@ def estimate_speed(
         seconds += EXPERT_HANDOFF_S  # a split hands the hidden state from GPU to CPU (and back) once per token
     sync = tensor_parallel_sync_s(arch, tensor_parallel)
     seconds += sync
+    if split_gpus > 1:  # llama.cpp's layer split over several GPUs runs without CUDA graphs
+        seconds += kernel_layers(arch) * SPLIT_NO_GRAPHS_S
     basis = [f"tensor parallel {tensor_parallel}: {sync * 1e3:.1f} ms per token of all-reduces "
              f"(2 per layer, {ALLREDUCE_S * 1e6:.0f} us each)"] if sync else []
     basis += [
