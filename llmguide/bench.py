@@ -37,7 +37,7 @@ Runner = Callable[[str, int, int, "int | None", int, int], Measured]
 class BenchReport:
     model: ModelRef
     quant: str
-    placement: str  # gpu | offload | cpu
+    placement: str  # gpu | split | cpu
     gpu_layers: int
     prompt_tokens: int
     gen_tokens: int
@@ -111,6 +111,10 @@ def bench(
         raise LLMGuideError(f"llmguide has no speed estimate for {model.id} here to calibrate.",
                             "Pass --bandwidth GB/s for a GPU that is not among the presets.")
     where = est.placement
+    if where.mode == "expert_offload":
+        raise UsageError(f"{model.id} would run here with its routed experts in RAM (--n-cpu-moe), which llama-cpp-python "
+                         "cannot set up, so bench cannot time the placement llmguide estimates.",
+                         "Calibrate with a model that fits the GPU, or pass --cpu-only to calibrate the CPU.")
     gpu_layers = 0 if where.mode == "cpu" else (where.gpu_layers if where.mode == "split" else -1)
     measured = (runner or llama_cpp_runner)(model.source, context, gpu_layers, threads, prompt_tokens, gen_tokens)
     prefill_est = est.speed.prefill_tokens_per_s
