@@ -1,7 +1,7 @@
 """Expert-offload measurements (benchmarks/data/speeds_offload.csv) against the estimate.
 
-A row is scored when it ran mainline llama.cpp (ik_llama.cpp has its own CPU kernels), is a
-generation test, names a model the catalog or the reference configs describe and a quantization
+A row is scored when it ran mainline llama.cpp on one GPU (ik_llama.cpp has its own CPU kernels),
+is a generation test, names a model the catalog or the reference configs describe and a quantization
 llmguide prices, gives the --n-cpu-moe count (or --cpu-moe), names its GPU (bandwidth from
 ../shared/data/gpus.csv) and lets the RAM bandwidth be worked out: a measured GB/s figure, or a
 DDR speed with its channel count (two for a desktop CPU when not stated). Rows marked DOUBT are
@@ -82,7 +82,9 @@ def offload_rows() -> list[OffloadRow]:
     with DATA.open() as fh:
         for r in csv.DictReader(fh):
             text = r["test"] + " " + r["notes"] + " " + r["quant"]
-            if "DOUBT" in r["notes"] or "ik_llama" in text or not r["test"].startswith("tg") or not r["n_cpu_moe"]:
+            engine = r["test"] + " " + r["quant"]  # where a row says which engine ran it
+            if ("DOUBT" in r["notes"] or "ik_llama" in engine or not r["test"].startswith("tg") or not r["n_cpu_moe"]
+                    or (r["gpu_count"] or "1") != "1"):
                 continue
             repo = next((hf for key, hf in MODELS if key.lower() in r["model"].lower()), None)
             preset = _quant(re.sub(r"\(.*", "", r["quant"]).strip())
