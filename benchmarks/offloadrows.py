@@ -81,7 +81,6 @@ def offload_rows() -> list[OffloadRow]:
     out = []
     with DATA.open() as fh:
         for r in csv.DictReader(fh):
-            text = r["test"] + " " + r["notes"] + " " + r["quant"]
             engine = r["test"] + " " + r["quant"]  # where a row says which engine ran it
             if ("DOUBT" in r["notes"] or "ik_llama" in engine or not r["test"].startswith("tg") or not r["n_cpu_moe"]
                     or (r["gpu_count"] or "1") != "1"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from annotated_types import Ge, Gt, Le, MinLen, Predicate
+from annotated_types import Ge, Gt, Le, MinLen, Predicate  # noqa: F401 - Ge is exported through NAMES
 
 _SLUG = re.compile(r"[a-z0-9]+(?:[-.][a-z0-9]+)*")
 _HF_REPO = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*")

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Literal
 from llmguide.catalog.schema import FORBID, Kind, Modality, Source, Specialty
 
 if TYPE_CHECKING:  # installed by llmguide.catalog.validate before validating
+    from typing import Annotated  # noqa: F401
+
     from llmguide.catalog.constraints import Ge, MinLen, PositiveFloat, PositiveInt, QuantName, Slug, SourceKeys  # noqa: F401
 
 Unit = Literal["percent", "index", "elo", "ten"]

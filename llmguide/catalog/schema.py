@@ -18,6 +18,8 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:  # at run time, llmguide.catalog.validate installs these names before validating
+    from typing import Annotated  # noqa: F401
+
     from llmguide.catalog.constraints import (  # noqa: F401
         Ge, HfRepo, LanguageCode, LicenseId, MinLen, Month, MonthOrDate, PositiveFloat, PositiveInt,
         OllamaTag, Slug, SourceKeys, Text, Url,

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from llmguide.catalog.schema import languages_of
 from llmguide.cards import CARD_QUANTS, Card
-from llmguide.cli.fmt import billions, gib, languages_line, license_line, tokens
+from llmguide.cli.fmt import languages_line, license_line, tokens
 from llmguide.units import GIB
 
 

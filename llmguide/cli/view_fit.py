@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from llmguide.cli.fmt import gib, tokens
-from llmguide.units import fmt_gib_or_mib, fmt_params
+from llmguide.units import fmt_gib_or_mib
 
 LEVEL = {
     "comfortable": ("fits on GPU", "green"),

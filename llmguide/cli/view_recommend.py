@@ -41,7 +41,8 @@ def render_recommendation(rec: Recommendation, explain: bool, width: int = 120) 
             parts.append(Text(f"Speeds from system RAM assume {hw.cpu_bandwidth_or_default / 1e9:.1f} GB/s (DDR5-5600, two channels); "
                               "pass --cpu-bandwidth GB/s for yours.", style="dim"))
         parts.append(Text(
-            "Memory: weights + KV cache + buffers (+ the vision encoder when images are asked for; llama.cpp). tok/s: generation speed (on a GPU it needs --gpu or --bandwidth). "
+            "Memory: weights + KV cache + buffers (+ the vision encoder when images are asked for; llama.cpp). "
+            "tok/s: generation speed (on a GPU it needs --gpu or --bandwidth). "
             "* = quality estimated (no evidence of its own for the task).", style="dim"))
         if not wide:
             parts += [Text(""), _why_list(rec)]

@@ -67,7 +67,8 @@ _ARCH = {"mistral": "llama", "mixtral": "llama", "gemma3_text": "gemma3", "deeps
          "deepseek_v2": "deepseek2", "gpt_oss": "gpt-oss", "qwen3_next": "qwen3next", "qwen3_5": "qwen35",
          "qwen3_5_moe": "qwen35moe", "qwen3_5_text": "qwen35", "nemotron_h": "nemotron_h",
          "granitemoehybrid": "granitehybrid", "falcon_h1": "falcon-h1", "gemma3n_text": "gemma3n",
-         "deepseek_v32": "deepseek2", "kimi_k2": "deepseek2", "kimi_k25": "deepseek2", "glm_moe_dsa": "glm-dsa", "glm4_moe": "glm4moe", "minimax_m2": "minimax-m2", "lfm2_moe": "lfm2moe"}
+         "deepseek_v32": "deepseek2", "kimi_k2": "deepseek2", "kimi_k25": "deepseek2", "glm_moe_dsa": "glm-dsa",
+         "glm4_moe": "glm4moe", "minimax_m2": "minimax-m2", "lfm2_moe": "lfm2moe"}
 
 
 def type_defaults(model_type: str) -> dict[str, Any]:

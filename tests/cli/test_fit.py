@@ -167,8 +167,6 @@ def test_totals_add_up_for_every_backend(cli):
 
 
 def _config(tmp_path, model_id):
-    import json
-
     import yaml
 
     models = yaml.safe_load((DATA.parent / "estimate" / "hybrid_models.yml").read_text())
