@@ -100,7 +100,7 @@ def offload_rows() -> list[OffloadRow]:
 def predict(row: OffloadRow) -> float | None:
     from llmguide.estimate.memory import estimate_memory
     from llmguide.estimate.placement import place_as
-    from llmguide.fit import placement_speed
+    from llmguide.estimate.fit import placement_speed
     from llmguide.hardware.flags import from_flags
 
     arch = architectures().get(row.repo)

@@ -90,7 +90,7 @@ def bench(
     threads: int | None = None,
     store: bool = True,
 ) -> BenchReport:
-    from llmguide.fit import fit
+    from llmguide.estimate.fit import fit
 
     if model.gguf is None:
         raise UsageError(f"llmguide bench measures a .gguf file, not {model.source}.")

@@ -38,8 +38,8 @@ def fit(
     Examples: llmguide fit llama-2-13b-chat --gpu 4090 · llmguide fit mixtral-8x7b-instruct --gpu 4090 --ram 64
     · llmguide fit gpt-oss-120b --gpu 4090 --ram 64 -ngl 99 --n-cpu-moe 30 · llmguide fit ./my-model/config.json --vram 24 --quant all
     """
-    from llmguide.fit import fit as run
-    from llmguide.fit import parse_quants
+    from llmguide.estimate.fit import fit as run
+    from llmguide.estimate.fit import parse_quants
     from llmguide.modelref import model_ref
 
     from llmguide.estimate.runtime import LlamaCppRun

@@ -18,7 +18,7 @@ from llmguide.errors import LLMGuideError, UsageError
 from llmguide.estimate.gpu_formats import GPU_FORMATS, NATIVE, gpu_weight_bytes
 from llmguide.estimate.speed import Device, batch_decode_speed, estimate_speed
 from llmguide.estimate.vllm import GPU_MEMORY_UTILIZATION, vllm_memory
-from llmguide.fit import gpu_device
+from llmguide.estimate.fit import gpu_device
 from llmguide.hardware.profile import Hardware
 from llmguide.model.tensors import active_parameter_count, parameter_count
 from llmguide.modelref import ModelRef
@@ -227,7 +227,7 @@ def _llama_cpp_plan(model: ModelRef, hw: Hardware, req: DeployRequest, backend: 
                         "a GPU serving engine scales further.")
     if req.target_tps and per_user is not None and per_user < req.target_tps:
         warnings.append(f"{per_user:.1f} tok/s per user is below the {req.target_tps:g} asked.")
-    from llmguide.fit import placement_speed
+    from llmguide.estimate.fit import placement_speed
 
     single = placement_speed(model.arch, est.quant, hw, where, prompt_tokens=req.prompt_tokens)
     ttft = single.ttft_s if single else None

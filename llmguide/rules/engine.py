@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from llmguide.catalog.languages import parse_languages
 from llmguide.catalog.loader import Catalog
 from llmguide.errors import UsageError
-from llmguide.fit import spare_share
+from llmguide.estimate.fit import spare_share
 from llmguide.hardware.profile import Hardware
 from llmguide.model.architecture import Architecture
 from llmguide.quality.task import quality

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from llmguide.estimate.memory import MemoryEstimate, estimate_memory
 from llmguide.estimate.placement import place
-from llmguide.fit import TIGHT_SHARE, placement_speed, spare_share
+from llmguide.estimate.fit import TIGHT_SHARE, placement_speed, spare_share
 from llmguide.hardware.profile import Hardware
 from llmguide.model.architecture import Architecture
 from llmguide.rules.base import Candidate, Env, Fit, Verdict

@@ -10,7 +10,7 @@ fills the GPU by design and is judged by S3 and S5 instead.
 from __future__ import annotations
 
 from llmguide.rules.base import Candidate, Env, Score
-from llmguide.fit import TIGHT_SHARE, spare_share
+from llmguide.estimate.fit import TIGHT_SHARE, spare_share
 from llmguide.rules.registry import Rule, register
 
 HEADROOM_PENALTY = 1.0

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 
-from llmguide.fit import cpu_share_speed_bound
+from llmguide.estimate.fit import cpu_share_speed_bound
 from llmguide.rules.base import Candidate, Env, Score
 from llmguide.rules.registry import Rule, register
 

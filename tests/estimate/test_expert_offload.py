@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from llmguide.estimate.memory import estimate_memory
 from llmguide.estimate.placement import expert_offload, layer_split, place, place_as
 from llmguide.estimate.weights import expert_bytes_by_layer
-from llmguide.fit import placement_speed
+from llmguide.estimate.fit import placement_speed
 from llmguide.hardware.flags import from_flags
 from llmguide.model.config import from_config
 
