@@ -38,6 +38,48 @@ def cache_key(root: Path) -> str:
     return f"{zlib.crc32(text):08x}{zlib.adler32(text):08x}{len(text):x}"  # zlib: no hashlib import
 
 
+def files_key(base_key: str, files: list[Path]) -> str:
+    """A key for a catalog built from the cached base plus ``files`` (user catalogs): changes with
+    any of them."""
+    parts = [base_key]
+    for path in files:
+        try:
+            st = path.stat()
+        except OSError:
+            parts.append(f"{path}:missing")
+            continue
+        parts.append(f"{path.resolve()}:{st.st_size}:{st.st_mtime_ns}")
+    text = "\n".join(parts).encode()
+    return f"user-{zlib.crc32(text):08x}{zlib.adler32(text):08x}{len(text):x}"
+
+
+def read_key(key: str):
+    try:
+        with (cache_dir() / f"catalog-{key}.pickle").open("rb") as fh:
+            return pickle.load(fh)
+    except Exception:  # noqa: BLE001 - a missing or stale cache is simply rebuilt
+        return None
+
+
+def write_key(key: str, catalog, keep: str = "catalog-user-*.pickle") -> None:
+    """Store ``catalog`` under ``key``, dropping older entries matching ``keep``."""
+    import tempfile
+
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"catalog-{key}.pickle"
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".catalog-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(catalog, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)
+        for old in folder.glob(keep):
+            if old != target:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 def read(root: Path):
     path = cache_dir() / f"catalog-{cache_key(root)}.pickle"
     try:
@@ -59,7 +101,7 @@ def write(root: Path, catalog) -> None:
             pickle.dump(catalog, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, target)  # readers see the old file or the whole new one, never half
         for old in folder.glob("catalog-*.pickle"):
-            if old != target:
+            if old != target and not old.name.startswith("catalog-user-"):
                 old.unlink(missing_ok=True)
     except OSError:
         pass  # read-only home, full disk: run without a cache

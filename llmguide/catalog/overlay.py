@@ -51,9 +51,31 @@ def family_files(path: Path) -> tuple[list[Path], list[Path]]:
     return families, hardware
 
 
-def apply_overlays(base: Catalog, paths: list[Path]) -> Catalog:
+def apply_overlays(base: Catalog, paths: list[Path], use_cache: bool = False) -> Catalog:
+    """The base catalog with the user catalogs at ``paths`` on top. With ``use_cache``, the merged
+    catalog is kept in the user cache keyed by every file involved (stats), so a large user catalog
+    is parsed and validated once, not on every command."""
     if not paths:
         return base
+    if not use_cache:
+        return _merge(base, paths)
+    from llmguide.catalog import cache
+    from llmguide.catalog.paths import catalog_dir
+
+    files: list[Path] = []
+    for path in paths:
+        fam, hw = family_files(path)
+        files += [*fam, *hw] + ([path / "evidence.csv"] if path.is_dir() and (path / "evidence.csv").is_file() else [])
+    key = cache.files_key(cache.cache_key(catalog_dir()), files)
+    cached = cache.read_key(key)
+    if cached is not None:
+        return cached
+    merged = _merge(base, paths)
+    cache.write_key(key, merged)
+    return merged
+
+
+def _merge(base: Catalog, paths: list[Path]) -> Catalog:
     from llmguide.catalog.schema import Family
     from llmguide.catalog.yamlfile import read_model
     from llmguide.hardware.presets import HardwareFile

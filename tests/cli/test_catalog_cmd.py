@@ -99,3 +99,29 @@ def test_show_sources(cli):
     assert r.exit_code == 0
     for key in ("zephyr-card", "bentoml", "litgpt"):
         assert key in r.stdout
+
+
+def test_a_user_catalog_is_cached_and_a_change_is_seen(tmp_path, monkeypatch):
+    """The merged catalog is kept in the cache keyed by the user files' stats: a second load does not
+    parse them again, and an edit is seen at once."""
+    from llmguide.catalog import load_catalog
+    from llmguide.catalog import yamlfile
+    from llmguide.catalog.overlay import apply_overlays
+
+    monkeypatch.setenv("LLMGUIDE_CACHE_DIR", str(tmp_path / "cache"))
+    fam = _my_family(tmp_path)
+    base = load_catalog()
+    first = apply_overlays(base, [fam], use_cache=True)
+    assert any(v.id == "my-zephyr-7b" for _, v in first.variants())
+    calls = []
+    real = yamlfile.read_model
+    monkeypatch.setattr(yamlfile, "read_model", lambda *a, **k: calls.append(a) or real(*a, **k))
+    again = apply_overlays(base, [fam], use_cache=True)
+    assert not calls and any(v.id == "my-zephyr-7b" for _, v in again.variants())
+    text = fam.read_text().replace("My Zephyr 7B", "My Zephyr 7B v2")
+    fam.write_text(text)
+    import os
+
+    os.utime(fam, ns=(fam.stat().st_atime_ns, fam.stat().st_mtime_ns + 10**9))
+    changed = apply_overlays(base, [fam], use_cache=True)
+    assert any(v.name == "My Zephyr 7B v2" for _, v in changed.variants())

@@ -1,0 +1,73 @@
+"""Scale: a generated user catalog of many variants, and how long list and recommend take over it.
+
+Writes ``--families`` family files of ``--variants`` variants each (copies of the shipped Mistral
+7B family with distinct ids, names, repositories and sizes) into a temporary folder, points
+``LLMGUIDE_CATALOG`` at it, and times ``llmguide list --json`` and ``llmguide recommend --json``
+cold (first run: parse, validate and cache) and warm (from the cache).
+
+    python benchmarks/scale.py [--families 1500] [--variants 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def generate(folder: Path, families: int, variants: int) -> int:
+    base = yaml.safe_load((ROOT / "catalog" / "models" / "mistral-7b.yaml").read_text())
+    template = base["variants"][0]
+    (folder / "models").mkdir(parents=True)
+    count = 0
+    for f in range(families):
+        fam = dict(base, id=f"scale-fam-{f}", name=f"Scale Family {f}", aliases=[])
+        fam["variants"] = []
+        for v in range(variants):
+            var = dict(template, id=f"scale-{f}-{v}", name=f"Scale {f} {v}", hf_repo=f"scale-org/scale-{f}-{v}", aliases=[])
+            arch = dict(var["architecture"], layers=8 + (f + v) % 40)
+            var["architecture"] = arch
+            fam["variants"].append(var)
+            count += 1
+        (folder / "models" / f"scale-fam-{f}.yaml").write_text(yaml.safe_dump(fam, sort_keys=False))
+    return count
+
+
+def timed(args: list[str], env: dict) -> float:
+    start = time.perf_counter()
+    r = subprocess.run([sys.executable, "-m", "llmguide", *args], env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if r.returncode:
+        raise SystemExit(f"llmguide {' '.join(args)} failed: {r.stderr.strip()[:300]}")
+    return elapsed
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--families", type=int, default=1500)
+    ap.add_argument("--variants", type=int, default=10)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "catalog"
+        n = generate(folder, args.families, args.variants)
+        env = dict(os.environ, LLMGUIDE_CATALOG=str(folder), LLMGUIDE_CACHE_DIR=str(Path(tmp) / "cache"))
+        print(f"{n} generated variants in a user catalog")
+        print("| command | cold (s) | warm (s) |")
+        print("|---|---|---|")
+        for cmd in (["list", "--json"], ["recommend", "--json", "--vram", "24"]):
+            cold = timed(cmd, env)
+            warm = min(timed(cmd, env) for _ in range(2))
+            print(f"| llmguide {' '.join(cmd)} | {cold:.2f} | {warm:.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
