@@ -40,10 +40,16 @@ class MemoryEstimate:
     touched: int = 0  # what a prompt really writes of the compute, output and work buffers
     host_only: int = 0  # weights llama.cpp keeps in system RAM even with every layer offloaded (per-layer embeddings)
     encoder: int = 0  # the mmproj file (vision/audio encoders, F16), loaded when images or audio are given
-    expert_layers: tuple[int, ...] = ()  # routed-expert bytes of each layer (MoE), for --n-cpu-moe
+    # Routed-expert bytes of each layer (MoE), for --n-cpu-moe: priced only when a placement needs them.
+    expert_layers_of: Callable[[], tuple[int, ...]] | None = field(default=None, repr=False, compare=False)
     # Prices the weights the CPU keeps a second, interleaved copy of; only called when asked
     # (pricing every tensor's type again would double the cost of ranking the whole catalog).
     repack_of: Callable[[], int] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def expert_layers(self) -> tuple[int, ...]:
+        """Bytes of the routed experts in each layer (empty for a dense model)."""
+        return self.expert_layers_of() if self.expert_layers_of else ()
 
     @cached_property
     def repack(self) -> int:
@@ -136,8 +142,9 @@ def estimate_memory(
         touched=compute_touched_bytes(arch, min(prompt_tokens, context), run.flash_attention, ub) + output,
         host_only=_host_only(arch, quant),
         encoder=mmproj_bytes(arch) if encoder else 0,
-        expert_layers=expert_layers if expert_layers is not None else
-        (expert_bytes_by_layer(arch, quant) if arch.is_moe and (measured_weights is None or not isinstance(quant, str) or known_preset(quant)) else ()),
+        expert_layers_of=(lambda: expert_layers) if expert_layers is not None else
+        (partial(expert_bytes_by_layer, arch, quant)
+         if arch.is_moe and (measured_weights is None or not isinstance(quant, str) or known_preset(quant)) else None),
     )
 
 

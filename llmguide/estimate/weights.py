@@ -134,12 +134,16 @@ def known_preset(preset: str) -> bool:
     return parse_preset(preset) is not None
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=2048)
 def _expert_layers(arch: Architecture, preset: Preset) -> tuple[int, ...]:
     out = [0] * arch.layers
+    priced: dict[tuple, int] = {}  # tensors of one group get one type: price each group once
     for t in tensors(arch):
         if t.layer is not None and "_exps" in t.name:
-            out[t.layer] += _padded(tensor_bytes(tensor_type(preset, t, arch), t.elements, t.ne0))
+            key = (t.name, t.ne0, t.rows, _layer_class(t.layer, arch))
+            if key not in priced:
+                priced[key] = _padded(tensor_bytes(tensor_type(preset, t, arch), t.elements, t.ne0))
+            out[t.layer] += priced[key]
     return tuple(out)
 
 
