@@ -197,20 +197,7 @@ def fit_dict(ref, hw, results) -> dict:
                 "context": r.context,
                 "backend": r.backend,
                 "file_bytes": r.file_bytes,
-                "memory": {
-                    "weights_bytes": r.memory.weights,
-                    "kv_cache_bytes": r.memory.kv_cache,
-                    "compute_bytes": r.memory.compute,
-                    "overhead_bytes": r.memory.overhead,
-                    "total_bytes": r.memory.total,
-                    "work_bytes": r.memory.work,
-                    "process_bytes": r.memory.process,
-                    "repacked_bytes": r.memory.repack,
-                    "mmap": r.memory.mmap,
-                    "cpu_resident_bytes": r.memory.resident,
-                    "host_only_bytes": r.memory.host_only,
-                    "encoder_bytes": r.memory.encoder,
-                },
+                "memory": {**r.memory.as_dict(), "mmap": r.memory.mmap},  # the memory estimate, as in recommend
                 "placement": None if r.placement is None else {
                     **r.placement.as_dict(),
                     "total_layers": ref.arch.layers,
