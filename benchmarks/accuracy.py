@@ -212,12 +212,12 @@ def multi_gpu_report() -> str:
     """llama.cpp's default layer split over several GPUs: generation takes turns, so it is priced
     like one card, plus launches without CUDA graphs."""
     from benchmarks.speedrows import generation_rows
-    from llmguide.estimate.speed import Device, estimate_speed, speed_class
+    from llmguide.estimate.speed import SpeedDevice, estimate_speed, speed_class
 
     lines = ["| hardware | GPUs | model | quant | measured tok/s | llmguide | error |", "|---|---|---|---|---|---|---|"]
     errors = []
     for r in generation_rows(devices=0):
-        dev = Device(r.vendor, r.bandwidth_gbs * 1e9, klass=speed_class(r.hardware, r.vendor))
+        dev = SpeedDevice(r.vendor, r.bandwidth_gbs * 1e9, klass=speed_class(r.hardware, r.vendor))
         pred = estimate_speed(r.arch, r.preset, [(dev, 1.0)], depth=r.depth,
                               split_gpus=r.n_devices if r.vendor == "nvidia" else 1).decode_tokens_per_s
         err = (pred / r.tokens_per_s - 1) * 100
@@ -251,14 +251,14 @@ def offload_report() -> str:
 def speed_report(path: Path | None = None) -> str:
     """Generation speed: llmguide's prediction against single-device measurements, by device class."""
     from benchmarks.speedrows import device_class, generation_rows
-    from llmguide.estimate.speed import Device, estimate_speed, speed_class
+    from llmguide.estimate.speed import SpeedDevice, estimate_speed, speed_class
 
     lines = ["| device class | rows | median abs. error | p90 | median signed | bandwidth-only shortcut: median | p90 |",
              "|---|---|---|---|---|---|---|"]
     by_family = defaultdict(list)
     per_row = []
     for r in generation_rows(path):
-        dev = Device(r.vendor, r.bandwidth_gbs * 1e9, klass=speed_class(r.hardware, r.vendor))
+        dev = SpeedDevice(r.vendor, r.bandwidth_gbs * 1e9, klass=speed_class(r.hardware, r.vendor))
         pred = estimate_speed(r.arch, r.preset, [(dev, 1.0)], depth=r.depth).decode_tokens_per_s
         naive = r.bandwidth_gbs * 1e9 / gguf_file_bytes(r.arch, r.preset)  # file size over bandwidth
         err, nerr = (pred / r.tokens_per_s - 1) * 100, (naive / r.tokens_per_s - 1) * 100

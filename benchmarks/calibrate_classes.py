@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.speedrows import MORE, generation_rows  # noqa: E402
-from llmguide.estimate.speed import CLASS_FACTOR, Device, estimate_speed, speed_class  # noqa: E402
+from llmguide.estimate.speed import CLASS_FACTOR, SpeedDevice, estimate_speed, speed_class  # noqa: E402
 
 def ratios() -> dict[str, list[tuple[str, float]]]:
     """class -> (device, measured / predicted without any class factor)."""
@@ -35,7 +35,7 @@ def ratios() -> dict[str, list[tuple[str, float]]]:
             klass = speed_class(r.hardware, r.vendor)
             if not klass:
                 continue
-            pred = estimate_speed(r.arch, r.preset, [(Device(r.vendor, r.bandwidth_gbs * 1e9), 1.0)], depth=r.depth).decode_tokens_per_s
+            pred = estimate_speed(r.arch, r.preset, [(SpeedDevice(r.vendor, r.bandwidth_gbs * 1e9), 1.0)], depth=r.depth).decode_tokens_per_s
             out[klass].append((r.hardware.split("(")[0].strip(), r.tokens_per_s / pred))
     return out
 

@@ -73,10 +73,10 @@ def error(predicted: float, measured: float) -> float:
 def predict_speed(row: dict) -> float:
     """Predicted tokens/s for one llama-bench row, from the machine's measured bandwidth and its
     cores' FP32 peak recorded beside it (inputs of the physics, not fitted to the row)."""
-    from llmguide.estimate.speed import Device, estimate_speed
+    from llmguide.estimate.speed import SpeedDevice, estimate_speed
 
     a = arch(row["model"])
-    dev = Device("cpu", float(row["bandwidth_gbs"]) * 1e9, float(row["cpu_gflops"]) * 1e9)
+    dev = SpeedDevice("cpu", float(row["bandwidth_gbs"]) * 1e9, float(row["cpu_gflops"]) * 1e9)
     preset = Preset(row["quant"], imatrix=False)
     depth, tokens = int(row["depth"]), int(row["tokens"])
     if row["test"] == "tg":  # tg32 at depth d generates from d to d + 32: charge the mean depth

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from llmguide.errors import LLMGuideError, UsageError
 from llmguide.estimate.gpu_formats import GPU_FORMATS, NATIVE, gpu_weight_bytes
-from llmguide.estimate.speed import Device, batch_decode_speed, estimate_speed
+from llmguide.estimate.speed import SpeedDevice, batch_decode_speed, estimate_speed
 from llmguide.estimate.vllm import GPU_MEMORY_UTILIZATION, vllm_memory
 from llmguide.estimate.fit import gpu_device
 from llmguide.hardware.profile import Hardware
@@ -213,7 +213,7 @@ def _llama_cpp_plan(model: ModelRef, hw: Hardware, req: DeployRequest, backend: 
     warnings: list[str] = []
     if where.mode in ("gpu", "cpu"):
         dev = (gpu_device(hw) if where.mode == "gpu" and hw.gpu_bandwidth
-               else Device("cpu", hw.cpu_bandwidth_or_default, hw.cpu_flops_or_default) if where.mode == "cpu" else None)
+               else SpeedDevice("cpu", hw.cpu_bandwidth_or_default, hw.cpu_flops_or_default) if where.mode == "cpu" else None)
         if dev is not None:
             s = batch_decode_speed(model.arch, est.quant, dev, req.users, req.depth)
             per_user, aggregate = s.per_user_tokens_per_s, s.aggregate_tokens_per_s

@@ -14,7 +14,7 @@ from llmguide.estimate.runtime import LlamaCppRun
 from llmguide.estimate.placement import Placement, place, place_as
 from llmguide.estimate.gpu_formats import GPU_FORMATS, NATIVE, GpuFormat, gpu_weight_bytes
 from llmguide.estimate.speed import (
-    DECODE_EFFICIENCY, EXPERT_HANDOFF_S, Device, Speed, block_kind, decode_seconds, estimate_offload_speed, estimate_speed,
+    DECODE_EFFICIENCY, EXPERT_HANDOFF_S, SpeedDevice, Speed, block_kind, decode_seconds, estimate_offload_speed, estimate_speed,
     speed_class,
 )
 from llmguide.estimate.weights import as_preset
@@ -338,7 +338,7 @@ def placement_speed(
             cpu_flops = None  # the prompt runs on the GPU; see _split_prefill
         elif hw.cpu_flops is None:
             basis.append(f"speed: CPU compute assumed {cpu_flops / 1e9:.0f} GFLOP/s (8 cores at 3.5 GHz, AVX2)")
-        devices.append((Device("cpu", hw.cpu_bandwidth_or_default, cpu_flops), 1 - gpu_share))
+        devices.append((SpeedDevice("cpu", hw.cpu_bandwidth_or_default, cpu_flops), 1 - gpu_share))
     speed = estimate_speed(arch, _block_label(quant), devices, depth=depth, prompt_tokens=prompt_tokens, weights_read=weights_read,
                            split_gpus=hw.gpu_count if gpu_share and (hw.gpu_family or "nvidia") == "nvidia" else 1)
     if 0 < gpu_share < 1:
@@ -348,11 +348,11 @@ def placement_speed(
     return speed
 
 
-def gpu_device(hw: Hardware, count: int = 1) -> Device:
+def gpu_device(hw: Hardware, count: int = 1) -> SpeedDevice:
     """The speed model's view of ``count`` of the hardware's GPUs (bandwidth and FLOPs summed, as
     tensor parallelism uses them), with its speed class."""
     family = hw.gpu_family or "nvidia"
-    return Device(family, (hw.gpu_bandwidth or 1) * count, (hw.gpu_flops or 0) * count or None,
+    return SpeedDevice(family, (hw.gpu_bandwidth or 1) * count, (hw.gpu_flops or 0) * count or None,
                   speed_class(hw.gpu_name, family))
 
 
@@ -366,11 +366,11 @@ def _calibrated(speed: Speed, hw: Hardware, where: Placement, calibrated: bool) 
     return speed
 
 
-def _cpu_device(hw: Hardware, basis: list[str]) -> Device:
+def _cpu_device(hw: Hardware, basis: list[str]) -> SpeedDevice:
     if hw.cpu_bandwidth is None:
         basis.append(f"speed: CPU memory bandwidth assumed {hw.cpu_bandwidth_or_default / 1e9:.1f} GB/s (DDR5-5600, two channels); "
                      "pass --cpu-bandwidth GB/s for yours")
-    return Device("cpu", hw.cpu_bandwidth_or_default)
+    return SpeedDevice("cpu", hw.cpu_bandwidth_or_default)
 
 
 def _expert_offload_speed(arch, quant: str, hw: Hardware, where: Placement, prompt_tokens: int, basis: list[str],
@@ -409,7 +409,7 @@ def cpu_share_speed_bound(arch, quant: str, hw: Hardware, where: Placement | Non
     RAM: reading a token's experts there and handing each of those layers over)."""
     if where is None or where.mode not in ("split", "expert_offload"):
         return None
-    cpu = Device("cpu", hw.cpu_bandwidth_or_default)
+    cpu = SpeedDevice("cpu", hw.cpu_bandwidth_or_default)
     if where.mode == "expert_offload":
         moved = sum(1 for i in range(min(where.cpu_moe_layers, arch.layers)) if arch.moe_at(i))
         cpu_read = int(where.cpu_expert_bytes * arch.experts_per_token / arch.experts)

@@ -144,7 +144,7 @@ def block_kind(preset: Preset) -> str:
 
 
 @dataclass(frozen=True)
-class Device:
+class SpeedDevice:
     """What the speed model needs to know of a device (bytes/s and FLOP/s)."""
 
     family: str  # nvidia | amd | intel | apple | cpu
@@ -199,7 +199,7 @@ def _layer_tokens(arch: Architecture, depth: int) -> float:
 
 
 def decode_seconds(
-    arch: Architecture, preset: Preset | str, device: Device, depth: int, share: float = 1.0, weights_read: int | None = None,
+    arch: Architecture, preset: Preset | str, device: SpeedDevice, depth: int, share: float = 1.0, weights_read: int | None = None,
     head: bool | None = None,
 ) -> float:
     """Seconds per generated token for the ``share`` of the layers that runs on ``device``.
@@ -222,7 +222,7 @@ def decode_seconds(
 
 
 def offload_decode_seconds(
-    arch: Architecture, preset: Preset | str, gpu: Device, cpu: Device, depth: int,
+    arch: Architecture, preset: Preset | str, gpu: SpeedDevice, cpu: SpeedDevice, depth: int,
     cpu_read: int, moved_layers: int, weights_read: int | None = None,
 ) -> float:
     """Seconds per token with the routed experts of ``moved_layers`` layers in system RAM:
@@ -236,7 +236,7 @@ def offload_decode_seconds(
 
 
 def estimate_offload_speed(
-    arch: Architecture, preset: Preset | str, gpu: Device, cpu: Device, *, cpu_read: int, moved_layers: int,
+    arch: Architecture, preset: Preset | str, gpu: SpeedDevice, cpu: SpeedDevice, *, cpu_read: int, moved_layers: int,
     ram_weights: int, depth: int = 0, prompt_tokens: int = 512, weights_read: int | None = None, n_ubatch: int = 512,
 ) -> Speed:
     """Expert offload: generation from ``offload_decode_seconds``; prompt processing on the GPU,
@@ -266,7 +266,7 @@ def prefill_flops_per_token(arch: Architecture, prompt_tokens: int, depth: int =
     return 2 * active_parameter_count(arch) + attention_flops_per_token(arch, int(depth + prompt_tokens / 2))
 
 
-def _cpu_prefill_seconds(arch: Architecture, kind: str, device: Device, prompt_tokens: int, depth: int) -> float:
+def _cpu_prefill_seconds(arch: Architecture, kind: str, device: SpeedDevice, prompt_tokens: int, depth: int) -> float:
     head = 0 if arch.tied_embeddings else arch.vocab_size * arch.hidden_size  # computed once per prompt
     products = 2.0 * (active_parameter_count(arch) - head)
     attention = attention_flops_per_token(arch, int(depth + prompt_tokens / 2))
@@ -276,7 +276,7 @@ def _cpu_prefill_seconds(arch: Architecture, kind: str, device: Device, prompt_t
 def estimate_speed(
     arch: Architecture,
     preset: Preset | str,
-    devices: list[tuple[Device, float]],
+    devices: list[tuple[SpeedDevice, float]],
     *,
     depth: int = 0,
     prompt_tokens: int = 512,
@@ -339,7 +339,7 @@ class BatchSpeed:
 
 
 def batch_decode_speed(
-    arch: Architecture, preset: Preset | str, device: Device, batch: int, depth: int, *, weight_bytes: int | None = None,
+    arch: Architecture, preset: Preset | str, device: SpeedDevice, batch: int, depth: int, *, weight_bytes: int | None = None,
     tensor_parallel: int = 1,
 ) -> BatchSpeed:
     """One decoding step serves every sequence of the batch: it reads the weights once (for an MoE,

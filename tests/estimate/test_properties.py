@@ -94,9 +94,9 @@ def test_mmap_costs_exactly_the_repacked_copy(arch, quant, isa):
 @settings(max_examples=40, deadline=None)
 @given(architectures(), st.integers(0, 65_536), st.integers(0, 65_536))
 def test_cpu_generation_slows_with_depth(arch, a, b):
-    from llmguide.estimate.speed import Device, estimate_speed
+    from llmguide.estimate.speed import SpeedDevice, estimate_speed
 
-    cpu = Device("cpu", 80e9, 1e12)
+    cpu = SpeedDevice("cpu", 80e9, 1e12)
     lo, hi = sorted((a, b))
     fast = estimate_speed(arch, "Q4_K_M", [(cpu, 1.0)], depth=lo).decode_tokens_per_s
     slow = estimate_speed(arch, "Q4_K_M", [(cpu, 1.0)], depth=hi).decode_tokens_per_s

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from llmguide.estimate.speed import (
-    ALLREDUCE_S, CLASS_FACTOR, RECURRENT_EXTRA_LAYERS, Device, estimate_speed, kernel_layers, speed_class,
+    ALLREDUCE_S, CLASS_FACTOR, RECURRENT_EXTRA_LAYERS, SpeedDevice, estimate_speed, kernel_layers, speed_class,
     tensor_parallel_sync_s,
 )
 from llmguide.model.config import from_config
@@ -32,8 +32,8 @@ def test_device_classes_come_from_the_name(name, family, klass):
 
 
 def test_a_class_factor_scales_the_speed_and_is_said():
-    plain = estimate_speed(DENSE, "Q4_K_M", [(Device("nvidia", 2039e9), 1.0)])
-    hbm = estimate_speed(DENSE, "Q4_K_M", [(Device("nvidia", 2039e9, klass="hbm"), 1.0)])
+    plain = estimate_speed(DENSE, "Q4_K_M", [(SpeedDevice("nvidia", 2039e9), 1.0)])
+    hbm = estimate_speed(DENSE, "Q4_K_M", [(SpeedDevice("nvidia", 2039e9, klass="hbm"), 1.0)])
     assert hbm.decode_tokens_per_s == pytest.approx(plain.decode_tokens_per_s * CLASS_FACTOR["hbm"])
     assert any("class (hbm)" in b for b in hbm.basis)
 
@@ -46,14 +46,14 @@ def test_recurrent_layers_cost_more_fixed_time():
 def test_tensor_parallel_pays_two_all_reduces_per_layer():
     assert tensor_parallel_sync_s(DENSE, 1) == 0
     assert tensor_parallel_sync_s(DENSE, 8) == pytest.approx(2 * 32 * ALLREDUCE_S)
-    one = estimate_speed(DENSE, "Q8_0", [(Device("nvidia", 8 * 3350e9), 1.0)])
-    tp = estimate_speed(DENSE, "Q8_0", [(Device("nvidia", 8 * 3350e9), 1.0)], tensor_parallel=8)
+    one = estimate_speed(DENSE, "Q8_0", [(SpeedDevice("nvidia", 8 * 3350e9), 1.0)])
+    tp = estimate_speed(DENSE, "Q8_0", [(SpeedDevice("nvidia", 8 * 3350e9), 1.0)], tensor_parallel=8)
     assert 1 / tp.decode_tokens_per_s == pytest.approx(1 / one.decode_tokens_per_s + 2 * 32 * ALLREDUCE_S)
 
 
 def test_a_split_reads_the_output_head_on_the_cpu():
     """With 31 of 32 layers on the GPU, the CPU still reads the whole output head for every token."""
-    gpu, cpu = Device("nvidia", 1008e9), Device("cpu", 60e9)
+    gpu, cpu = SpeedDevice("nvidia", 1008e9), SpeedDevice("cpu", 60e9)
     split = estimate_speed(DENSE, "Q4_K_M", [(gpu, 31 / 32), (cpu, 1 / 32)])
     from llmguide.estimate.weights import head_read_bytes
 
