@@ -18,6 +18,12 @@ class Architecture:
     width of each routed expert (defaults to ``intermediate_size``). DeepSeek-style models keep the
     first ``dense_layers`` layers dense and add ``shared_experts`` always-on experts; multi-head
     latent attention (MLA) is described by the ``*_lora_rank`` and ``qk_*`` head sizes.
+
+    Hybrid models give each layer a kind (``kinds``: attention, sliding window, Gated DeltaNet,
+    Mamba2, parallel attention + Mamba2, short convolution, DeepSeek V4's compressed attention, or
+    an FFN-only block) with the sizes that kind needs (``ssm_*``, ``linear_*``, ``short_conv_kernel``,
+    ``index_*``, ``*_compression``); ``model/tensors.py`` lists each kind's tensors and
+    ``estimate/kv_cache.py`` its cache or state.
     """
 
     layers: int
