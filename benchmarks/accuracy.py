@@ -193,6 +193,17 @@ def native_report(data: Path) -> str:
     return "\n".join(lines)
 
 
+def _replace_section(text: str, marker: str, body: str, required: bool = False) -> str:
+    """``text`` with what stands between ``<!-- marker:begin -->`` and ``<!-- marker:end -->``
+    replaced by ``body`` (a missing optional section is left alone)."""
+    start, end = f"<!-- {marker}:begin -->", f"<!-- {marker}:end -->"
+    if start not in text and not required:
+        return text
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{body.rstrip()}\n{end}{tail}"
+
+
 def _captured(script: list[str]) -> str:
     """What a benchmark script prints (run in this interpreter)."""
     import contextlib
@@ -302,7 +313,7 @@ def main() -> int:
     multi = multi_gpu_report()
     classes = _captured(["benchmarks/calibrate_classes.py"])
     offload = offload_report()
-    print("\n" + more + "\n\n" + classes + "\n" + offload)
+    print("\n" + more + "\n\n" + classes + "\n" + multi + "\n\n" + offload)
     sys.path.insert(0, str(ROOT / "benchmarks" / "llamacpp"))
     import report as llamacpp_report
 
@@ -310,32 +321,11 @@ def main() -> int:
     print()
     print(llamacpp)
     if args.write:
-        text = args.write.read_text()
-        start, end = "<!-- accuracy:begin -->", "<!-- accuracy:end -->"
-        head, rest = text.split(start, 1)
-        _, tail = rest.split(end, 1)
-        new = f"{head}{start}\n{table}\n{end}{tail}"
-        for marker, body in (("newarch", newer), ("native", native)):
-            m_start, m_end = f"<!-- {marker}:begin -->", f"<!-- {marker}:end -->"
-            if m_start in new:
-                head, rest = new.split(m_start, 1)
-                _, tail = rest.split(m_end, 1)
-                new = f"{head}{m_start}\n{body}\n{m_end}{tail}"
-        s_start, s_end = "<!-- speed:begin -->", "<!-- speed:end -->"
-        if s_start in new:
-            head, rest = new.split(s_start, 1)
-            _, tail = rest.split(s_end, 1)
-            new = f"{head}{s_start}\n{speed}\n{s_end}{tail}"
-        for marker, body in (("classes", classes), ("speedmore", more), ("offload", offload), ("multigpu", multi)):
-            m_start, m_end = f"<!-- {marker}:begin -->", f"<!-- {marker}:end -->"
-            if m_start in new:
-                head, rest = new.split(m_start, 1)
-                _, tail = rest.split(m_end, 1)
-                new = f"{head}{m_start}\n{body.rstrip()}\n{m_end}{tail}"
-        l_start, l_end = "<!-- llamacpp:begin -->", "<!-- llamacpp:end -->"
-        head, rest = new.split(l_start, 1)
-        _, tail = rest.split(l_end, 1)
-        new = f"{head}{l_start}\n{llamacpp}\n{l_end}{tail}"
+        new = args.write.read_text()
+        sections = {"accuracy": table, "newarch": newer, "native": native, "speed": speed, "classes": classes,
+                    "speedmore": more, "offload": offload, "multigpu": multi, "llamacpp": llamacpp}
+        for marker, body in sections.items():
+            new = _replace_section(new, marker, body, required=marker in ("accuracy", "llamacpp"))
         fd, tmp = tempfile.mkstemp(dir=args.write.parent)
         with os.fdopen(fd, "w") as fh:
             fh.write(new)

@@ -81,17 +81,19 @@ def _quant(cell: str) -> Preset | None:
 
 
 def device_class(row: "SpeedRow") -> str:
-    """The class a device's speed behaves by: memory type, vendor, die count and AMD backend."""
-    h = row.hardware.lower()
+    """The class a row is reported under: llmguide's speed class (``speed_class``: HBM, Apple
+    Ultra), split further by vendor and, for AMD, by backend."""
+    from llmguide.estimate.speed import speed_class
+
+    klass = speed_class(row.hardware, row.vendor)
     if row.vendor == "apple":
-        return "Apple Ultra" if "ultra" in h else "Apple"
+        return "Apple Ultra" if klass == "apple-ultra" else "Apple"
     if row.vendor == "cpu":
         return "CPU"
     if row.vendor == "nvidia":
-        return "NVIDIA datacenter (HBM)" if re.search(r"\b(a100|h100|h200|h20|b200|gh200|v100|p100)\b", h) else "NVIDIA consumer/workstation"
+        return "NVIDIA datacenter (HBM)" if klass == "hbm" else "NVIDIA consumer/workstation"
     if row.vendor == "amd":
-        hbm = re.search(r"\bmi\d", h)
-        return "AMD Instinct (HBM)" if hbm else ("AMD " + ("Vulkan" if "vulkan" in row.backend.lower() else "ROCm"))
+        return "AMD Instinct (HBM)" if klass == "amd-hbm" else ("AMD " + ("Vulkan" if "vulkan" in row.backend.lower() else "ROCm"))
     return row.vendor
 
 

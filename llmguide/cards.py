@@ -15,7 +15,6 @@ from llmguide.errors import UsageError
 from llmguide.estimate.memory import MemoryEstimate, estimate_memory
 from llmguide.model.architecture import Architecture
 from llmguide.model.params import ParamCount, count_params
-from llmguide.model.tensors import active_parameter_count, parameter_count
 
 CARD_QUANTS = ("Q4_K_M", "Q8_0", "F16")
 CARD_CONTEXT = 4096
@@ -25,9 +24,7 @@ CARD_CONTEXT = 4096
 class VariantFacts:
     variant: Variant
     arch: Architecture
-    params: int  # counted from the architecture
-    active_params: int
-    count: ParamCount  # the published figures beside the count
+    count: ParamCount  # the published figures and the count from the architecture
     license: License
     memory: dict[str, MemoryEstimate]  # quant -> estimate at the card's context
     evidence: tuple[Evidence, ...] = ()  # its benchmark scores (catalog/evidence.csv), independent first
@@ -65,8 +62,6 @@ def variant_facts(family: Family, variant: Variant, context: int, quants=CARD_QU
     return VariantFacts(
         variant=variant,
         arch=arch,
-        params=parameter_count(arch),
-        active_params=active_parameter_count(arch),
         count=count_params(arch, variant.params),
         license=variant.license or family.license,
         memory={q: estimate_memory(arch, q, min(context, variant.context.length)) for q in quants},

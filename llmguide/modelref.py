@@ -21,7 +21,6 @@ from llmguide.model.config import from_config
 from llmguide.model.gguf_file import GGUFInfo, read_gguf
 from llmguide.model.safetensors_header import SafetensorsInfo, read_folder
 from llmguide.model.params import ParamCount, count_params
-from llmguide.model.tensors import active_parameter_count, parameter_count
 
 MAX_CONFIG_BYTES = 4 << 20  # a config.json is a few kB; refuse to read a huge file by mistake
 
@@ -41,6 +40,12 @@ class ModelRef:
     modalities: tuple[str, ...] = ("text",)
     uploads: tuple[tuple[str, str], ...] = ()  # (repository, format) of known quantized copies
 
+    def gpu_format(self, name: str) -> GpuFormat:
+        """A GPU runtime's format by name; ``NATIVE`` is this model's low-bit release as shipped."""
+        from llmguide.estimate.gpu_formats import GPU_FORMATS, NATIVE
+
+        return self.native if name == NATIVE and self.native else GPU_FORMATS[name]
+
     def upload(self, fmt: str) -> str | None:
         """A known repository with the weights in ``fmt`` (awq, gptq, fp8, gguf, mlx ...): the
         developer's own first."""
@@ -50,15 +55,8 @@ class ModelRef:
 
     @property
     def params(self) -> ParamCount:
+        """The published figures and the count from the architecture."""
         return count_params(self.arch, self.published)
-
-    @property
-    def params_total(self) -> int:
-        return parameter_count(self.arch)
-
-    @property
-    def params_active(self) -> int:
-        return active_parameter_count(self.arch)
 
 
 def model_ref(catalog: Catalog, name: str) -> ModelRef:

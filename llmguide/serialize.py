@@ -6,7 +6,6 @@ from dataclasses import asdict
 
 from llmguide.cards import Card, VariantFacts, differing_fields
 from llmguide.model.params import count_params
-from llmguide.model.tensors import active_parameter_count, parameter_count
 from llmguide.catalog.schema import Family, Variant, languages_of
 from llmguide.rules.engine import Recommendation
 
@@ -23,8 +22,8 @@ def variant_dict(vf: VariantFacts, family: Family) -> dict:
     data = asdict(vf.variant)
     data["family"] = family.id
     data["license"] = asdict(vf.license)
-    data["params_counted"] = vf.params
-    data["active_params_counted"] = vf.active_params
+    data["params_counted"] = vf.count.counted_total
+    data["active_params_counted"] = vf.count.counted_active
     data["memory"] = {q: est.as_dict() for q, est in vf.memory.items()}
     data["evidence"] = [evidence_dict(e) for e in vf.evidence]
     return data
@@ -132,6 +131,7 @@ def recommendation_dict(rec: Recommendation) -> dict:
         c = r.candidate
         lic = c.variant.license or c.family.license
         est = c.fit.estimate
+        params = count_params(c.arch, c.variant.params)
         out["recommendations"].append(
             {
                 "rank": r.rank,
@@ -139,9 +139,9 @@ def recommendation_dict(rec: Recommendation) -> dict:
                 "name": c.variant.name,
                 "hf_repo": c.variant.hf_repo,
                 "family": c.family.id,
-                "params_total": parameter_count(c.arch),
-                "params_active": active_parameter_count(c.arch),
-                "params": count_params(c.arch, c.variant.params).as_dict(),
+                "params_total": params.counted_total,
+                "params_active": params.counted_active,
+                "params": params.as_dict(),
                 "quant": est.quant,
                 "context_length": c.variant.context.length,
                 "languages": list(languages_of(c.family, c.variant).codes),
@@ -185,8 +185,8 @@ def fit_dict(ref, hw, results) -> dict:
             "id": ref.id,
             "hf_repo": ref.hf_repo,
             "source": ref.source,
-            "params_total": ref.params_total,
-            "params_active": ref.params_active,
+            "params_total": ref.params.counted_total,
+            "params_active": ref.params.counted_active,
             "params": ref.params.as_dict(),
             "max_context": ref.max_context,
         },

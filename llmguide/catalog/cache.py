@@ -34,6 +34,10 @@ def cache_key(root: Path) -> str:
     for path in [*sorted(root.rglob("*.yaml")), *sorted(root.rglob("*.csv")), *sorted(code.glob("*.py"))]:
         st = path.stat()
         parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
+    return _digest(parts)
+
+
+def _digest(parts: list[str]) -> str:
     text = "\n".join(parts).encode()
     return f"{zlib.crc32(text):08x}{zlib.adler32(text):08x}{len(text):x}"  # zlib: no hashlib import
 
@@ -49,8 +53,7 @@ def files_key(base_key: str, files: list[Path]) -> str:
             parts.append(f"{path}:missing")
             continue
         parts.append(f"{path.resolve()}:{st.st_size}:{st.st_mtime_ns}")
-    text = "\n".join(parts).encode()
-    return f"user-{zlib.crc32(text):08x}{zlib.adler32(text):08x}{len(text):x}"
+    return "user-" + _digest(parts)
 
 
 def read_key(key: str):
@@ -61,47 +64,29 @@ def read_key(key: str):
         return None
 
 
-def write_key(key: str, catalog, keep: str = "catalog-user-*.pickle") -> None:
-    """Store ``catalog`` under ``key``, dropping older entries matching ``keep``."""
+def write_key(key: str, catalog) -> None:
+    """Store ``catalog`` under ``key``, dropping older entries of its kind (shipped or user)."""
     import tempfile
 
     folder = cache_dir()
+    user = key.startswith("user-")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"catalog-{key}.pickle"
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".catalog-", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(catalog, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)
-        for old in folder.glob(keep):
-            if old != target:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass
-
-
-def read(root: Path):
-    path = cache_dir() / f"catalog-{cache_key(root)}.pickle"
-    try:
-        with path.open("rb") as fh:
-            return pickle.load(fh)
-    except Exception:  # noqa: BLE001 - a missing or stale cache is simply rebuilt
-        return None
-
-
-def write(root: Path, catalog) -> None:
-    import tempfile
-
-    folder = cache_dir()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"catalog-{cache_key(root)}.pickle"
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".catalog-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(catalog, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, target)  # readers see the old file or the whole new one, never half
         for old in folder.glob("catalog-*.pickle"):
-            if old != target and not old.name.startswith("catalog-user-"):
+            if old != target and old.name.startswith("catalog-user-") == user:
                 old.unlink(missing_ok=True)
     except OSError:
         pass  # read-only home, full disk: run without a cache
+
+
+def read(root: Path):
+    return read_key(cache_key(root))
+
+
+def write(root: Path, catalog) -> None:
+    write_key(cache_key(root), catalog)

@@ -28,11 +28,6 @@ GPU_ENGINES = ("vllm", "sglang")
 FORMATS = ("BF16", "FP8", "AWQ")  # best quality first
 
 
-def format_label(fmt) -> str:
-    """The GGUF block kind whose efficiency sets a format's speed."""
-    return "F16" if fmt.bits > 9 else ("Q8_0" if fmt.bits > 6 else "Q4_K_M")
-
-
 def deploy_formats(model: ModelRef) -> list[tuple[str, object]]:
     """The formats to try, best quality first: a low-bit release as shipped (and only smaller
     formats beside it); otherwise BF16, FP8 (vLLM quantizes on load when no FP8 copy is published)
@@ -157,7 +152,7 @@ def _gpu_plan(model: ModelRef, hw: Hardware, req: DeployRequest, backend: str, w
             if hw.gpu_bandwidth:
                 dev = gpu_device(hw, tp)
                 active = int(gpu_weight_bytes(a, fmt) * active_parameter_count(a) / max(1, parameter_count(a)))
-                speed = batch_decode_speed(a, format_label(fmt), dev, batch, req.depth, weight_bytes=active, tensor_parallel=tp)
+                speed = batch_decode_speed(a, fmt.speed_label, dev, batch, req.depth, weight_bytes=active, tensor_parallel=tp)
             options.append((name, tp, mem, speed))
             fast = speed is None or req.target_tps is None or speed.per_user_tokens_per_s >= req.target_tps
             if mem.concurrent_sequences >= req.users and fast:
@@ -181,8 +176,8 @@ def _gpu_result(model, hw, req, backend, why, name, tp, mem, speed, warnings) ->
     ttft = None
     if hw.gpu_flops:
         dev = gpu_device(hw, tp)
-        fmt = model.native if name == NATIVE else GPU_FORMATS[name]
-        ttft = estimate_speed(a, format_label(fmt), [(dev, 1.0)], prompt_tokens=req.prompt_tokens).ttft_s
+        fmt = model.gpu_format(name)
+        ttft = estimate_speed(a, fmt.speed_label, [(dev, 1.0)], prompt_tokens=req.prompt_tokens).ttft_s
     shipped = f"NATIVE weights (as the developer ships them: {model.native.label})" if name == NATIVE and model.native else f"{name} weights"
     reasons = [why, f"{shipped}: the best-quality format whose KV pool holds the users at {req.context} tokens"
                + (f" and reaches {req.target_tps:g} tok/s each" if req.target_tps else "")]

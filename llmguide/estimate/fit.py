@@ -14,10 +14,9 @@ from llmguide.estimate.runtime import LlamaCppRun
 from llmguide.estimate.placement import Placement, place, place_as
 from llmguide.estimate.gpu_formats import GPU_FORMATS, NATIVE, GpuFormat, gpu_weight_bytes
 from llmguide.estimate.speed import (
-    DECODE_EFFICIENCY, EXPERT_HANDOFF_S, SpeedDevice, Speed, block_kind, decode_seconds, estimate_offload_speed, estimate_speed,
+    Speed, SpeedDevice, cpu_expert_seconds, decode_seconds, estimate_offload_speed, estimate_speed, ram_weights_prefill,
     speed_class,
 )
-from llmguide.estimate.weights import as_preset
 from llmguide.estimate.vllm import VllmMemory, vllm_memory
 from llmguide.estimate.weights import gguf_file_bytes, known_preset
 from llmguide.hardware.profile import Hardware
@@ -168,7 +167,7 @@ def _fit_vllm(model: ModelRef, hw: Hardware, formats, context: int, kv_type: str
     out = []
     a = model.arch
     for name in formats:
-        fmt = model.native if name == NATIVE else GPU_FORMATS[name]
+        fmt = model.gpu_format(name)
         per_gpu = hw.vram or (hw.ram if hw.unified else 0)  # a unified-memory chip (GB10) serves from the pool
         v = vllm_memory(a, fmt, per_gpu or 0, context, tensor_parallel=hw.gpu_count, kv_type=kv_type)
         from llmguide.estimate.kv_cache import kv_cache_bytes
@@ -189,8 +188,7 @@ def _fit_vllm(model: ModelRef, hw: Hardware, formats, context: int, kv_type: str
         if fits and hw.gpu_bandwidth:
             active = gpu_weight_bytes(a, fmt) * (active_parameter_count(a) / max(1, parameter_count(a)))
             dev = gpu_device(hw, hw.gpu_count)
-            label = "F16" if fmt.bits > 9 else ("Q8_0" if fmt.bits > 6 else "Q4_K_M")
-            speed = estimate_speed(a, label, [(dev, 1.0)], prompt_tokens=prompt_tokens, weights_read=int(active),
+            speed = estimate_speed(a, fmt.speed_label, [(dev, 1.0)], prompt_tokens=prompt_tokens, weights_read=int(active),
                                    tensor_parallel=hw.gpu_count)
             basis.extend(speed.basis)
         elif fits:
@@ -207,7 +205,7 @@ def _fit_transformers(model: ModelRef, hw: Hardware, formats, context: int, batc
     formats = _gpu_formats(model, formats)
     out = []
     for name in formats:
-        fmt = model.native if name == NATIVE else GPU_FORMATS[name]
+        fmt = model.gpu_format(name)
         mem = transformers_memory(model.arch, fmt, context, min(prompt_tokens, context), batch)
         basis = [_format_basis(fmt), *mem.assumptions,
                  "speed: not modelled for transformers (eager decoding is usually well below llama.cpp and vLLM)"]
@@ -382,8 +380,7 @@ def _expert_offload_speed(arch, quant: str, hw: Hardware, where: Placement, prom
         return None
     gpu = gpu_device(hw)
     cpu = _cpu_device(hw, basis)
-    cpu_read = int(where.cpu_expert_bytes * arch.experts_per_token / arch.experts)
-    moved = sum(1 for i in range(min(where.cpu_moe_layers, arch.layers)) if arch.moe_at(i))
+    cpu_read, moved = where.experts_read(arch)
     return estimate_offload_speed(arch, _block_label(quant), gpu, cpu, cpu_read=cpu_read, moved_layers=moved,
                                   ram_weights=where.cpu_expert_bytes, depth=depth, prompt_tokens=prompt_tokens,
                                   weights_read=weights_read)
@@ -391,16 +388,11 @@ def _expert_offload_speed(arch, quant: str, hw: Hardware, where: Placement, prom
 
 def _split_prefill(arch, quant: str, hw: Hardware, where: Placement, speed: Speed, prompt_tokens: int, depth: int) -> Speed:
     """A layer split's prompt runs on the GPU, copying the CPU layers' weights over PCIe per batch."""
-    if not hw.gpu_flops:
-        return Speed(speed.decode_tokens_per_s, None, None,
-                     (*speed.basis[:-1], "prefill: no FP16 throughput known for this GPU"))
     from llmguide.estimate.weights import repeating_bytes
 
     ram_weights = int(repeating_bytes(arch, _block_label(quant)) * (1 - where.gpu_layers / arch.layers))
-    gpu = gpu_device(hw)
-    ref = estimate_offload_speed(arch, _block_label(quant), gpu, gpu, cpu_read=0, moved_layers=0, ram_weights=ram_weights,
-                                 depth=depth, prompt_tokens=prompt_tokens)
-    return Speed(speed.decode_tokens_per_s, ref.prefill_tokens_per_s, ref.ttft_s, (*speed.basis[:-1], ref.basis[-1]))
+    prefill, ttft, line = ram_weights_prefill(arch, _block_label(quant), gpu_device(hw), ram_weights, prompt_tokens, depth)
+    return Speed(speed.decode_tokens_per_s, prefill, ttft, (*speed.basis[:-1], line))
 
 
 def cpu_share_speed_bound(arch, quant: str, hw: Hardware, where: Placement | None) -> float | None:
@@ -411,9 +403,6 @@ def cpu_share_speed_bound(arch, quant: str, hw: Hardware, where: Placement | Non
         return None
     cpu = SpeedDevice("cpu", hw.cpu_bandwidth_or_default)
     if where.mode == "expert_offload":
-        moved = sum(1 for i in range(min(where.cpu_moe_layers, arch.layers)) if arch.moe_at(i))
-        cpu_read = int(where.cpu_expert_bytes * arch.experts_per_token / arch.experts)
-        kind = block_kind(as_preset(_block_label(quant)))
-        return 1 / (cpu_read / (DECODE_EFFICIENCY["cpu"][kind] * cpu.bandwidth) + moved * EXPERT_HANDOFF_S)
+        return 1 / cpu_expert_seconds(_block_label(quant), cpu, *where.experts_read(arch))
     share = 1 - where.gpu_layers / arch.layers
     return 1 / decode_seconds(arch, _block_label(quant), cpu, 0, share)

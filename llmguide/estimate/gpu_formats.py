@@ -20,7 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from llmguide.model.architecture import Architecture
-from llmguide.model.tensors import tensors
+from llmguide.estimate.gguf_rules import KEPT_F32
+from llmguide.model.tensors import INPUT_TABLES, tensors
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,11 @@ class GpuFormat:
     scope: str = "linear"  # which tensors the format covers: every linear layer, or the routed experts only
     rest_bits: float = 16.0  # the other linear layers, when the format covers the routed experts only
     label: str = ""  # in words, for a release as shipped: "INT4 routed experts, BF16 elsewhere"
+
+    @property
+    def speed_label(self) -> str:
+        """The GGUF preset whose block kind stands for this format's decode efficiency."""
+        return "F16" if self.bits > 9 else ("Q8_0" if self.bits > 6 else "Q4_K_M")
 
 
 GPU_FORMATS: dict[str, GpuFormat] = {
@@ -76,4 +82,5 @@ def gpu_weight_bytes(arch: Architecture, fmt: GpuFormat) -> int:
     return int(total)
 
 
-UNQUANTIZED = frozenset({"token_embd", "per_layer_token_embd", "ffn_gate_inp", "ssm_conv1d", "shortconv_conv", "ssm_a", "ssm_d"})
+# Tensors no format quantizes: the input lookup tables and what GGUF keeps in F32 too.
+UNQUANTIZED = frozenset(INPUT_TABLES) | KEPT_F32

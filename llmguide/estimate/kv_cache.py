@@ -51,8 +51,8 @@ class CacheLayout:
     index_compressed: float
     state_bytes: int
 
-    def per_token_elements(self, arch: Architecture, kv_type: str = "f16") -> float:
-        """Bytes per cached token over the context-long layers (full and compressed), windows aside."""
+    def per_token_elements(self, arch: Architecture) -> float:
+        """Cached elements per token over the context-long layers (full and compressed), windows aside."""
         kv = kv_elements_per_token_layer(arch)
         index = arch.index_head_dim or 0
         return (self.full * kv + self.compressed * kv + (self.index_full + self.index_compressed) * index)

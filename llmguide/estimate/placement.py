@@ -40,6 +40,13 @@ class Placement:
     def fits(self) -> bool:
         return self.mode != "none"
 
+    def experts_read(self, arch: Architecture) -> tuple[int, int]:
+        """(bytes of routed experts a token reads from RAM, MoE layers handed to the CPU)."""
+        if not self.cpu_expert_bytes:
+            return 0, 0
+        moved = sum(1 for i in range(min(self.cpu_moe_layers, arch.layers)) if arch.moe_at(i))
+        return int(self.cpu_expert_bytes * arch.experts_per_token / arch.experts), moved
+
     def flags(self, arch: Architecture) -> str:
         """The llama.cpp options that make this placement (``-ngl 99 --n-cpu-moe 28``)."""
         if self.mode == "cpu":
@@ -62,13 +69,19 @@ class Placement:
         }
 
 
+def all_on_gpu(est: MemoryEstimate, hw: Hardware) -> int:
+    """Bytes on the GPU(s) with every layer there: all but the host-only tables, and one more set
+    of buffers for each extra card of a layer split."""
+    return est.total - est.host_only + (hw.gpu_count - 1) * est.compute
+
+
 def place(arch: Architecture, est: MemoryEstimate, hw: Hardware) -> Placement:
     """The best placement that fits: all on the GPU, else experts in RAM (MoE), else the layer
     split, else the CPU alone; or 'none' with the shortfall."""
     vram, ram = hw.vram_budget, hw.ram_budget
     total = est.total
     host = est.host_only
-    gpu_total = total - host + (hw.gpu_count - 1) * est.compute  # each card of a layer split has its own buffers
+    gpu_total = all_on_gpu(est, hw)
     if vram and gpu_total <= vram and (not host or host + est.cpu_extra <= ram or not ram):
         return Placement("gpu", arch.layers, gpu_total, host, 0)
     if vram and ram:
@@ -106,7 +119,7 @@ def place_as(arch: Architecture, est: MemoryEstimate, hw: Hardware, *, gpu_layer
     if not hw.vram_budget:
         raise UsageError("-ngl needs a GPU: pass --gpu NAME or --vram GB.")
     if gpu_layers >= arch.layers:
-        gpu = est.total - est.host_only + (hw.gpu_count - 1) * est.compute
+        gpu = all_on_gpu(est, hw)
         if gpu <= hw.vram_budget:
             return Placement("gpu", arch.layers, gpu, est.host_only, 0)
         return Placement("none", arch.layers, gpu, est.host_only, gpu - hw.vram_budget)
@@ -141,7 +154,7 @@ def expert_offload(arch: Architecture, est: MemoryEstimate, hw: Hardware, cpu_mo
     if not arch.is_moe or not per_layer:
         return None
     vram, ram = hw.vram_budget, hw.ram_budget
-    gpu_all = est.total - est.host_only + (hw.gpu_count - 1) * est.compute
+    gpu_all = all_on_gpu(est, hw)
     choices = range(len(per_layer) + 1) if cpu_moe_layers is None else [max(0, min(len(per_layer), cpu_moe_layers))]
     moved = 0
     prefix = [0]

@@ -228,11 +228,31 @@ def offload_decode_seconds(
     """Seconds per token with the routed experts of ``moved_layers`` layers in system RAM:
     ``cpu_read`` is what one token reads of them (its routed experts in those layers)."""
     p = as_preset(preset)
-    kind = block_kind(p)
     weights = weights_read if weights_read is not None else read_bytes_per_token(arch, p)
-    gpu_bytes = max(0, weights - cpu_read) + kv_cache_bytes(arch, max(depth, 1))
-    seconds = (gpu_bytes / (DECODE_EFFICIENCY[gpu.family][kind] * gpu.bandwidth) + kernel_layers(arch) * PER_LAYER_OVERHEAD_S[gpu.family]) / gpu.factor
-    return seconds + cpu_read / (DECODE_EFFICIENCY["cpu"][kind] * cpu.bandwidth) + moved_layers * EXPERT_HANDOFF_S
+    gpu_s = decode_seconds(arch, p, gpu, depth, weights_read=max(0, weights - cpu_read))  # the GPU reads everything else
+    return gpu_s + cpu_expert_seconds(p, cpu, cpu_read, moved_layers)
+
+
+def cpu_expert_seconds(preset: Preset | str, cpu: SpeedDevice, cpu_read: int, moved_layers: int) -> float:
+    """The CPU's part of a token with experts in RAM: reading ``cpu_read`` bytes of routed experts
+    and handing each of ``moved_layers`` layers over and back."""
+    kind = block_kind(as_preset(preset))
+    return cpu_read / (DECODE_EFFICIENCY["cpu"][kind] * cpu.bandwidth) + moved_layers * EXPERT_HANDOFF_S
+
+
+def ram_weights_prefill(arch: Architecture, preset: Preset | str, gpu: SpeedDevice, ram_weights: int, prompt_tokens: int,
+                        depth: int = 0, n_ubatch: int = 512) -> tuple[float | None, float | None, str]:
+    """(prompt tokens/s, time to first token, basis) when llama.cpp runs the prompt on the GPU and
+    copies the ``ram_weights`` bytes held in system RAM over PCIe for every micro-batch."""
+    if not gpu.flops:
+        return None, None, "prefill: no FP16 throughput known for this GPU"
+    batch = max(1, min(n_ubatch, prompt_tokens))
+    compute = prefill_flops_per_token(arch, prompt_tokens, depth) * batch / (PREFILL_EFFICIENCY[gpu.family] * gpu.flops)
+    copy = ram_weights / PCIE_BYTES_PER_S
+    prefill = batch / (compute + copy)
+    return prefill, prompt_tokens / prefill, (
+        f"prefill: per {batch}-token batch, {copy * 1e3:.0f} ms to copy {ram_weights / 1e9:.1f} GB of RAM-held weights "
+        f"over PCIe 4.0 x16 (assumed {PCIE_BYTES_PER_S / 1e9:.0f} GB/s) and {compute * 1e3:.0f} ms of GPU compute")
 
 
 def estimate_offload_speed(
@@ -246,18 +266,8 @@ def estimate_offload_speed(
     basis = [f"GPU reads all but the routed experts of {moved_layers} layer(s) at {gpu.bandwidth / 1e9:.0f} GB/s; "
              f"the CPU reads {cpu_read / 1e9:.2f} GB of experts per token at {cpu.bandwidth / 1e9:.0f} GB/s, "
              f"{DECODE_EFFICIENCY['cpu'][block_kind(p)]:.0%} of it; {EXPERT_HANDOFF_S * 1e6:.0f} us per layer handed over"]
-    prefill = ttft = None
-    if gpu.flops:
-        batch = max(1, min(n_ubatch, prompt_tokens))
-        compute = prefill_flops_per_token(arch, prompt_tokens, depth) * batch / (PREFILL_EFFICIENCY[gpu.family] * gpu.flops)
-        copy = ram_weights / PCIE_BYTES_PER_S
-        prefill = batch / (compute + copy)
-        ttft = prompt_tokens / prefill
-        basis.append(f"prefill: per {batch}-token batch, {copy * 1e3:.0f} ms to copy {ram_weights / 1e9:.1f} GB of RAM-held weights "
-                     f"over PCIe 4.0 x16 (assumed {PCIE_BYTES_PER_S / 1e9:.0f} GB/s) and {compute * 1e3:.0f} ms of GPU compute")
-    else:
-        basis.append("prefill: no FP16 throughput known for this GPU")
-    return Speed(1 / seconds, prefill, ttft, tuple(basis))
+    prefill, ttft, line = ram_weights_prefill(arch, p, gpu, ram_weights, prompt_tokens, depth, n_ubatch)
+    return Speed(1 / seconds, prefill, ttft, (*basis, line))
 
 
 def prefill_flops_per_token(arch: Architecture, prompt_tokens: int, depth: int = 0) -> float:

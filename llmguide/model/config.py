@@ -141,7 +141,7 @@ def from_config(config: dict, source: str = "config.json") -> Architecture:
 
     window = cfg.get("sliding_window") if cfg.get("use_sliding_window", True) is not False else None
     window = int(window) if isinstance(window, (int, float)) and window > 0 else None
-    pattern = layout(cfg, model_type, layers, source, bool(window))
+    pattern = layout(cfg, model_type, layers, source)
     if pattern is None:
         types = cfg.get("layer_types")
         linear_layers = sum(1 for t in types if "linear" in str(t)) if isinstance(types, list) else 0
@@ -178,8 +178,7 @@ def from_config(config: dict, source: str = "config.json") -> Architecture:
         fused_gate_up=defaults.get("fused_gate_up", False),
         moe_intermediate_size=_int_or_none(cfg.get("moe_intermediate_size")) if experts is not None else None,
         shared_experts=_shared_experts(cfg),
-        shared_expert_intermediate_size=_int_or_none(_first(cfg, "shared_expert_intermediate_size", "moe_shared_expert_intermediate_size",
-                                                            "shared_intermediate_size")),
+        shared_expert_intermediate_size=_int_or_none(_first(cfg, *SHARED_EXPERT_WIDTH)),
         dense_layers=int(_first(cfg, "first_k_dense_replace", "num_dense_layers", default=0) or 0) if experts is not None else 0,
         q_lora_rank=_int_or_none(cfg.get("q_lora_rank")),
         kv_lora_rank=_int_or_none(cfg.get("kv_lora_rank")),
@@ -192,14 +191,18 @@ def from_config(config: dict, source: str = "config.json") -> Architecture:
     )
 
 
+# How configs name the width of the always-on shared expert (Qwen, Nemotron-H, Granite).
+SHARED_EXPERT_WIDTH = ("shared_expert_intermediate_size", "moe_shared_expert_intermediate_size", "shared_intermediate_size")
+
+
 def _shared_experts(cfg: dict) -> int:
     n = _first(cfg, "n_shared_experts", "num_shared_experts")
-    if n is None and _first(cfg, "shared_expert_intermediate_size", "moe_shared_expert_intermediate_size", "shared_intermediate_size"):
+    if n is None and _first(cfg, *SHARED_EXPERT_WIDTH):
         return 1
     return int(n or 0)
 
 
-def layout(cfg: dict, model_type: str, layers: int, source: str, windowed: bool) -> str | None:
+def layout(cfg: dict, model_type: str, layers: int, source: str) -> str | None:
     """The per-layer kinds of a hybrid model (see ``Architecture.kinds``), or None for a uniform
     model (sliding windows then come from the counts). Raises for a layer kind llmguide cannot price."""
     override = cfg.get("hybrid_override_pattern")
