@@ -15,12 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from llmguide.errors import LLMGuideError, UsageError
-from llmguide.estimate.gpu_formats import GPU_FORMATS, NATIVE, gpu_weight_bytes
+from llmguide.estimate.gpu_formats import GPU_FORMATS, NATIVE, active_weight_bytes
 from llmguide.estimate.speed import SpeedDevice, batch_decode_speed, estimate_speed
 from llmguide.estimate.vllm import GPU_MEMORY_UTILIZATION, vllm_memory
 from llmguide.estimate.fit import gpu_device
 from llmguide.hardware.profile import Hardware
-from llmguide.model.tensors import active_parameter_count, parameter_count
 from llmguide.modelref import ModelRef
 
 BACKENDS = ("auto", "vllm", "sglang", "llama.cpp", "ollama")
@@ -151,8 +150,7 @@ def _gpu_plan(model: ModelRef, hw: Hardware, req: DeployRequest, backend: str, w
             speed = None
             if hw.gpu_bandwidth:
                 dev = gpu_device(hw, tp)
-                active = int(gpu_weight_bytes(a, fmt) * active_parameter_count(a) / max(1, parameter_count(a)))
-                speed = batch_decode_speed(a, fmt.speed_label, dev, batch, req.depth, weight_bytes=active, tensor_parallel=tp)
+                speed = batch_decode_speed(a, fmt.speed_label, dev, batch, req.depth, weight_bytes=active_weight_bytes(a, fmt), tensor_parallel=tp)
             options.append((name, tp, mem, speed))
             fast = speed is None or req.target_tps is None or speed.per_user_tokens_per_s >= req.target_tps
             if mem.concurrent_sequences >= req.users and fast:

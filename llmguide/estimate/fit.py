@@ -12,7 +12,7 @@ from llmguide.estimate.kv_cache import KV_TYPE_BYTES
 from llmguide.estimate.memory import DEFAULT_RUN, MemoryEstimate, estimate_memory, mmproj_bytes
 from llmguide.estimate.runtime import LlamaCppRun
 from llmguide.estimate.placement import Placement, place, place_as
-from llmguide.estimate.gpu_formats import GPU_FORMATS, NATIVE, GpuFormat, gpu_weight_bytes
+from llmguide.estimate.gpu_formats import GPU_FORMATS, NATIVE, GpuFormat, active_weight_bytes
 from llmguide.estimate.speed import (
     Speed, SpeedDevice, cpu_expert_seconds, decode_seconds, estimate_offload_speed, estimate_speed, ram_weights_prefill,
     speed_class,
@@ -20,7 +20,6 @@ from llmguide.estimate.speed import (
 from llmguide.estimate.vllm import VllmMemory, vllm_memory
 from llmguide.estimate.weights import gguf_file_bytes, known_preset
 from llmguide.hardware.profile import Hardware
-from llmguide.model.tensors import active_parameter_count, parameter_count
 from llmguide.modelref import ModelRef
 
 COMMON_QUANTS = ("Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0", "F16")
@@ -186,9 +185,8 @@ def _fit_vllm(model: ModelRef, hw: Hardware, formats, context: int, kv_type: str
                  f"{v.concurrent_sequences} sequence(s) of {context} tokens at once"]
         speed = None
         if fits and hw.gpu_bandwidth:
-            active = gpu_weight_bytes(a, fmt) * (active_parameter_count(a) / max(1, parameter_count(a)))
             dev = gpu_device(hw, hw.gpu_count)
-            speed = estimate_speed(a, fmt.speed_label, [(dev, 1.0)], prompt_tokens=prompt_tokens, weights_read=int(active),
+            speed = estimate_speed(a, fmt.speed_label, [(dev, 1.0)], prompt_tokens=prompt_tokens, weights_read=active_weight_bytes(a, fmt),
                                    tensor_parallel=hw.gpu_count)
             basis.extend(speed.basis)
         elif fits:

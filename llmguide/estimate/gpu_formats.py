@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from llmguide.model.architecture import Architecture
 from llmguide.estimate.gguf_rules import KEPT_F32
-from llmguide.model.tensors import INPUT_TABLES, tensors
+from llmguide.model.tensors import INPUT_TABLES, active_parameter_count, parameter_count, tensors
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,11 @@ def gpu_weight_bytes(arch: Architecture, fmt: GpuFormat) -> int:
         else:
             total += t.elements * 2  # embeddings, router, norms and biases stay 16-bit
     return int(total)
+
+
+def active_weight_bytes(arch: Architecture, fmt: GpuFormat) -> int:
+    """Bytes a decode step reads in ``fmt``: the weights in the share of parameters active per token."""
+    return int(gpu_weight_bytes(arch, fmt) * active_parameter_count(arch) / max(1, parameter_count(arch)))
 
 
 # Tensors no format quantizes: the input lookup tables and what GGUF keeps in F32 too.
