@@ -38,7 +38,7 @@ GPUS_OPTION = typer.Option(None, "--gpus", help="Number of GPUs.")
 VRAM_OPTION = typer.Option(None, "--vram", help="GPU memory per card in GB, e.g. 24 (overrides the preset).")
 RAM_OPTION = typer.Option(None, "--ram", help="System RAM in GB (with a GPU: allows GPU+CPU split; unified memory on Apple).")
 BANDWIDTH_OPTION = typer.Option(None, "--bandwidth", help="GPU memory bandwidth in GB/s (for speed; overrides the preset).")
-CPU_BANDWIDTH_OPTION = typer.Option(None, "--cpu-bandwidth", help="System RAM bandwidth in GB/s that the CPU reaches (for the speed of layers or experts in RAM; default: 89.6, DDR5-5600 dual channel).")
+CPU_BANDWIDTH_OPTION = typer.Option(None, "--cpu-bandwidth", help="System RAM bandwidth in GB/s that the CPU reaches (for the speed of layers or experts in RAM; default: 72, DDR5-5600 dual channel at 80% of its 89.6 GB/s peak; `llmguide hardware --measure-bandwidth` measures yours).")
 CPU_ONLY_OPTION = typer.Option(False, "--cpu-only", help="Plan without any GPU, detected or given.")
 # What recommend and why-not ask of a model, beyond the hardware. TASK_IDS is kept in step with
 # catalog/tasks.yaml by tests/cli/test_recommend.py (reading the catalog here would slow start-up).

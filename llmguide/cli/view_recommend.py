@@ -11,6 +11,7 @@ from rich.text import Text
 
 from llmguide.catalog.languages import language_name
 from llmguide.cli.fmt import gib, tokens
+from llmguide.hardware.profile import CPU_BANDWIDTH_ASSUMPTION
 from llmguide.rules.engine import Ranked, Recommendation
 from llmguide.rules.registry import RULES
 
@@ -38,7 +39,7 @@ def render_recommendation(rec: Recommendation, explain: bool, width: int = 120) 
         ram_side = any(r.candidate.fit and r.candidate.fit.placement and r.candidate.fit.placement.mode in ("cpu", "split", "expert_offload")
                        for r in rec.top)
         if ram_side and hw.cpu_bandwidth is None:
-            parts.append(Text(f"Speeds from system RAM assume {hw.cpu_bandwidth_or_default / 1e9:.1f} GB/s (DDR5-5600, two channels); "
+            parts.append(Text(f"Speeds from system RAM assume {CPU_BANDWIDTH_ASSUMPTION}; "
                               "pass --cpu-bandwidth GB/s for yours.", style="dim"))
         parts.append(Text(
             "Memory: weights + KV cache + buffers (+ the vision encoder when images are asked for; llama.cpp). "

@@ -14,12 +14,12 @@ from llmguide.estimate.runtime import LlamaCppRun
 from llmguide.estimate.placement import Placement, place, place_as
 from llmguide.estimate.gpu_formats import GPU_FORMATS, NATIVE, GpuFormat, active_weight_bytes
 from llmguide.estimate.speed import (
-    Speed, SpeedDevice, cpu_expert_seconds, decode_seconds, estimate_offload_speed, estimate_speed, ram_weights_prefill,
+    Speed, SpeedDevice, cpu_expert_seconds, cuda_graphs, decode_seconds, estimate_offload_speed, estimate_speed, ram_weights_prefill,
     speed_class,
 )
 from llmguide.estimate.vllm import VllmMemory, vllm_memory
 from llmguide.estimate.weights import gguf_file_bytes, known_preset
-from llmguide.hardware.profile import Hardware
+from llmguide.hardware.profile import CPU_BANDWIDTH_ASSUMPTION, Hardware
 from llmguide.modelref import ModelRef
 
 COMMON_QUANTS = ("Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0", "F16")
@@ -349,7 +349,7 @@ def gpu_device(hw: Hardware, count: int = 1) -> SpeedDevice:
     tensor parallelism uses them), with its speed class."""
     family = hw.gpu_family or "nvidia"
     return SpeedDevice(family, (hw.gpu_bandwidth or 1) * count, (hw.gpu_flops or 0) * count or None,
-                  speed_class(hw.gpu_name, family))
+                       speed_class(hw.gpu_name, family), cuda_graphs(hw.gpu_name, family))
 
 
 def _calibrated(speed: Speed, hw: Hardware, where: Placement, calibrated: bool) -> Speed:
@@ -364,7 +364,7 @@ def _calibrated(speed: Speed, hw: Hardware, where: Placement, calibrated: bool) 
 
 def _cpu_device(hw: Hardware, basis: list[str]) -> SpeedDevice:
     if hw.cpu_bandwidth is None:
-        basis.append(f"speed: CPU memory bandwidth assumed {hw.cpu_bandwidth_or_default / 1e9:.1f} GB/s (DDR5-5600, two channels); "
+        basis.append(f"speed: CPU memory bandwidth assumed {CPU_BANDWIDTH_ASSUMPTION}; "
                      "pass --cpu-bandwidth GB/s for yours")
     return SpeedDevice("cpu", hw.cpu_bandwidth_or_default)
 
@@ -401,6 +401,7 @@ def cpu_share_speed_bound(arch, quant: str, hw: Hardware, where: Placement | Non
         return None
     cpu = SpeedDevice("cpu", hw.cpu_bandwidth_or_default)
     if where.mode == "expert_offload":
-        return 1 / cpu_expert_seconds(_block_label(quant), cpu, *where.experts_read(arch))
+        return 1 / cpu_expert_seconds(_block_label(quant), cpu, *where.experts_read(arch),
+                                      graphs=cuda_graphs(hw.gpu_name, hw.gpu_family or "nvidia"))
     share = 1 - where.gpu_layers / arch.layers
     return 1 / decode_seconds(arch, _block_label(quant), cpu, 0, share)

@@ -68,10 +68,17 @@ def tensor_parallel_sync_s(arch: Architecture, tensor_parallel: int) -> float:
     return 2 * arch.layers * ALLREDUCE_S if tensor_parallel > 1 else 0.0
 
 
-# llama.cpp captures a CUDA graph only for a compute graph that runs on one GPU: split by layers
-# over several GPUs, every kernel is launched one by one, which about doubles the fixed cost per
-# layer (NVIDIA's 30 us). Checked on 32 multi-GPU rows of the development sheet (docs/accuracy.md).
-SPLIT_NO_GRAPHS_S = 30e-6
+# Without CUDA graphs every kernel is launched one by one, which about doubles NVIDIA's fixed cost
+# per layer (30 us). llama.cpp's layer split over several GPUs ran so (checked on the 32 multi-GPU
+# rows of the development sheet, docs/accuracy.md), and so do cards older than Volta (Pascal and
+# Maxwell): llama.cpp replays graphs from Volta on (from Ampere on before mid-2026, PR #25749).
+NO_GRAPHS_LAYER_S = 30e-6
+# With experts in RAM every such layer ends a GPU segment: the GPU waits for the CPU's experts, and
+# the next segment's kernels are then launched one by one onto an idle GPU unless a CUDA graph per
+# segment replays them (llama.cpp since January 2026, PR #18934). Without those graphs each moved
+# layer costs this much more: 55-78 us in that PR's A/B on an RTX 5090 (GLM-4.5-Air and gpt-oss-120b,
+# 8 to 45 layers moved). HIP and Vulkan builds replay no graphs.
+NO_GRAPHS_HANDOFF_S = 65e-6
 
 
 # A recurrent layer (Gated DeltaNet, Mamba2, short convolution) runs more small kernels per token
@@ -84,6 +91,18 @@ RECURRENT_EXTRA_LAYERS = 2.0
 def kernel_layers(arch: Architecture) -> float:
     """Layers, in attention-layer equivalents of per-token fixed cost (kernel launches, syncs)."""
     return arch.layers + RECURRENT_EXTRA_LAYERS * arch.kind_count("LMPC")
+
+
+# Pascal and older NVIDIA chips (compute capability below 7.0), where llama.cpp replays no CUDA graphs.
+_PRE_VOLTA = r"\b(gtx\s*(9\d0|10[5-8]0)|titan\s*x(p)?|tesla\s*[pmk]\d+|quadro\s*[pmk]\d+|p40|p100|m40|k80)\b"
+
+
+def cuda_graphs(name: str | None, family: str) -> bool:
+    """Whether llama.cpp replays CUDA graphs on this GPU (NVIDIA Volta and newer); False for every
+    other backend, whose fixed costs were measured without them."""
+    import re
+
+    return family == "nvidia" and not re.search(_PRE_VOLTA, (name or "").lower())
 
 
 def speed_class(name: str | None, family: str) -> str:
@@ -151,6 +170,7 @@ class SpeedDevice:
     bandwidth: float  # bytes per second
     flops: float | None = None  # dense FP16 FLOP/s (CPUs: FP32 FMA peak); None when unknown
     klass: str = ""  # a speed class with its own factor (CLASS_FACTOR): hbm, apple-ultra, amd
+    graphs: bool = True  # NVIDIA: the runtime replays CUDA graphs (cuda_graphs); other families ignore it
 
     @property
     def factor(self) -> float:
@@ -215,7 +235,8 @@ def decode_seconds(
         out = min(weights, head_read_bytes(arch, p))
         bytes_read = (weights - out + kv) * share + (out if head else 0)
     eff = DECODE_EFFICIENCY[device.family][block_kind(p)]
-    seconds = (bytes_read / (eff * device.bandwidth) + kernel_layers(arch) * share * PER_LAYER_OVERHEAD_S[device.family]) / device.factor
+    fixed = PER_LAYER_OVERHEAD_S[device.family] + (NO_GRAPHS_LAYER_S if device.family == "nvidia" and not device.graphs else 0)
+    seconds = (bytes_read / (eff * device.bandwidth) + kernel_layers(arch) * share * fixed) / device.factor
     if device.family == "cpu" and device.flops and depth:
         seconds += cached_elements(arch, depth) * share * CPU_ATTENTION_FLOPS_PER_ELEMENT / device.flops
     return seconds
@@ -223,21 +244,34 @@ def decode_seconds(
 
 def offload_decode_seconds(
     arch: Architecture, preset: Preset | str, gpu: SpeedDevice, cpu: SpeedDevice, depth: int,
-    cpu_read: int, moved_layers: int, weights_read: int | None = None,
+    cpu_read: int, moved_layers: int, weights_read: int | None = None, segment_graphs: bool | None = None,
 ) -> float:
     """Seconds per token with the routed experts of ``moved_layers`` layers in system RAM:
-    ``cpu_read`` is what one token reads of them (its routed experts in those layers)."""
+    ``cpu_read`` is what one token reads of them (its routed experts in those layers).
+    ``segment_graphs``: whether the runtime replays a CUDA graph per GPU segment (default: today's
+    llama.cpp, on any NVIDIA card that replays graphs)."""
     p = as_preset(preset)
     weights = weights_read if weights_read is not None else read_bytes_per_token(arch, p)
     gpu_s = decode_seconds(arch, p, gpu, depth, weights_read=max(0, weights - cpu_read))  # the GPU reads everything else
-    return gpu_s + cpu_expert_seconds(p, cpu, cpu_read, moved_layers)
+    return gpu_s + cpu_expert_seconds(p, cpu, cpu_read, moved_layers, graphs=_segment_graphs(gpu, segment_graphs))
 
 
-def cpu_expert_seconds(preset: Preset | str, cpu: SpeedDevice, cpu_read: int, moved_layers: int) -> float:
+def _segment_graphs(gpu: SpeedDevice, given: bool | None) -> bool:
+    return gpu.family == "nvidia" and gpu.graphs and given is not False
+
+
+def handoff_seconds(graphs: bool) -> float:
+    """Per layer whose experts run on the CPU: the hand-over and back, and without per-segment
+    CUDA graphs the launches of the next GPU segment."""
+    return EXPERT_HANDOFF_S + (0.0 if graphs else NO_GRAPHS_HANDOFF_S)
+
+
+def cpu_expert_seconds(preset: Preset | str, cpu: SpeedDevice, cpu_read: int, moved_layers: int, graphs: bool = True) -> float:
     """The CPU's part of a token with experts in RAM: reading ``cpu_read`` bytes of routed experts
-    and handing each of ``moved_layers`` layers over and back."""
+    and handing each of ``moved_layers`` layers over and back (``graphs``: whether the GPU replays
+    a CUDA graph per segment)."""
     kind = block_kind(as_preset(preset))
-    return cpu_read / (DECODE_EFFICIENCY["cpu"][kind] * cpu.bandwidth) + moved_layers * EXPERT_HANDOFF_S
+    return cpu_read / (DECODE_EFFICIENCY["cpu"][kind] * cpu.bandwidth) + moved_layers * handoff_seconds(graphs)
 
 
 def ram_weights_prefill(arch: Architecture, preset: Preset | str, gpu: SpeedDevice, ram_weights: int, prompt_tokens: int,
@@ -258,14 +292,18 @@ def ram_weights_prefill(arch: Architecture, preset: Preset | str, gpu: SpeedDevi
 def estimate_offload_speed(
     arch: Architecture, preset: Preset | str, gpu: SpeedDevice, cpu: SpeedDevice, *, cpu_read: int, moved_layers: int,
     ram_weights: int, depth: int = 0, prompt_tokens: int = 512, weights_read: int | None = None, n_ubatch: int = 512,
+    segment_graphs: bool | None = None,
 ) -> Speed:
     """Expert offload: generation from ``offload_decode_seconds``; prompt processing on the GPU,
     paying the PCIe copy of the ``ram_weights`` bytes held in system RAM once per micro-batch."""
     p = as_preset(preset)
-    seconds = offload_decode_seconds(arch, p, gpu, cpu, depth, cpu_read, moved_layers, weights_read)
+    seconds = offload_decode_seconds(arch, p, gpu, cpu, depth, cpu_read, moved_layers, weights_read, segment_graphs)
+    graphs = _segment_graphs(gpu, segment_graphs)
     basis = [f"GPU reads all but the routed experts of {moved_layers} layer(s) at {gpu.bandwidth / 1e9:.0f} GB/s; "
              f"the CPU reads {cpu_read / 1e9:.2f} GB of experts per token at {cpu.bandwidth / 1e9:.0f} GB/s, "
-             f"{DECODE_EFFICIENCY['cpu'][block_kind(p)]:.0%} of it; {EXPERT_HANDOFF_S * 1e6:.0f} us per layer handed over"]
+             f"{DECODE_EFFICIENCY['cpu'][block_kind(p)]:.0%} of it; "
+             f"{handoff_seconds(graphs) * 1e6:.0f} us per layer handed over"
+             + ("" if graphs else " (no CUDA graph per GPU segment)")]
     prefill, ttft, line = ram_weights_prefill(arch, p, gpu, ram_weights, prompt_tokens, depth, n_ubatch)
     return Speed(1 / seconds, prefill, ttft, (*basis, line))
 
@@ -311,8 +349,8 @@ def estimate_speed(
         seconds += EXPERT_HANDOFF_S  # a split hands the hidden state from GPU to CPU (and back) once per token
     sync = tensor_parallel_sync_s(arch, tensor_parallel)
     seconds += sync
-    if split_gpus > 1:  # llama.cpp's layer split over several GPUs runs without CUDA graphs
-        seconds += kernel_layers(arch) * SPLIT_NO_GRAPHS_S
+    if split_gpus > 1 and all(dev.graphs for dev, _ in used):  # a layer split over several GPUs runs without CUDA graphs
+        seconds += kernel_layers(arch) * NO_GRAPHS_LAYER_S
     basis = [f"tensor parallel {tensor_parallel}: {sync * 1e3:.1f} ms per token of all-reduces "
              f"(2 per layer, {ALLREDUCE_S * 1e6:.0f} us each)"] if sync else []
     basis += [

@@ -13,7 +13,7 @@ import re
 from llmguide.catalog.schema import normalize
 from llmguide.errors import UnknownNameError, UsageError
 from llmguide.hardware.presets import Device
-from llmguide.hardware.profile import Hardware
+from llmguide.hardware.profile import DRAM_SUSTAINED_SHARE, Hardware
 from llmguide.units import gib_to_bytes
 
 MAX_GB = 1 << 20  # a petabyte-class number is a typo, not a machine
@@ -75,7 +75,7 @@ def from_flags(
         return Hardware(
             ram=gib_to_bytes(ram_gb) if ram_gb is not None else None,
             source="given" if ram_gb is not None else "none",
-            cpu_bandwidth=dev.bandwidth_gbs * 1e9,
+            cpu_bandwidth=dev.bandwidth_gbs * 1e9 * DRAM_SUSTAINED_SHARE,  # the preset gives the peak
         )
     unified = bool(dev and dev.kind in ("unified", "igpu"))
     if unified and ram_gb is None and vram_gb is None:

@@ -16,8 +16,18 @@ VRAM_RESERVE_MIN = GIB // 2
 VRAM_RESERVE_SHARE = 0.05
 RAM_RESERVE_MIN = 2 * GIB
 RAM_RESERVE_SHARE = 0.10
-# Assumed when no CPU memory bandwidth is known: DDR5-5600 in two channels (theoretical peak).
-CPU_BANDWIDTH_DEFAULT = 89.6e9
+# A memory system sustains a share of its theoretical peak (transfers x bus width x channels) in
+# streaming reads (70-85% per catalog/hardware/cpu.yaml's sources): refresh, bank conflicts and page
+# misses take the rest. Measured examples:
+# Intel mlc 225-250 GB/s on 8-channel DDR5-4800 (307 peak), likwid 500 GB/s on 12-channel
+# DDR5-6000 (576), 60 GB/s on a dual-channel DDR5 desktop rated 64 (benchmarks/data/speeds_offload.csv).
+# The CPU speed constants are relative to measured bandwidth, so a peak figure is scaled by this.
+DRAM_SUSTAINED_SHARE = 0.8
+# Assumed when no CPU memory bandwidth is known: DDR5-5600 in two channels (89.6 GB/s peak), as sustained.
+CPU_BANDWIDTH_PEAK_DEFAULT = 89.6e9
+CPU_BANDWIDTH_DEFAULT = CPU_BANDWIDTH_PEAK_DEFAULT * DRAM_SUSTAINED_SHARE
+CPU_BANDWIDTH_ASSUMPTION = (f"{CPU_BANDWIDTH_DEFAULT / 1e9:.0f} GB/s (DDR5-5600 in two channels: {CPU_BANDWIDTH_PEAK_DEFAULT / 1e9:.1f} GB/s "
+                            f"peak, {DRAM_SUSTAINED_SHARE:.0%} of it sustained)")
 # FP32 multiply-adds per cycle per core, by the instruction set llama.cpp's kernels use: two
 # 256-bit FMA units (AVX2) = 2 x 8 x 2 FLOPs; AVX-512 doubles the width; NEON has 128-bit units.
 FLOPS_PER_CYCLE = {"avx512": 64, "avx2": 32, "neon-i8mm": 16, "neon-dotprod": 16, "none": 8}

@@ -3,11 +3,13 @@ all-reduces of tensor parallelism, and the output head of a layer split."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from llmguide.estimate.speed import (
-    ALLREDUCE_S, CLASS_FACTOR, RECURRENT_EXTRA_LAYERS, SpeedDevice, estimate_speed, kernel_layers, speed_class,
-    tensor_parallel_sync_s,
+    ALLREDUCE_S, CLASS_FACTOR, NO_GRAPHS_HANDOFF_S, NO_GRAPHS_LAYER_S, RECURRENT_EXTRA_LAYERS, SpeedDevice, cuda_graphs,
+    estimate_offload_speed, estimate_speed, kernel_layers, speed_class, tensor_parallel_sync_s,
 )
 from llmguide.model.config import from_config
 
@@ -59,3 +61,33 @@ def test_a_split_reads_the_output_head_on_the_cpu():
 
     head_time = head_read_bytes(DENSE, "Q4_K_M") / (0.49 * 60e9)
     assert 1 / split.decode_tokens_per_s > head_time
+
+
+@pytest.mark.parametrize("name, family, graphs", [
+    ("NVIDIA GeForce RTX 4090", "nvidia", True), ("NVIDIA GeForce RTX 2080", "nvidia", True),
+    ("NVIDIA Tesla V100 SXM2 32GB", "nvidia", True), ("NVIDIA GeForce GTX 1080 Ti", "nvidia", False),
+    ("NVIDIA Tesla P40", "nvidia", False), ("NVIDIA Tesla M40 24GB", "nvidia", False), ("NVIDIA TITAN Xp", "nvidia", False),
+    ("AMD Radeon RX 7900 XTX", "amd", False), (None, "nvidia", True),
+])
+def test_cuda_graphs_from_volta_on(name, family, graphs):
+    assert cuda_graphs(name, family) is graphs
+
+
+def test_a_card_without_graphs_pays_a_launch_per_kernel():
+    with_graphs = estimate_speed(DENSE, "Q4_K_M", [(SpeedDevice("nvidia", 347e9), 1.0)])
+    without = estimate_speed(DENSE, "Q4_K_M", [(SpeedDevice("nvidia", 347e9, graphs=False), 1.0)])
+    assert 1 / without.decode_tokens_per_s == pytest.approx(1 / with_graphs.decode_tokens_per_s + 32 * NO_GRAPHS_LAYER_S)
+
+
+def test_experts_in_ram_without_segment_graphs_cost_more_per_moved_layer():
+    gpu, cpu = SpeedDevice("nvidia", 448e9), SpeedDevice("cpu", 80e9)
+    args = dict(cpu_read=600_000_000, moved_layers=24, ram_weights=10_000_000_000)
+    fast = estimate_offload_speed(HYBRID, "Q4_K_M", gpu, cpu, **args)
+    older = estimate_offload_speed(HYBRID, "Q4_K_M", gpu, cpu, **args, segment_graphs=False)  # llama.cpp before 2026-01
+    assert 1 / older.decode_tokens_per_s == pytest.approx(1 / fast.decode_tokens_per_s + 24 * NO_GRAPHS_HANDOFF_S)
+    assert any("no CUDA graph per GPU segment" in b for b in older.basis)
+    pascal = estimate_offload_speed(HYBRID, "Q4_K_M", replace(gpu, graphs=False), cpu, **args)  # no graphs at all
+    assert 1 / pascal.decode_tokens_per_s == pytest.approx(
+        1 / fast.decode_tokens_per_s + 24 * NO_GRAPHS_HANDOFF_S + kernel_layers(HYBRID) * NO_GRAPHS_LAYER_S)
+    amd = estimate_offload_speed(HYBRID, "Q4_K_M", SpeedDevice("amd", 448e9), cpu, **args)
+    assert any("no CUDA graph per GPU segment" in b for b in amd.basis)  # HIP replays none
