@@ -219,6 +219,32 @@ def _captured(script: list[str]) -> str:
     return buf.getvalue()
 
 
+def goals_report() -> str:
+    """Issue 14's goals: every single-device row of both sheets and the expert-offload rows
+    together, overall and by device class."""
+    from benchmarks.offloadrows import offload_rows, predict
+    from benchmarks.speedrows import MORE, device_class, generation_rows
+    from llmguide.estimate.speed import SpeedDevice, estimate_speed, speed_class
+
+    by_class: dict[str, list[float]] = defaultdict(list)
+    for path in (None, MORE):
+        for r in generation_rows(path):
+            dev = SpeedDevice(r.vendor, r.bandwidth_gbs * 1e9, klass=speed_class(r.hardware, r.vendor))
+            pred = estimate_speed(r.arch, r.preset, [(dev, 1.0)], depth=r.depth).decode_tokens_per_s
+            by_class[device_class(r)].append((pred / r.tokens_per_s - 1) * 100)
+    for row in offload_rows():
+        pred = predict(row)
+        if pred is not None:
+            by_class["expert offload"].append((pred / row.tokens_per_s - 1) * 100)
+    every = [e for es in by_class.values() for e in es]
+    lines = ["| rows | count | median abs. error (goal 10%; 15% per class) | p90 (goal 25%) | median signed |", "|---|---|---|---|---|"]
+    for name, es in [("all", every), *sorted(by_class.items())]:
+        med = statistics.median(abs(e) for e in es)
+        flag = " (over)" if med > (10 if name == "all" else 15) else ""
+        lines.append(f"| {name} | {len(es)} | {med:.1f}%{flag} | {pct(es, .9):.1f}% | {statistics.median(es):+.1f}% |")
+    return "\n".join(lines)
+
+
 def multi_gpu_report() -> str:
     """llama.cpp's default layer split over several GPUs: generation takes turns, so it is priced
     like one card, plus launches without CUDA graphs."""
@@ -313,7 +339,8 @@ def main() -> int:
     multi = multi_gpu_report()
     classes = _captured(["benchmarks/calibrate_classes.py"])
     offload = offload_report()
-    print("\n" + more + "\n\n" + classes + "\n" + multi + "\n\n" + offload)
+    goals = goals_report()
+    print("\n" + more + "\n\n" + classes + "\n" + multi + "\n\n" + offload + "\n\n" + goals)
     sys.path.insert(0, str(ROOT / "benchmarks" / "llamacpp"))
     import report as llamacpp_report
 
@@ -323,7 +350,7 @@ def main() -> int:
     if args.write:
         new = args.write.read_text()
         sections = {"accuracy": table, "newarch": newer, "native": native, "speed": speed, "classes": classes,
-                    "speedmore": more, "offload": offload, "multigpu": multi, "llamacpp": llamacpp}
+                    "speedmore": more, "offload": offload, "goals": goals, "multigpu": multi, "llamacpp": llamacpp}
         for marker, body in sections.items():
             new = _replace_section(new, marker, body, required=marker in ("accuracy", "llamacpp"))
         fd, tmp = tempfile.mkstemp(dir=args.write.parent)
