@@ -77,7 +77,7 @@ def fit(model: str, *, gpu: str | None = None, vram: float | None = None, ram: f
     quantization (``llmguide fit``). ``quants`` is comma-separated, or ``"all"``."""
     from llmguide.estimate.fit import fit as run
     from llmguide.estimate.fit import parse_quants
-    from llmguide.modelref import model_ref
+    from llmguide.model.modelref import model_ref
 
     cat = catalog or _shipped()
     ref = model_ref(cat, model)
@@ -110,7 +110,7 @@ def plan_deployment(model: str, *, users: int = 1, gpu: str | None = None, vram:
     ``deploy`` is the package that makes it); its commands come from
     ``llmguide.deploy.commands(plan, request)``."""
     from llmguide.deploy import DeployRequest, plan
-    from llmguide.modelref import model_ref
+    from llmguide.model.modelref import model_ref
 
     cat = catalog or _shipped()
     hw = hardware_spec(gpu, vram=vram, ram=ram, gpus=gpus, bandwidth=bandwidth, catalog=cat)

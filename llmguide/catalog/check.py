@@ -51,8 +51,8 @@ def validate_path(path: Path, base=None) -> Report:
                 apply_overlays(base if base is not None else load_catalog(use_cache=True), [path])
         except CatalogError as exc:
             problems += [f"{exc.path}: {p}" for p in exc.problems]
-    from llmguide.faq import load_faq
-    from llmguide.glossary import load_glossary
+    from llmguide.knowledge.faq import load_faq
+    from llmguide.knowledge.glossary import load_glossary
 
     knowledge = [(path / name, load) for name, load in (("glossary.yaml", load_glossary), ("faq.yaml", load_faq))
                  if path.is_dir() and (path / name).is_file()]

@@ -27,8 +27,8 @@ def bench(
 
     Example: llmguide bench ./Qwen3-8B-Q4_K_M.gguf
     """
-    from llmguide.bench import bench as run
-    from llmguide.modelref import model_ref
+    from llmguide.estimate.bench import bench as run
+    from llmguide.model.modelref import model_ref
 
     if not model.lower().endswith(".gguf"):
         raise typer.BadParameter(f"expected a .gguf file, not '{model}'", param_hint="MODEL")
@@ -37,7 +37,7 @@ def bench(
     report = run(ref, hw, prompt_tokens=prompt_tokens, gen_tokens=gen_tokens, threads=threads, store=save)
     if as_json:
         from llmguide.cli.console import emit_json
-        from llmguide.serialize import bench_dict
+        from llmguide.cli.serialize import bench_dict
 
         emit_json(bench_dict(report, hw))
         return

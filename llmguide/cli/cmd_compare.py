@@ -17,7 +17,7 @@ def compare(
     cards = compare_cards(common.catalog(), names, context)
     if as_json:
         from llmguide.cli.console import emit_json
-        from llmguide.serialize import compare_dict
+        from llmguide.cli.serialize import compare_dict
 
         emit_json(compare_dict(cards))
         return

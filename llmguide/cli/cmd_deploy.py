@@ -37,7 +37,7 @@ def deploy(
     llama-3.3-70b-instruct --users 64 --gpu h100-sxm --gpus 8 · llmguide deploy qwen3-8b --gpu "M2 Max 38-core" --ram 64
     """
     from llmguide.deploy import DeployRequest, checklist, commands, plan
-    from llmguide.modelref import model_ref
+    from llmguide.model.modelref import model_ref
 
     req = DeployRequest(users, context, prompt_tokens, output_tokens, target_tps, backend.lower(), nodes)
     ref = model_ref(common.catalog(), model)
@@ -46,7 +46,7 @@ def deploy(
     steps, items = commands(p, req), checklist(p, req)
     if as_json:
         from llmguide.cli.console import emit_json
-        from llmguide.serialize import deploy_dict
+        from llmguide.cli.serialize import deploy_dict
 
         emit_json(deploy_dict(p, req, hw, steps, items))
         return

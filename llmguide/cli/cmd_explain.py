@@ -21,19 +21,19 @@ def explain(
 
     Examples: llmguide explain · llmguide explain kv-cache · llmguide explain "grouped query attention"
     """
-    from llmguide.glossary import load_glossary
+    from llmguide.knowledge.glossary import load_glossary
 
     g = load_glossary()
     if markdown:
         from llmguide.cli.console import out
-        from llmguide.kb_doc import glossary_markdown
+        from llmguide.knowledge.kb_doc import glossary_markdown
 
         out().print(glossary_markdown(g), markup=False, highlight=False, soft_wrap=True)
         return
     entry = g.get(term) if term is not None else None
     if as_json:
         from llmguide.cli.console import emit_json
-        from llmguide.serialize import glossary_dict, term_dict
+        from llmguide.cli.serialize import glossary_dict, term_dict
 
         emit_json(term_dict(entry, g) if entry else glossary_dict(g))
         return

@@ -21,20 +21,20 @@ def faq(
 
     Examples: llmguide faq · llmguide faq production · llmguide faq ethics
     """
-    from llmguide.faq import load_faq
-    from llmguide.glossary import load_glossary
+    from llmguide.knowledge.faq import load_faq
+    from llmguide.knowledge.glossary import load_glossary
 
     f = load_faq()
     if markdown:
         from llmguide.cli.console import out
-        from llmguide.kb_doc import faq_markdown
+        from llmguide.knowledge.kb_doc import faq_markdown
 
         out().print(faq_markdown(f, load_glossary()), markup=False, highlight=False, soft_wrap=True)
         return
     q = f.get(topic) if topic is not None else None
     if as_json:
         from llmguide.cli.console import emit_json
-        from llmguide.serialize import faq_dict
+        from llmguide.cli.serialize import faq_dict
 
         emit_json(faq_dict(f, q))
         return

@@ -40,7 +40,7 @@ def fit(
     """
     from llmguide.estimate.fit import fit as run
     from llmguide.estimate.fit import parse_quants
-    from llmguide.modelref import model_ref
+    from llmguide.model.modelref import model_ref
 
     from llmguide.estimate.runtime import LlamaCppRun
 
@@ -63,7 +63,7 @@ def fit(
                   run=run_opts, depth=depth, gpu_layers=gpu_layers, cpu_moe_layers=cpu_moe_layers)
     if as_json:
         from llmguide.cli.console import emit_json
-        from llmguide.serialize import fit_dict
+        from llmguide.cli.serialize import fit_dict
 
         emit_json(fit_dict(ref, hw, results))
         return

@@ -29,7 +29,7 @@ def hardware(
         hw, notes = to_hardware(machine, cat.hardware, cpu_only, parse_headroom(headroom))
     if as_json:
         from llmguide.cli.console import emit_json
-        from llmguide.serialize import machine_dict
+        from llmguide.cli.serialize import machine_dict
 
         emit_json(machine_dict(machine, hw, notes, cat.hardware))
         return

@@ -20,7 +20,7 @@ def list_models(
     rows = list_variants(common.catalog(), task, family)
     if as_json:
         from llmguide.cli.console import emit_json
-        from llmguide.serialize import list_dict
+        from llmguide.cli.serialize import list_dict
 
         emit_json(list_dict(rows))
         return

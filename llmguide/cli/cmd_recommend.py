@@ -52,7 +52,7 @@ def recommend(
     result = run(cat, request, hardware, sort=sort)
     if as_json:
         from llmguide.cli.console import emit_json
-        from llmguide.serialize import recommendation_dict
+        from llmguide.cli.serialize import recommendation_dict
 
         emit_json(recommendation_dict(result))
         return

@@ -18,7 +18,7 @@ def show(
     card = make_card(common.catalog(), name, context)
     if as_json:
         from llmguide.cli.console import emit_json
-        from llmguide.serialize import card_dict
+        from llmguide.cli.serialize import card_dict
 
         emit_json(card_dict(card))
         return

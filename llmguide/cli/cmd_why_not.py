@@ -45,7 +45,7 @@ def why_not(
     rejected = next((j for j in rec.rejected if j.candidate.variant.id == match.variant.id), None)
     if as_json:
         from llmguide.cli.console import emit_json
-        from llmguide.serialize import why_not_dict
+        from llmguide.cli.serialize import why_not_dict
 
         emit_json(why_not_dict(rec, ranked, rejected))
         return

@@ -20,7 +20,7 @@ from llmguide.estimate.speed import SpeedDevice, batch_decode_speed, estimate_sp
 from llmguide.estimate.vllm import GPU_MEMORY_UTILIZATION, vllm_memory
 from llmguide.estimate.fit import gpu_device
 from llmguide.hardware.profile import Hardware
-from llmguide.modelref import ModelRef
+from llmguide.model.modelref import ModelRef
 
 BACKENDS = ("auto", "vllm", "sglang", "llama.cpp", "ollama")
 GPU_ENGINES = ("vllm", "sglang")

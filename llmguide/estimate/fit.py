@@ -20,7 +20,7 @@ from llmguide.estimate.speed import (
 from llmguide.estimate.vllm import VllmMemory, vllm_memory
 from llmguide.estimate.weights import gguf_file_bytes, known_preset
 from llmguide.hardware.profile import CPU_BANDWIDTH_ASSUMPTION, Hardware
-from llmguide.modelref import ModelRef
+from llmguide.model.modelref import ModelRef
 
 COMMON_QUANTS = ("Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0", "F16")
 ALL_QUANTS = ("Q2_K", "Q3_K_S", "Q3_K_M", "Q3_K_L", "IQ4_XS", "Q4_0", "Q4_K_S", "Q4_K_M", "Q5_K_S", "Q5_K_M", "Q6_K", "Q8_0", "F16")
@@ -354,7 +354,7 @@ def gpu_device(hw: Hardware, count: int = 1) -> SpeedDevice:
 
 def _calibrated(speed: Speed, hw: Hardware, where: Placement, calibrated: bool) -> Speed:
     if calibrated and hw.machine:
-        from llmguide.calibration import find
+        from llmguide.estimate.calibration import find
 
         cal = find(hw.machine, where.mode)
         if cal is not None:

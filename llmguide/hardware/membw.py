@@ -74,7 +74,7 @@ def measure(total_bytes: int = 256 << 20, seconds: float = 0.6, workers: int | N
 
 
 def _path() -> Path:
-    from llmguide.calibration import data_dir
+    from llmguide.estimate.calibration import data_dir
 
     return data_dir() / FILE_NAME
 

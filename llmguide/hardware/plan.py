@@ -51,7 +51,7 @@ def to_hardware(machine: Machine, devices: tuple[Device, ...], cpu_only: bool = 
     for a in skipped:
         why = "integrated" if a.integrated else ("--cpu-only" if cpu_only else "a different, smaller model")
         notes.append(f"not planning with {a.name} ({why})")
-    from llmguide.calibration import fingerprint
+    from llmguide.estimate.calibration import fingerprint
 
     base = dict(ram=machine.ram_total, ram_available=machine.ram_available, source="detected",
                 headroom_bytes=headroom[0], headroom_share=headroom[1], cpu_isa=machine.cpu_isa, cpu_flops=machine.cpu_flops,

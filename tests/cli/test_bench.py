@@ -12,8 +12,8 @@ import pytest
 
 pytest.importorskip("gguf")
 
-from llmguide import bench as bench_module  # noqa: E402
-from llmguide.bench import Measured  # noqa: E402
+from llmguide.estimate import bench as bench_module  # noqa: E402
+from llmguide.estimate.bench import Measured  # noqa: E402
 from llmguide.hardware import detect  # noqa: E402
 from llmguide.hardware.accelerators import Machine  # noqa: E402
 from tests.test_gguf_file import tiny_gguf  # noqa: E402,F401  (fixture)

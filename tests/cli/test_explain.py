@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from llmguide.errors import CatalogError
-from llmguide.glossary import load_glossary
+from llmguide.knowledge.glossary import load_glossary
 from tests.conftest import flat
 
 ROOT = Path(__file__).resolve().parents[2]

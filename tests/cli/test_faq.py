@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from llmguide.errors import CatalogError
-from llmguide.faq import load_faq
+from llmguide.knowledge.faq import load_faq
 from tests.conftest import flat
 
 ROOT = Path(__file__).resolve().parents[2]

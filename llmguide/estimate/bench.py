@@ -14,10 +14,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from llmguide.calibration import Calibration, save
+from llmguide.estimate.calibration import Calibration, save
 from llmguide.errors import LLMGuideError, UsageError
 from llmguide.hardware.profile import Hardware
-from llmguide.modelref import ModelRef
+from llmguide.model.modelref import ModelRef
 
 INSTALL_HINT = "Install it with: pip install 'llmguide[bench]' (or pip install llama-cpp-python)."
 

@@ -14,7 +14,7 @@ from annotated_types import Len, MaxLen
 
 from llmguide.catalog.paths import catalog_dir
 from llmguide.catalog.schema import FORBID, Source
-from llmguide.kb import find, index, read_cached
+from llmguide.knowledge.kb import find, index, read_cached
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -53,7 +53,7 @@ def load_faq(file: Path | None = None) -> Faq:
 
 def _parse(file: Path) -> Faq:
     from llmguide.catalog.yamlfile import read_model
-    from llmguide.glossary import load_glossary
+    from llmguide.knowledge.glossary import load_glossary
 
     data = read_model(file, FaqFile)
     terms = [t.id for t in load_glossary(file.parent / "glossary.yaml").terms]

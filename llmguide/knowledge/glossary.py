@@ -17,7 +17,7 @@ from annotated_types import Len, MaxLen
 
 from llmguide.catalog.paths import catalog_dir
 from llmguide.catalog.schema import FORBID, Source
-from llmguide.kb import find, index, read_cached
+from llmguide.knowledge.kb import find, index, read_cached
 
 Kind = Literal["concept", "inference", "quantization", "parallelism", "technique", "search", "tool"]
 KINDS: tuple[str, ...] = Kind.__args__  # the order `explain` lists them in
