@@ -11,6 +11,7 @@ from llmguide.catalog.evidence import Evidence
 from llmguide.catalog.loader import Catalog
 from llmguide.catalog.lookup import Match, resolve
 from llmguide.catalog.schema import Family, License, Variant
+from llmguide.units import check_context
 from llmguide.errors import UsageError
 from llmguide.estimate.memory import MemoryEstimate, estimate_memory
 from llmguide.model.architecture import Architecture
@@ -70,8 +71,7 @@ def variant_facts(family: Family, variant: Variant, context: int, quants=CARD_QU
 
 
 def make_card(catalog: Catalog, name: str, context: int = CARD_CONTEXT) -> Card:
-    if context <= 0:
-        raise UsageError(f"--context must be a positive number of tokens, not {context}.")
+    check_context(context)
     match: Match = resolve(catalog, name)
     chosen = (match.variant,) if match.variant else match.family.variants
     return Card(

@@ -11,6 +11,16 @@ MIB = 1 << 20
 GB = 10**9
 
 
+def check_context(context: int) -> int:
+    """A context length the user asked for: a positive number of tokens, or a usage error (the one
+    check every command and API function shares)."""
+    from llmguide.errors import UsageError
+
+    if context <= 0:
+        raise UsageError(f"--context must be a positive number of tokens, not {context}.")
+    return context
+
+
 def gib_to_bytes(value: float) -> int:
     """A memory size typed as 'GB' by a user, read as GiB (how GPU and RAM makers size memory)."""
     return int(round(value * GIB))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from llmguide.units import check_context
 from llmguide.errors import UsageError
 from llmguide.estimate.kv_cache import KV_TYPE_BYTES
 from llmguide.estimate.memory import DEFAULT_RUN, MemoryEstimate, estimate_memory, mmproj_bytes
@@ -83,8 +84,7 @@ def fit(
     ``calibrated`` applies a stored ``llmguide bench`` calibration for this machine. ``gpu_layers``
     and ``cpu_moe_layers`` (llama.cpp's -ngl and --n-cpu-moe) price that placement instead of
     choosing one."""
-    if context <= 0:
-        raise UsageError(f"--context must be a positive number of tokens, not {context}.")
+    check_context(context)
     if parallel < 1:
         raise UsageError(f"--parallel must be at least 1, not {parallel}.")
     if not 0 <= depth <= context:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 
+from llmguide.units import check_context
 from llmguide.errors import UsageError
 from llmguide.estimate.gguf_rules import Preset
 from llmguide.estimate.kv_cache import KV_TYPE_BYTES, kv_cache_bytes
@@ -119,8 +120,7 @@ def estimate_memory(
     model's mmproj file is loaded too (``mmproj_bytes``). ``cpu_isa`` decides which weights the CPU repacks (see ``repack``)."""
     if measured_weights is None and isinstance(quant, str) and not known_preset(quant):
         raise UsageError(f"Unknown quantization '{quant}'.")
-    if context <= 0:
-        raise UsageError(f"Context must be a positive number of tokens, not {context}.")
+    check_context(context)
     if kv_type not in KV_TYPE_BYTES:
         raise UsageError(f"Unknown KV cache type '{kv_type}'.", f"Use one of: {', '.join(KV_TYPE_BYTES)}.")
     if cpu_isa not in CPU_ISAS:

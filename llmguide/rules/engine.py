@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from llmguide.catalog.languages import parse_languages
 from llmguide.catalog.loader import Catalog
+from llmguide.units import check_context
 from llmguide.errors import UsageError
 from llmguide.estimate.fit import spare_share
 from llmguide.hardware.profile import Hardware
@@ -89,8 +90,8 @@ def make_request(
         close = difflib.get_close_matches(task, list(catalog.tasks.tasks), n=3, cutoff=0.5)
         hint = f"Did you mean: {', '.join(close)}?" if close else f"Tasks: {', '.join(catalog.tasks.tasks)}."
         raise UsageError(f"Unknown task '{task}'.", hint)
-    if context is not None and context <= 0:
-        raise UsageError(f"--context must be a positive number of tokens, not {context}.")
+    if context is not None:
+        check_context(context)
     if top <= 0:
         raise UsageError(f"--top must be at least 1, not {top}.")
     for flag, value in (("--min-speed", min_speed), ("--max-ttft", max_ttft)):
