@@ -357,6 +357,7 @@ def estimate_speed(
         f"{share:.0%} of layers on {dev.family} at {dev.bandwidth / 1e9:.0f} GB/s, "
         f"{DECODE_EFFICIENCY[dev.family][block_kind(p)]:.0%} of it for {block_kind(p)} blocks"
         + (f", x{dev.factor:.2f} for its class ({dev.klass})" if dev.klass else "")
+        + (f"; no CUDA graphs before Volta, {NO_GRAPHS_LAYER_S * 1e6:.0f} us more per layer" if dev.family == "nvidia" and not dev.graphs else "")
         for dev, share in devices if share > 0
     ]
     prefill = None

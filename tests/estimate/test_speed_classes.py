@@ -77,6 +77,7 @@ def test_a_card_without_graphs_pays_a_launch_per_kernel():
     with_graphs = estimate_speed(DENSE, "Q4_K_M", [(SpeedDevice("nvidia", 347e9), 1.0)])
     without = estimate_speed(DENSE, "Q4_K_M", [(SpeedDevice("nvidia", 347e9, graphs=False), 1.0)])
     assert 1 / without.decode_tokens_per_s == pytest.approx(1 / with_graphs.decode_tokens_per_s + 32 * NO_GRAPHS_LAYER_S)
+    assert any("no CUDA graphs" in b for b in without.basis) and not any("no CUDA graphs" in b for b in with_graphs.basis)
 
 
 def test_experts_in_ram_without_segment_graphs_cost_more_per_moved_layer():
