@@ -222,16 +222,13 @@ def _captured(script: list[str]) -> str:
 def goals_report() -> str:
     """Issue 14's goals: every single-device row of both sheets and the expert-offload rows
     together, overall and by device class."""
+    from benchmarks import speedrows
     from benchmarks.offloadrows import offload_rows, predict
-    from benchmarks.speedrows import MORE, device_class, generation_rows
-    from llmguide.estimate.speed import SpeedDevice, estimate_speed, speed_class
 
     by_class: dict[str, list[float]] = defaultdict(list)
-    for path in (None, MORE):
-        for r in generation_rows(path):
-            dev = SpeedDevice(r.vendor, r.bandwidth_gbs * 1e9, klass=speed_class(r.hardware, r.vendor))
-            pred = estimate_speed(r.arch, r.preset, [(dev, 1.0)], depth=r.depth).decode_tokens_per_s
-            by_class[device_class(r)].append((pred / r.tokens_per_s - 1) * 100)
+    for path in (None, speedrows.MORE):
+        for r in speedrows.generation_rows(path):
+            by_class[speedrows.device_class(r)].append((speedrows.predict(r) / r.tokens_per_s - 1) * 100)
     for row in offload_rows():
         pred = predict(row)
         if pred is not None:
@@ -248,15 +245,12 @@ def goals_report() -> str:
 def multi_gpu_report() -> str:
     """llama.cpp's default layer split over several GPUs: generation takes turns, so it is priced
     like one card, plus launches without CUDA graphs."""
-    from benchmarks.speedrows import generation_rows
-    from llmguide.estimate.speed import SpeedDevice, estimate_speed, speed_class
+    from benchmarks.speedrows import generation_rows, predict
 
     lines = ["| hardware | GPUs | model | quant | measured tok/s | llmguide | error |", "|---|---|---|---|---|---|---|"]
     errors = []
     for r in generation_rows(devices=0):
-        dev = SpeedDevice(r.vendor, r.bandwidth_gbs * 1e9, klass=speed_class(r.hardware, r.vendor))
-        pred = estimate_speed(r.arch, r.preset, [(dev, 1.0)], depth=r.depth,
-                              split_gpus=r.n_devices if r.vendor == "nvidia" else 1).decode_tokens_per_s
+        pred = predict(r)
         err = (pred / r.tokens_per_s - 1) * 100
         errors.append(err)
         lines.append(f"| {r.hardware} | {r.n_devices} | {r.model} | {r.preset.name} | {r.tokens_per_s:g} | {pred:.1f} | {err:+.0f}% |")
@@ -287,16 +281,14 @@ def offload_report() -> str:
 
 def speed_report(path: Path | None = None) -> str:
     """Generation speed: llmguide's prediction against single-device measurements, by device class."""
-    from benchmarks.speedrows import device_class, generation_rows
-    from llmguide.estimate.speed import SpeedDevice, estimate_speed, speed_class
+    from benchmarks.speedrows import device_class, generation_rows, predict
 
     lines = ["| device class | rows | median abs. error | p90 | median signed | bandwidth-only shortcut: median | p90 |",
              "|---|---|---|---|---|---|---|"]
     by_family = defaultdict(list)
     per_row = []
     for r in generation_rows(path):
-        dev = SpeedDevice(r.vendor, r.bandwidth_gbs * 1e9, klass=speed_class(r.hardware, r.vendor))
-        pred = estimate_speed(r.arch, r.preset, [(dev, 1.0)], depth=r.depth).decode_tokens_per_s
+        pred = predict(r)
         naive = r.bandwidth_gbs * 1e9 / gguf_file_bytes(r.arch, r.preset)  # file size over bandwidth
         err, nerr = (pred / r.tokens_per_s - 1) * 100, (naive / r.tokens_per_s - 1) * 100
         by_family["all"].append((err, nerr))

@@ -125,3 +125,13 @@ def generation_rows(path: Path | None = None, devices: int = 1) -> list[SpeedRow
             out.append(SpeedRow(r["hardware"], r["hardware_kind"], _vendor(r), r["backend"], r["model"], arch,
                                 preset, bw, max(depth, 1), float(r["tokens_per_s"]), n))
     return out
+
+
+def predict(r: SpeedRow) -> float:
+    """llmguide's generation tok/s for a row: its device class from the name, and for NVIDIA rows
+    on several GPUs llama.cpp's layer split (priced like one card plus launches without graphs)."""
+    from llmguide.estimate.speed import SpeedDevice, estimate_speed, speed_class
+
+    dev = SpeedDevice(r.vendor, r.bandwidth_gbs * 1e9, klass=speed_class(r.hardware, r.vendor))
+    split = r.n_devices if r.vendor == "nvidia" else 1
+    return estimate_speed(r.arch, r.preset, [(dev, 1.0)], depth=r.depth, split_gpus=split).decode_tokens_per_s
