@@ -402,6 +402,6 @@ def cpu_share_speed_bound(arch, quant: str, hw: Hardware, where: Placement | Non
     cpu = SpeedDevice("cpu", hw.cpu_bandwidth_or_default)
     if where.mode == "expert_offload":
         return 1 / cpu_expert_seconds(_block_label(quant), cpu, *where.experts_read(arch),
-                                      graphs=cuda_graphs(hw.gpu_name, hw.gpu_family or "nvidia"))
+                                      graphs=gpu_device(hw).graphs)
     share = 1 - where.gpu_layers / arch.layers
     return 1 / decode_seconds(arch, _block_label(quant), cpu, 0, share)
