@@ -3,15 +3,18 @@
 Writes ``--families`` family files of ``--variants`` variants each (copies of the shipped Mistral
 7B family with distinct ids, names, repositories and sizes) into a temporary folder, points
 ``LLMGUIDE_CATALOG`` at it, and times ``llmguide list --json`` and ``llmguide recommend --json``
-cold (first run: parse, validate and cache) and warm (from the cache).
+cold (first run: parse, validate and cache) and warm (from the cache). With ``--llmfit PATH`` (or
+``llmfit`` on the PATH: ``pip install llmfit``) it times llmfit listing and ranking its own
+database (15,855 models in 1.1.17) in the same run, with the same 24 GB of GPU memory.
 
-    python benchmarks/scale.py [--families 1500] [--variants 10]
+    python benchmarks/scale.py [--families 1500] [--variants 10] [--llmfit PATH]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -41,12 +44,13 @@ def generate(folder: Path, families: int, variants: int) -> int:
     return count
 
 
-def timed(args: list[str], env: dict) -> float:
+def timed(args: list[str], env: dict, program: list[str] | None = None) -> float:
+    command = [*(program or [sys.executable, "-m", "llmguide"]), *args]
     start = time.perf_counter()
-    r = subprocess.run([sys.executable, "-m", "llmguide", *args], env=env, capture_output=True, text=True)
+    r = subprocess.run(command, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if r.returncode:
-        raise SystemExit(f"llmguide {' '.join(args)} failed: {r.stderr.strip()[:300]}")
+        raise SystemExit(f"{' '.join(command)} failed: {r.stderr.strip()[:300]}")
     return elapsed
 
 
@@ -54,6 +58,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--families", type=int, default=1500)
     ap.add_argument("--variants", type=int, default=10)
+    ap.add_argument("--llmfit", default=shutil.which("llmfit"), help="llmfit's executable, to time beside llmguide")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "catalog"
@@ -66,6 +71,10 @@ def main() -> int:
             cold = timed(cmd, env)
             warm = min(timed(cmd, env) for _ in range(2))
             print(f"| llmguide {' '.join(cmd)} | {cold:.2f} | {warm:.2f} |")
+        if args.llmfit:
+            for cmd in (["--memory", "24G", "--json", "list"], ["--memory", "24G", "recommend", "--json"]):
+                runs = [timed(cmd, dict(os.environ), [args.llmfit]) for _ in range(3)]
+                print(f"| llmfit {' '.join(cmd)} (own database) | {runs[0]:.2f} | {min(runs[1:]):.2f} |")
     return 0
 
 

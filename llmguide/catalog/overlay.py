@@ -13,6 +13,7 @@ it whole; new ids are added. The result is checked like the shipped catalog (uni
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -51,14 +52,18 @@ def family_files(path: Path) -> tuple[list[Path], list[Path]]:
     return families, hardware
 
 
-def apply_overlays(base: Catalog, paths: list[Path], use_cache: bool = False) -> Catalog:
-    """The base catalog with the user catalogs at ``paths`` on top. With ``use_cache``, the merged
-    catalog is kept in the user cache keyed by every file involved (stats), so a large user catalog
-    is parsed and validated once, not on every command."""
+def apply_overlays(base: Catalog | Callable[[], Catalog], paths: list[Path], use_cache: bool = False) -> Catalog:
+    """The base catalog (or a function that loads it) with the user catalogs at ``paths`` on top.
+    With ``use_cache``, the merged catalog is kept in the user cache keyed by every file involved
+    (stats), so a large user catalog is parsed and validated once, not on every command; the base
+    is then loaded only when the cache misses."""
+    def loaded() -> Catalog:
+        return base if isinstance(base, Catalog) else base()
+
     if not paths:
-        return base
+        return loaded()
     if not use_cache:
-        return _merge(base, paths)
+        return _merge(loaded(), paths)
     from llmguide.catalog import cache
     from llmguide.catalog.paths import catalog_dir
 
@@ -70,7 +75,7 @@ def apply_overlays(base: Catalog, paths: list[Path], use_cache: bool = False) ->
     cached = cache.read_key(key)
     if cached is not None:
         return cached
-    merged = _merge(base, paths)
+    merged = _merge(loaded(), paths)
     cache.write_key(key, merged)
     return merged
 

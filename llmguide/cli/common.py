@@ -17,7 +17,7 @@ def _catalog(extra: tuple, env: str, user_dir: str) -> Catalog:
     """Cached per set of overlays (``env`` and ``user_dir`` are part of the key; they are read inside)."""
     from llmguide.catalog.overlay import apply_overlays, overlay_paths
 
-    return apply_overlays(load_catalog(use_cache=True), overlay_paths(list(extra)), use_cache=True)
+    return apply_overlays(lambda: load_catalog(use_cache=True), overlay_paths(list(extra)), use_cache=True)
 
 
 def catalog() -> Catalog:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 
 from llmguide.units import check_context
 from llmguide.errors import UsageError
@@ -16,7 +16,9 @@ from llmguide.estimate.kv_cache import KV_TYPE_BYTES, kv_cache_bytes
 from llmguide.estimate.runtime import (
     LlamaCppRun, compute_buffer_bytes, compute_touched_bytes, output_buffer_bytes, process_bytes, work_buffer_bytes,
 )
-from llmguide.estimate.weights import expert_bytes_by_layer, gguf_file_bytes, host_table_bytes, known_preset, repeating_bytes
+from llmguide.estimate.weights import (
+    expert_bytes_by_layer, host_table_bytes, known_preset, metadata_bytes, repeating_bytes, weight_bytes,
+)
 from llmguide.model.architecture import Architecture
 
 DEFAULT_RUN = LlamaCppRun()
@@ -125,26 +127,43 @@ def estimate_memory(
         raise UsageError(f"Unknown KV cache type '{kv_type}'.", f"Use one of: {', '.join(KV_TYPE_BYTES)}.")
     if cpu_isa not in CPU_ISAS:
         raise UsageError(f"Unknown CPU instruction set '{cpu_isa}'.", f"Use one of: {', '.join(CPU_ISAS)}.")
-    ub = run.n_ubatch
-    output = output_buffer_bytes(arch, sequences)
+    kv, compute, work, process, touched, metadata = _context_parts(arch, context, kv_type, sequences, run, prompt_tokens)
     return MemoryEstimate(
         quant=quant if isinstance(quant, str) else quant.name,
         context=context,
-        weights=measured_weights[0] if measured_weights else gguf_file_bytes(arch, quant),
+        weights=measured_weights[0] if measured_weights else weight_bytes(arch, quant) + metadata,
         repeating=measured_weights[1] if measured_weights else repeating_bytes(arch, quant),
-        kv_cache=kv_cache_bytes(arch, context, kv_type, sequences, n_ubatch=ub),
-        compute=compute_buffer_bytes(arch, context * sequences, run.flash_attention, ub) + output,
+        kv_cache=kv,
+        compute=compute,
         assumptions=(f"llama.cpp, {run.describe()}, {kv_type} KV cache, {sequences} sequence(s)",),
-        work=work_buffer_bytes(arch, context * sequences, run.flash_attention, ub),
-        process=process_bytes(arch),
+        work=work,
+        process=process,
         repack_of=partial(_repacked, arch, quant, matrices, cpu_isa, measured_weights is not None),
         mmap=run.mmap,
-        touched=compute_touched_bytes(arch, min(prompt_tokens, context), run.flash_attention, ub) + output,
+        touched=touched,
         host_only=_host_only(arch, quant),
         encoder=mmproj_bytes(arch) if encoder else 0,
         expert_layers_of=(lambda: expert_layers) if expert_layers is not None else
         (partial(expert_bytes_by_layer, arch, quant)
          if arch.is_moe and (measured_weights is None or not isinstance(quant, str) or known_preset(quant)) else None),
+    )
+
+
+@lru_cache(maxsize=64)
+def _context_parts(arch: Architecture, context: int, kv_type: str, sequences: int, run: LlamaCppRun,
+                   prompt_tokens: int) -> tuple[int, int, int, int, int, int]:
+    """What does not depend on the quantization: (KV cache, compute + output buffers, work buffer,
+    process, touched buffers, GGUF metadata) in bytes. Cached, so pricing one model at every step of
+    the quant ladder computes them once."""
+    ub = run.n_ubatch
+    output = output_buffer_bytes(arch, sequences)
+    return (
+        kv_cache_bytes(arch, context, kv_type, sequences, n_ubatch=ub),
+        compute_buffer_bytes(arch, context * sequences, run.flash_attention, ub) + output,
+        work_buffer_bytes(arch, context * sequences, run.flash_attention, ub),
+        process_bytes(arch),
+        compute_touched_bytes(arch, min(prompt_tokens, context), run.flash_attention, ub) + output,
+        metadata_bytes(arch),
     )
 
 

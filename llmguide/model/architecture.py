@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 
 from llmguide.catalog.schema import ArchitectureFacts
@@ -85,6 +85,19 @@ class Architecture:
     per_layer_vocab_size: int | None = None
     kv_shared_layers: int = 0
     encoder_params_b: float | None = None  # vision/audio encoders (llama.cpp's mmproj file)
+
+    def __hash__(self) -> int:
+        # Memoized: an architecture keys the estimator's caches, and hashing some seventy fields
+        # on every lookup cost more than ranking a catalog's cached results.
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash(tuple(getattr(self, f) for f in _FIELDS))
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
+    def __getstate__(self) -> dict:
+        # The memo is per process (string hashes are salted): never carry it through a pickle.
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
 
     @classmethod
     def from_facts(cls, facts: ArchitectureFacts) -> Architecture:
@@ -197,6 +210,9 @@ class Architecture:
     def attention_layers(self) -> int:
         """Layers with attention (a KV cache of some kind)."""
         return self.kind_count("ASPXH")
+
+
+_FIELDS = tuple(f.name for f in fields(Architecture))
 
 
 def _kinds(arch: Architecture) -> str:

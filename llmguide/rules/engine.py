@@ -120,7 +120,7 @@ def recommend(catalog: Catalog, request: Request, hardware: Hardware, sort: str 
         arch = Architecture.from_facts(variant.architecture)
         q = quality(catalog, request.task_id, family, variant)
         options, smallest = fit_options(arch, request.context, hardware, encoder=media)
-        judged = [_judge(Candidate(family, variant, arch, fit, smallest, q), env, hard, soft) for fit in options]
+        judged = _judge_options([Candidate(family, variant, arch, fit, smallest, q) for fit in options], env, hard, soft)
         passing = [j for j in judged if j[2] is not None]
         if passing:
             total, cand, scores, verdicts = max(passing, key=lambda j: (j[0], _spare(j[1], hardware)))
@@ -145,13 +145,27 @@ def recommend(catalog: Catalog, request: Request, hardware: Hardware, sort: str 
     )
 
 
-def _judge(cand: Candidate, env: Env, hard: list[Rule], soft: list[Rule]):
-    """(total, candidate, scores or None when a hard rule fails, verdicts)."""
-    verdicts = tuple(rule.check(cand, env) for rule in hard)
-    if not all(v.passed for v in verdicts):
-        return 0.0, cand, None, verdicts
-    scores = tuple(rule.score(cand, env) for rule in soft)
-    return sum(s.points for s in scores), cand, scores, verdicts
+def _judge_options(cands: list[Candidate], env: Env, hard: list[Rule], soft: list[Rule]) -> list[tuple]:
+    """(total, candidate, scores or None when a hard rule fails, verdicts) for each option of one
+    model. The rules that do not read the fit are judged once, on the first option."""
+    if not cands:
+        return []
+    first = cands[0]
+    fixed_checks = {r.code: r.check(first, env) for r in hard if not r.per_fit}  # type: ignore[misc]
+    fixed_scores: dict[str, Score] = {}
+    out = []
+    for cand in cands:
+        verdicts = tuple(fixed_checks[r.code] if r.code in fixed_checks else r.check(cand, env)  # type: ignore[misc]
+                         for r in hard)
+        if not all(v.passed for v in verdicts):
+            out.append((0.0, cand, None, verdicts))
+            continue
+        if not fixed_scores:
+            fixed_scores = {r.code: r.score(first, env) for r in soft if not r.per_fit}  # type: ignore[misc]
+        scores = tuple(fixed_scores[r.code] if r.code in fixed_scores else r.score(cand, env)  # type: ignore[misc]
+                       for r in soft)
+        out.append((sum(s.points for s in scores), cand, scores, verdicts))
+    return out
 
 
 def _spare(cand: Candidate, hw: Hardware) -> float:

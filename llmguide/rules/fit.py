@@ -90,4 +90,4 @@ def _fits(c: Candidate, env: Env) -> Verdict:
     return Verdict("H5", False, f"does not fit: {fmt_gib(need)} needed at {c.smallest.quant}, {fmt_gib(usable)} usable", hint)
 
 
-register(Rule("H5", "fits", "Must fit the given memory (with headroom) at some quantization down to Q2_K.", check=_fits))
+register(Rule("H5", "fits", "Must fit the given memory (with headroom) at some quantization down to Q2_K.", check=_fits, per_fit=True))

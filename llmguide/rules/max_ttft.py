@@ -18,4 +18,4 @@ def _max_ttft(c: Candidate, env: Env) -> Verdict:
     return Verdict("H8", False, f"first token in {speed.ttft_s:.2f} s, over {limit:g} s", "a shorter prompt, a smaller model or a faster GPU")
 
 
-register(Rule("H8", "max-ttft", "The first token must come within --max-ttft seconds.", check=_max_ttft))
+register(Rule("H8", "max-ttft", "The first token must come within --max-ttft seconds.", check=_max_ttft, per_fit=True))

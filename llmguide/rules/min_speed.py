@@ -38,4 +38,4 @@ def _min_speed(c: Candidate, env: Env) -> Verdict:
     return Verdict("H7", False, f"{tps:.0f} tok/s is below {want:g}", "a smaller quantization or model, or faster memory")
 
 
-register(Rule("H7", "min-speed", "Generation must reach --min-speed tokens per second.", check=_min_speed))
+register(Rule("H7", "min-speed", "Generation must reach --min-speed tokens per second.", check=_min_speed, per_fit=True))

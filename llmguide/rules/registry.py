@@ -19,6 +19,9 @@ class Rule:
     summary: str
     check: Callable[[Candidate, Env], Verdict] | None = None
     score: Callable[[Candidate, Env], Score] | None = None
+    # Whether the rule reads the candidate's fit (quantization, placement, speed). A rule that does
+    # not is judged once per model instead of once per quantization tried.
+    per_fit: bool = False
 
     @property
     def hard(self) -> bool:

@@ -52,3 +52,33 @@ def test_ladder_quants_are_in_the_catalog(catalog):
 def test_bad_requests_are_usage_errors(catalog, kwargs, message):
     with pytest.raises(UsageError, match=message):
         make_request(catalog, **kwargs)
+
+
+@pytest.mark.parametrize("flags", [dict(vram=24, ram=64), dict(vram=8), dict(ram=16)])
+def test_rules_not_marked_per_fit_do_not_read_the_fit(catalog, flags):
+    """The engine judges a rule without ``per_fit`` once per model: it must give the same answer for
+    every quantization and placement of that model (and the per-fit ones must differ somewhere)."""
+    from llmguide.hardware.flags import from_flags
+    from llmguide.model.architecture import Architecture
+    from llmguide.quality.task import quality
+    from llmguide.rules.base import Candidate, Env
+    from llmguide.rules.fit import fit_options
+
+    hw = from_flags(flags.get("vram"), flags.get("ram"), devices=catalog.hardware)
+    req = make_request(catalog, "code", 8192, ["en"], license="permissive", min_speed=5)
+    env = Env(catalog, req, hw)
+    varied: set[str] = set()
+    for family, variant in catalog.variants()[::3]:
+        arch = Architecture.from_facts(variant.architecture)
+        q = quality(catalog, "code", family, variant)
+        options, smallest = fit_options(arch, req.context, hw)
+        cands = [Candidate(family, variant, arch, f, smallest, q) for f in options]
+        cands.append(Candidate(family, variant, arch, None, smallest, q))  # nothing fits
+        for rule in hard_rules() + soft_rules():
+            job = rule.check or rule.score
+            answers = {repr(job(c, env)) for c in cands if rule.check or c.fit is not None}
+            if rule.per_fit:
+                varied |= {rule.code} if len(answers) > 1 else set()
+            else:
+                assert len(answers) <= 1, (rule.code, variant.id, answers)
+    assert {"H5", "S2"} <= varied
