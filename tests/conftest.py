@@ -36,6 +36,44 @@ def catalog_copy(tmp_path: Path) -> Path:
     return dest
 
 
+def command_of(args) -> str | None:
+    """The command a CLI argument list runs (global options skipped), as json_schema names it."""
+    words = list(args)
+    while words and words[0].startswith("-"):
+        words = words[2:] if words[0] == "--catalog" else words[1:]
+    if not words:
+        return None
+    return f"catalog {words[1]}" if words[0] == "catalog" and len(words) > 1 else words[0]
+
+
+def check_json_schema(args, stdout: str) -> None:
+    """Every --json output a test produces must validate against its command's schema."""
+    from llmguide.cli.json_schema import COMMANDS
+
+    command = command_of(args)
+    if command not in COMMANDS:
+        return
+    validator = _validator(command)
+    errors = sorted(validator.iter_errors(json.loads(stdout)), key=lambda e: list(e.absolute_path))
+    assert not errors, f"llmguide {' '.join(args)}: " + "; ".join(
+        f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message[:200]}" for e in errors[:5])
+
+
+_VALIDATORS: dict = {}
+
+
+def _validator(command: str):
+    if command not in _VALIDATORS:
+        import jsonschema
+
+        from llmguide.cli.json_schema import schema_for
+
+        schema = schema_for(command)
+        jsonschema.Draft202012Validator.check_schema(schema)
+        _VALIDATORS[command] = jsonschema.Draft202012Validator(schema)
+    return _VALIDATORS[command]
+
+
 class Cli:
     def __init__(self) -> None:
         self.runner = CliRunner()
@@ -45,6 +83,8 @@ class Cli:
         base.update(env or {})
         result = self.runner.invoke(app, list(args), env=base, prog_name="llmguide")
         assert "Traceback" not in result.output, result.output
+        if "--json" in args and result.exit_code == 0:
+            check_json_schema(args, result.stdout)
         return result
 
     def json(self, *args: str):
