@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -91,7 +92,7 @@ class EvidenceTable:
         return [r for r in self.of(hf_repo) if (r.setting == "base") == (kind == "base")]
 
 
-def read_evidence(path: Path, benchmarks: dict[str, object]) -> EvidenceTable:
+def read_evidence(path: Path, benchmarks: Mapping[str, object]) -> EvidenceTable:
     """Read and check ``evidence.csv``; ``benchmarks`` is the registry the ids must resolve in."""
     try:
         size = path.stat().st_size
@@ -141,7 +142,7 @@ def _valid_date(text: str) -> bool:
     return True
 
 
-def _row(values: list[str], line: int, benchmarks: dict[str, object]) -> Evidence:
+def _row(values: list[str], line: int, benchmarks: Mapping[str, object]) -> Evidence:
     from llmguide.catalog.constraints import http_url, owner_slash_name  # the YAML files' own rules
 
     if len(values) != len(COLUMNS):

@@ -14,7 +14,7 @@ reported with its file, line and field rather than silently ignored.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, is_dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:  # at run time, llmguide.catalog.validate installs these names before validating
@@ -204,7 +204,7 @@ class ArchitectureFacts:
             )
         if (self.experts is None) != (self.experts_per_token is None):
             raise ValueError("experts and experts_per_token go together")
-        if self.experts is not None and self.experts_per_token > self.experts:
+        if self.experts is not None and self.experts_per_token is not None and self.experts_per_token > self.experts:
             raise ValueError("experts_per_token is larger than experts")
         if self.sliding_window_layers > self.layers:
             raise ValueError("sliding_window_layers is larger than layers")
@@ -212,7 +212,7 @@ class ArchitectureFacts:
             raise ValueError("sliding_window_layers needs sliding_window")
 
     def _check_pattern(self) -> None:
-        p = self.layer_pattern
+        p = self.layer_pattern or ""
         if len(p) != self.layers:
             raise ValueError(f"layer_pattern has {len(p)} characters for {self.layers} layers")
         bad = sorted(set(p) - set(LAYER_KINDS))
@@ -340,7 +340,7 @@ class Family:
 def _cited_keys(obj: object) -> set[str]:
     """Every source key cited anywhere below ``obj`` (fields named ``sources`` or ``about_sources``)."""
     found: set[str] = set()
-    if hasattr(obj, "__dataclass_fields__"):
+    if is_dataclass(obj) and not isinstance(obj, type):
         for f in fields(obj):
             value = getattr(obj, f.name)
             if f.name in ("sources", "about_sources") and isinstance(value, tuple):

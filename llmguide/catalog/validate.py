@@ -24,7 +24,7 @@ def _adapter(cls: type):
 
 def validate(data: object, cls: type[T]) -> T:
     """Return ``data`` as a ``cls``; raises ``pydantic.ValidationError`` with field paths."""
-    return _adapter(cls).validate_python(data)
+    return _adapter(cls).validate_python(data)  # type: ignore[arg-type]  # a class is hashable
 
 
 def validation_error_type():

@@ -30,7 +30,7 @@ class GuardedGroup(TyperGroup):
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            code = super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[misc]  # keyword wins, as intended
         except Exception as exc:  # noqa: BLE001 - this is the boundary
             code = _handle(exc)
         if not standalone_mode:

@@ -10,6 +10,6 @@ try:  # typer >= 0.29
     from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
     from typer.exceptions import Abort
 except ImportError:  # pragma: no cover - older typer with click as a dependency
-    from click.exceptions import Abort, ClickException, NoArgsIsHelpError, UsageError
+    from click.exceptions import Abort, ClickException, NoArgsIsHelpError, UsageError  # type: ignore[no-redef]
 
 __all__ = ["Abort", "ClickException", "NoArgsIsHelpError", "UsageError"]

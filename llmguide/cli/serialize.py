@@ -108,6 +108,8 @@ def list_dict(rows: list[tuple[Family, Variant]]) -> dict:
 
 def recommendation_dict(rec: Recommendation) -> dict:
     req, hw = rec.request, rec.hardware
+    recommendations: list[dict] = []
+    rejected: list[dict] = []
     out = {
         "schema_version": SCHEMA_VERSION,
         "constraints": {
@@ -124,15 +126,15 @@ def recommendation_dict(rec: Recommendation) -> dict:
             "usable_speed": req.task.usable_speed,
         },
         "hardware": hw.as_dict(),
-        "recommendations": [],
-        "rejected": [],
+        "recommendations": recommendations,
+        "rejected": rejected,
     }
     for r in rec.top:
-        c = r.candidate
+        c, fit = r.candidate, r.fit
         lic = c.variant.license or c.family.license
-        est = c.fit.estimate
+        est = fit.estimate
         params = count_params(c.arch, c.variant.params)
-        out["recommendations"].append(
+        recommendations.append(
             {
                 "rank": r.rank,
                 "id": c.variant.id,
@@ -151,11 +153,11 @@ def recommendation_dict(rec: Recommendation) -> dict:
                 "modalities": list(c.variant.modalities),
                 "specialties": list(c.variant.specialties),
                 "memory_bytes": est.total,
-                "decode_tokens_per_s": round(c.fit.speed.decode_tokens_per_s, 1) if c.fit.speed else None,
-                "prefill_tokens_per_s": round(c.fit.speed.prefill_tokens_per_s, 1) if c.fit.speed and c.fit.speed.prefill_tokens_per_s else None,
-                "ttft_s": round(c.fit.speed.ttft_s, 3) if c.fit.speed and c.fit.speed.ttft_s is not None else None,
+                "decode_tokens_per_s": round(fit.speed.decode_tokens_per_s, 1) if fit.speed else None,
+                "prefill_tokens_per_s": round(fit.speed.prefill_tokens_per_s, 1) if fit.speed and fit.speed.prefill_tokens_per_s else None,
+                "ttft_s": round(fit.speed.ttft_s, 3) if fit.speed and fit.speed.ttft_s is not None else None,
                 "memory": est.as_dict(),
-                "placement": c.fit.placement.as_dict() if c.fit.placement else None,
+                "placement": fit.placement.as_dict() if fit.placement else None,
                 "score": r.score,
                 "estimated": r.estimated,
                 "expected_quality": round(r.expected_quality, 1),
@@ -165,7 +167,7 @@ def recommendation_dict(rec: Recommendation) -> dict:
             }
         )
     for j in rec.rejected:
-        out["rejected"].append(
+        rejected.append(
             {
                 "id": j.candidate.variant.id,
                 "hf_repo": j.candidate.variant.hf_repo,

@@ -153,7 +153,8 @@ def _sources(card: Card) -> Text:
         text.append(f"  [{key}] ", style="dim")
         text.append(f"{src.title}" + (f" ({src.date})" if src.date else "") + "\n")
         text.append(f"      {src.url}\n", style="blue")
-    return text.rstrip() or text
+    text.rstrip()
+    return text
 
 
 def render_sources(card: Card) -> Table:

@@ -79,7 +79,8 @@ def _why_list(rec: Recommendation) -> Text:
     for r in rec.top:
         text.append(f"{r.rank}. ", style="bold").append(f"{r.candidate.variant.id}: ", style="bold")
         text.append(_why(rec, r) + "\n")
-    return text.rstrip() or text
+    text.rstrip()
+    return text
 
 
 def _table(rec: Recommendation, wide: bool) -> Table:
@@ -94,12 +95,12 @@ def _table(rec: Recommendation, wide: bool) -> Table:
     if wide:
         t.add_column("Why", overflow="fold", ratio=1)
     for r in rec.top:
-        c = r.candidate
-        est, p = c.fit.estimate, c.fit.placement
+        c, fit = r.candidate, r.fit
+        est, p = fit.estimate, fit.placement
         where = "not checked" if p is None else WHERE[p.mode] + (f" ({p.gpu_layers}/{c.arch.layers} layers)" if p.mode == "split" else
                                                        f" ({p.cpu_moe_layers}/{c.arch.layers})" if p.mode == "expert_offload" else "")
         score = f"{r.score:.1f}" + ("*" if r.estimated else "")
-        tps = f"{c.fit.speed.decode_tokens_per_s:.0f}" if c.fit.speed else "—"
+        tps = f"{fit.speed.decode_tokens_per_s:.0f}" if fit.speed else "—"
         row = [str(r.rank), c.variant.id, est.quant, gib(est.total), where, tps, score]
         t.add_row(*row, *([_why(rec, r)] if wide else []))
     return t
@@ -117,7 +118,7 @@ def _explain(r: Ranked) -> Table:
         t.add_row(s.code, f"{s.points:+.1f}", s.reason + (" (estimated)" if s.estimated else ""))
     for line in evidence_lines(c.quality):
         t.add_row("", "evidence", line)
-    t.add_row("", "memory", memory_line(c.fit.estimate, c.fit.placement))
+    t.add_row("", "memory", memory_line(r.fit.estimate, r.fit.placement))
     return t
 
 

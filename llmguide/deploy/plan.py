@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from llmguide.errors import LLMGuideError, UsageError
-from llmguide.estimate.gpu_formats import GPU_FORMATS, NATIVE, active_weight_bytes
+from llmguide.estimate.gpu_formats import GPU_FORMATS, NATIVE, GpuFormat, active_weight_bytes
 from llmguide.estimate.speed import SpeedDevice, batch_decode_speed, estimate_speed
 from llmguide.estimate.vllm import GPU_MEMORY_UTILIZATION, vllm_memory
 from llmguide.estimate.fit import gpu_device
@@ -27,11 +27,11 @@ GPU_ENGINES = ("vllm", "sglang")
 FORMATS = ("BF16", "FP8", "AWQ")  # best quality first
 
 
-def deploy_formats(model: ModelRef) -> list[tuple[str, object]]:
+def deploy_formats(model: ModelRef) -> list[tuple[str, GpuFormat]]:
     """The formats to try, best quality first: a low-bit release as shipped (and only smaller
     formats beside it); otherwise BF16, FP8 (vLLM quantizes on load when no FP8 copy is published)
     and AWQ only where an AWQ upload is known (a catalog model without one gets none)."""
-    out: list[tuple[str, object]] = []
+    out: list[tuple[str, GpuFormat]] = []
     if model.native is not None:
         out.append((NATIVE, model.native))
     for name in FORMATS:
@@ -139,6 +139,8 @@ def _tp_sizes(model: ModelRef, gpus: int) -> list[int]:
 
 def _gpu_plan(model: ModelRef, hw: Hardware, req: DeployRequest, backend: str, why: str) -> Plan:
     a, pp = model.arch, req.nodes
+    if not hw.vram:
+        raise UsageError(f"{backend} serves from GPUs: pass --gpu NAME (e.g. --gpu h100-sxm).")
     options = []
     formats = deploy_formats(model)
     for name, fmt in formats:

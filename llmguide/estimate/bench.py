@@ -111,6 +111,8 @@ def bench(
         raise LLMGuideError(f"llmguide has no speed estimate for {model.id} here to calibrate.",
                             "Pass --bandwidth GB/s for a GPU that is not among the presets.")
     where = est.placement
+    if where is None:
+        raise LLMGuideError(f"llmguide has no placement for {model.id} on this machine to calibrate.")
     if where.mode == "expert_offload":
         raise UsageError(f"{model.id} would run here with its routed experts in RAM (--n-cpu-moe), which llama-cpp-python "
                          "cannot set up, so bench cannot time the placement llmguide estimates.",

@@ -21,6 +21,7 @@ from llmguide.estimate.speed import (
 from llmguide.estimate.vllm import VllmMemory, vllm_memory
 from llmguide.estimate.weights import gguf_file_bytes, known_preset
 from llmguide.hardware.profile import CPU_BANDWIDTH_ASSUMPTION, Hardware
+from llmguide.model.architecture import need
 from llmguide.model.modelref import ModelRef
 
 COMMON_QUANTS = ("Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0", "F16")
@@ -117,7 +118,7 @@ def fit(
                               expert_layers=g.expert_layers if g else None)
         if g:
             weights_basis = f"weights: {g.path} as it is ({len(g.type_counts)} tensor types, read from its header)"
-        elif quant == SAFETENSORS_LABEL:
+        elif quant == SAFETENSORS_LABEL and model.safetensors:
             weights_basis = f"weights: the folder's {model.safetensors.files} safetensors file(s), from their headers ({model.safetensors.main_dtype})"
         else:
             weights_basis = f"weights: each tensor at the block type llama-quantize gives it under {quant}"
@@ -273,9 +274,11 @@ def _format_basis(fmt: GpuFormat) -> str:
     return f"weights: {fmt.name}, linear layers at {fmt.bits:.2f} bits per weight, the rest 16-bit"
 
 
-def _safetensors_read(model: ModelRef) -> int:
+def _safetensors_read(model: ModelRef) -> int | None:
     st, a = model.safetensors, model.arch
-    experts = st.expert_bytes * (a.experts_per_token / a.experts) if a.is_moe and a.experts else st.expert_bytes
+    if st is None:
+        return None
+    experts = st.expert_bytes * (need(a.experts_per_token, "experts_per_token") / a.experts) if a.is_moe and a.experts else st.expert_bytes
     embed = a.vocab_size * a.hidden_size * 2 * (0 if a.tied_embeddings else 1)  # a lookup, not a read
     return int(st.tensor_bytes - st.expert_bytes + experts - embed)
 
@@ -329,11 +332,11 @@ def placement_speed(
         devices.append((gpu_device(hw), gpu_share))
     if gpu_share < 1:
         _cpu_device(hw, basis)
-        cpu_flops = hw.cpu_flops_or_default
+        cpu_flops: float | None = hw.cpu_flops_or_default
         if gpu_share:
             cpu_flops = None  # the prompt runs on the GPU; see _split_prefill
         elif hw.cpu_flops is None:
-            basis.append(f"speed: CPU compute assumed {cpu_flops / 1e9:.0f} GFLOP/s (8 cores at 3.5 GHz, AVX2)")
+            basis.append(f"speed: CPU compute assumed {hw.cpu_flops_or_default / 1e9:.0f} GFLOP/s (8 cores at 3.5 GHz, AVX2)")
         devices.append((SpeedDevice("cpu", hw.cpu_bandwidth_or_default, cpu_flops), 1 - gpu_share))
     speed = estimate_speed(arch, _block_label(quant), devices, depth=depth, prompt_tokens=prompt_tokens, weights_read=weights_read,
                            split_gpus=hw.gpu_count if gpu_share and (hw.gpu_family or "nvidia") == "nvidia" else 1)

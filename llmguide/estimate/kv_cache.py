@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from llmguide.model.architecture import Architecture
+from llmguide.model.architecture import Architecture, need
 
 # Bytes per cached element: llama.cpp's cache types (q8_0/q4_0 are 32-element blocks) and vLLM's fp8.
 KV_TYPE_BYTES: dict[str, float] = {"f16": 2.0, "bf16": 2.0, "f32": 4.0, "q8_0": 34 / 32, "q4_0": 18 / 32, "fp8": 1.0}
@@ -27,7 +27,7 @@ def kv_elements_per_token_layer(arch: Architecture) -> int:
     latent. DeepSeek V4 keeps one latent that serves as key and value. Otherwise a key and a value
     per KV head."""
     if arch.is_mla:
-        return arch.kv_lora_rank + (arch.qk_rope_head_dim or 0)
+        return need(arch.kv_lora_rank, "kv_lora_rank") + (arch.qk_rope_head_dim or 0)
     if arch.shared_kv:
         return arch.kv_width
     return 2 * arch.kv_width
@@ -78,21 +78,23 @@ def cache_layout(arch: Architecture) -> CacheLayout:
             window += 1
         elif k == "X":
             window += 1
-            compressed += 1 / arch.csa_compression
-            index_compressed += 1 / arch.csa_compression if arch.index_head_dim else 0
+            csa = need(arch.csa_compression, "csa_compression")
+            compressed += 1 / csa
+            index_compressed += 1 / csa if arch.index_head_dim else 0
         elif k == "H":
             window += 1
-            compressed += 1 / arch.hca_compression
+            compressed += 1 / need(arch.hca_compression, "hca_compression")
         if k in "MP":
-            conv = arch.ssm_inner + 2 * arch.ssm_groups * arch.ssm_state_size
-            state += 4 * ((arch.ssm_conv_kernel - 1) * conv + arch.ssm_inner * arch.ssm_state_size)
+            ssm_state = need(arch.ssm_state_size, "ssm_state_size")
+            conv = arch.ssm_inner + 2 * arch.ssm_groups * ssm_state
+            state += 4 * ((arch.ssm_conv_kernel - 1) * conv + arch.ssm_inner * ssm_state)
         elif k == "L":
             kh, vh, kd, vd = arch.linear_dims
             key, value = kh * kd, vh * vd
             recurrent = vh * kd * vd
             state += 4 * ((arch.linear_conv_kernel - 1) * (2 * key + value) + recurrent)
         elif k == "C":
-            state += 4 * (arch.short_conv_kernel - 1) * arch.hidden_size
+            state += 4 * (need(arch.short_conv_kernel, "short_conv_kernel") - 1) * arch.hidden_size
     return CacheLayout(full, window, compressed, index_full, index_compressed, state)
 
 
@@ -117,7 +119,8 @@ def llamacpp_cells(arch: Architecture, context: int, n_ubatch: int, sequences: i
     full = _pad(context * sequences, LLAMA_CPP_CELL_PAD)
     if not cache_layout(arch).window:
         return full, 0
-    return full, _pad(min(full, arch.sliding_window * sequences + min(n_ubatch, full)), LLAMA_CPP_CELL_PAD)
+    window = need(arch.sliding_window, "sliding_window")
+    return full, _pad(min(full, window * sequences + min(n_ubatch, full)), LLAMA_CPP_CELL_PAD)
 
 
 def kv_cache_bytes(

@@ -21,7 +21,7 @@ from typing import Literal
 
 from llmguide.estimate.memory import MemoryEstimate
 from llmguide.hardware.profile import Hardware
-from llmguide.model.architecture import Architecture
+from llmguide.model.architecture import Architecture, need
 
 Mode = Literal["gpu", "expert_offload", "split", "cpu", "none"]
 
@@ -45,7 +45,7 @@ class Placement:
         if not self.cpu_expert_bytes:
             return 0, 0
         moved = sum(1 for i in range(min(self.cpu_moe_layers, arch.layers)) if arch.moe_at(i))
-        return int(self.cpu_expert_bytes * arch.experts_per_token / arch.experts), moved
+        return int(self.cpu_expert_bytes * need(arch.experts_per_token, "experts_per_token") / need(arch.experts, "experts")), moved
 
     def flags(self, arch: Architecture) -> str:
         """The llama.cpp options that make this placement (``-ngl 99 --n-cpu-moe 28``)."""
@@ -107,7 +107,10 @@ def place_as(arch: Architecture, est: MemoryEstimate, hw: Hardware, *, gpu_layer
             raise UsageError("Give --n-cpu-moe with every layer on the GPU (-ngl 99), or -ngl N alone.")
         if not hw.vram_budget:
             raise UsageError("--n-cpu-moe needs a GPU: pass --gpu NAME or --vram GB (and --ram GB).")
-        return expert_offload(arch, est, hw, cpu_moe_layers)
+        priced = expert_offload(arch, est, hw, cpu_moe_layers)
+        if priced is None:  # a mixture of experts whose layers list no routed experts
+            raise UsageError("--n-cpu-moe: this model's layers have no routed experts to move.", "Use -ngl N to split it by layers.")
+        return priced
     if gpu_layers is None:
         return place(arch, est, hw)
     if gpu_layers < 0:

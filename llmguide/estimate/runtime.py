@@ -69,7 +69,7 @@ def _phases(arch: Architecture, n_kv: int, window_kv: int, tokens: int, outputs:
         attention = kv * tokens * F16 + _layer_activations(arch, tokens)  # the F16 mask
     else:
         attention = (arch.attention_heads + 1) * kv * tokens * F32 + _layer_activations(arch, tokens)
-    ffn_width = arch.expert_width * arch.experts_per_token if arch.is_moe else arch.intermediate_size
+    ffn_width = arch.expert_width * (arch.experts_per_token or 0) if arch.is_moe else arch.intermediate_size
     ffn = tokens * F32 * (3 * arch.hidden_size + 2 * ffn_width + (arch.experts or 0))
     return max(output, attention, ffn)
 

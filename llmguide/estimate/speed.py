@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from llmguide.estimate.gguf_rules import Preset
 from llmguide.estimate.kv_cache import cache_layout, kv_cache_bytes, kv_elements_per_token_layer
 from llmguide.estimate.weights import as_preset, head_read_bytes, read_bytes_per_token
-from llmguide.model.architecture import Architecture
+from llmguide.model.architecture import Architecture, need
 from llmguide.model.tensors import active_parameter_count
 
 # Family -> block kind -> share of the memory bandwidth a token's reads achieve, and the fixed cost
@@ -186,8 +186,9 @@ class Speed:
 
     def scaled(self, decode: float, prefill: float | None, why: str) -> "Speed":
         """This speed multiplied by measured factors (a calibration), saying why."""
-        pre = self.prefill_tokens_per_s * prefill if self.prefill_tokens_per_s and prefill else self.prefill_tokens_per_s
-        ttft = self.ttft_s * self.prefill_tokens_per_s / pre if self.ttft_s is not None and pre else self.ttft_s
+        pre, ttft = self.prefill_tokens_per_s, self.ttft_s
+        if pre and prefill:  # prompt processing is faster by ``prefill``: the first token comes sooner
+            pre, ttft = pre * prefill, (ttft / prefill if ttft is not None else None)
         return Speed(self.decode_tokens_per_s * decode, pre, ttft, (*self.basis, why))
 
     def as_dict(self) -> dict:
@@ -318,7 +319,7 @@ def _cpu_prefill_seconds(arch: Architecture, kind: str, device: SpeedDevice, pro
     head = 0 if arch.tied_embeddings else arch.vocab_size * arch.hidden_size  # computed once per prompt
     products = 2.0 * (active_parameter_count(arch) - head)
     attention = attention_flops_per_token(arch, int(depth + prompt_tokens / 2))
-    return (products / CPU_PREFILL_EFFICIENCY[kind] + attention / CPU_PREFILL_ATTENTION_EFFICIENCY) / device.flops
+    return (products / CPU_PREFILL_EFFICIENCY[kind] + attention / CPU_PREFILL_ATTENTION_EFFICIENCY) / need(device.flops, "CPU FLOP/s")
 
 
 def estimate_speed(
@@ -361,11 +362,11 @@ def estimate_speed(
         for dev, share in devices if share > 0
     ]
     prefill = None
-    if all(dev.flops for dev, share in devices if share > 0):
+    if all(bool(dev.flops) for dev, share in devices if share > 0):
         flops = prefill_flops_per_token(arch, prompt_tokens, depth)
         prefill_s = sum(
             share * (_cpu_prefill_seconds(arch, block_kind(p), dev, prompt_tokens, depth) if dev.family == "cpu"
-                     else flops / (PREFILL_EFFICIENCY[dev.family] * dev.flops))
+                     else flops / (PREFILL_EFFICIENCY[dev.family] * need(dev.flops, "FP16 FLOP/s")))
             for dev, share in devices if share > 0
         )
         prefill = 1 / prefill_s
@@ -398,9 +399,9 @@ def batch_decode_speed(
     the GPUs a tensor-parallel model spans (their bandwidth and FLOPs summed)."""
     p = as_preset(preset)
     kind = block_kind(p)
-    dense = weight_bytes if weight_bytes is not None else read_bytes_per_token(arch, p)
+    dense: float = weight_bytes if weight_bytes is not None else read_bytes_per_token(arch, p)
     if arch.is_moe and arch.experts:
-        share = arch.experts_per_token / arch.experts
+        share = need(arch.experts_per_token, "experts_per_token") / arch.experts
         touched = 1 - (1 - share) ** batch
         expert_part = dense * _expert_fraction(arch)  # the routed experts' part of a token's reads
         dense = dense - expert_part + expert_part / share * touched
@@ -422,5 +423,5 @@ def _expert_fraction(arch: Architecture) -> float:
     """The share of one token's weight reads that goes to routed experts."""
     from llmguide.model.tensors import tensors
 
-    expert = sum(t.elements for t in tensors(arch) if "_exps" in t.name) * arch.experts_per_token / arch.experts
+    expert = sum(t.elements for t in tensors(arch) if "_exps" in t.name) * need(arch.experts_per_token, "experts_per_token") / need(arch.experts, "experts")
     return expert / max(1, active_parameter_count(arch))

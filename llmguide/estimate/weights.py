@@ -7,8 +7,8 @@ from functools import lru_cache
 
 from llmguide.estimate.ggml_types import tensor_bytes
 from llmguide.estimate.gguf_rules import Preset, parse_preset, tensor_type, use_more_bits
-from llmguide.model.architecture import Architecture
-from llmguide.model.tensors import INPUT_TABLES, tensors
+from llmguide.model.architecture import Architecture, need
+from llmguide.model.tensors import INPUT_TABLES, Tensor, tensors
 
 GGUF_ALIGNMENT = 32
 
@@ -35,7 +35,7 @@ def _position_class(i: int, n: int) -> tuple:
 
 
 @lru_cache(maxsize=256)
-def tensor_groups(arch: Architecture) -> tuple[tuple[object, int], ...]:
+def tensor_groups(arch: Architecture) -> tuple[tuple[Tensor, int], ...]:
     """The tensors as (representative, count) groups that every preset prices alike: same name,
     shape and layer class. A 60-layer model has a few dozen groups instead of a thousand tensors."""
     groups: dict[tuple, list] = {}
@@ -74,7 +74,7 @@ def _read_per_token(arch: Architecture, preset: Preset) -> int:
         if t.name in INPUT_TABLES and not (t.name == "token_embd" and arch.tied_embeddings):
             size //= t.rows
         elif "_exps" in t.name:
-            size = size * arch.experts_per_token // arch.experts
+            size = size * need(arch.experts_per_token, "experts_per_token") // need(arch.experts, "experts")
         total += size
     return total
 

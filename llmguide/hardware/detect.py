@@ -63,6 +63,8 @@ def detect_machine(run: Runner = run_command, sysfs: Path = Path("/sys"), system
 
 
 def _cpu_and_ram(warnings: list[str]) -> tuple[str, int | None, int | None, int | None]:
+    total: int | None
+    available: int | None
     try:
         import psutil
 

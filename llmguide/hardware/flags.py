@@ -78,7 +78,7 @@ def from_flags(
             cpu_bandwidth=dev.bandwidth_gbs * 1e9 * DRAM_SUSTAINED_SHARE,  # the preset gives the peak
         )
     unified = bool(dev and dev.kind in ("unified", "igpu"))
-    if unified and ram_gb is None and vram_gb is None:
+    if dev is not None and unified and ram_gb is None and vram_gb is None:
         options = ", ".join(f"{o:g}" for o in dev.memory_options_gb) or "several sizes"
         raise UsageError(f"{dev.name} shares system memory (sold with {options} GB): pass --ram with yours.")
     if unified and ram_gb is None:

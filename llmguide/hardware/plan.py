@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from llmguide.errors import UnknownNameError, UsageError
 from llmguide.hardware.accelerators import Accelerator, Machine
@@ -53,17 +54,18 @@ def to_hardware(machine: Machine, devices: tuple[Device, ...], cpu_only: bool = 
         notes.append(f"not planning with {a.name} ({why})")
     from llmguide.estimate.calibration import fingerprint
 
-    base = dict(ram=machine.ram_total, ram_available=machine.ram_available, source="detected",
-                headroom_bytes=headroom[0], headroom_share=headroom[1], cpu_isa=machine.cpu_isa, cpu_flops=machine.cpu_flops,
-                machine=fingerprint(machine.cpu_model, tuple(a.name for a in cards)))
+    fingerprint_ = fingerprint(machine.cpu_model, tuple(a.name for a in cards))
+    base = Hardware(ram=machine.ram_total, ram_available=machine.ram_available, source="detected",
+                    headroom_bytes=headroom[0], headroom_share=headroom[1], cpu_isa=machine.cpu_isa,
+                    cpu_flops=machine.cpu_flops, machine=fingerprint_)
     from llmguide.hardware.membw import stored
 
-    measured = stored(base["machine"])
+    measured = stored(fingerprint_)
     if measured is not None:
-        base["cpu_bandwidth"] = measured.gbs * 1e9
+        base = replace(base, cpu_bandwidth=measured.gbs * 1e9)
         notes.append(f"RAM bandwidth {measured.describe()}")
     if not cards:
-        return Hardware(**base), notes
+        return base, notes
     first = cards[0]
     preset = None
     try:
@@ -72,13 +74,13 @@ def to_hardware(machine: Machine, devices: tuple[Device, ...], cpu_only: bool = 
         notes.append(f"{first.name} is not among the hardware presets: speed needs --bandwidth")
     if not first.unified and preset is not None and preset.kind == "unified":
         # GB10 (nvidia-smi says [N/A]), Jetson, Ryzen AI Max: the GPU shares the system's memory
-        notes.append(f"{first.name} shares system memory: planning with one pool of {machine.ram_total / (1 << 30):.1f} GiB")
+        notes.append(f"{first.name} shares system memory: planning with one pool of {(machine.ram_total or 0) / (1 << 30):.1f} GiB")
         first = Accelerator(first.vendor, first.name, machine.ram_total, None, first.method, first.driver,
                             first.compute_capability, unified=True)
     if first.unified:
         limit = first.working_set_limit
-        return Hardware(
-            **{**base, "ram": first.memory_total, "ram_available": None}, gpu_name=preset.name if preset else first.name,
+        return replace(
+            base, ram=first.memory_total, ram_available=None, gpu_name=preset.name if preset else first.name,
             gpu_family=first.vendor, gpu_bandwidth=preset.bandwidth_gbs * 1e9 if preset else None,
             gpu_flops=preset.fp16_tflops * 1e12 if preset and preset.fp16_tflops else None, unified=True,
             working_set_limit=limit,
@@ -89,13 +91,13 @@ def to_hardware(machine: Machine, devices: tuple[Device, ...], cpu_only: bool = 
         notes.append(f"{first.name} does not report its memory here: planning with the preset's {preset.memory_gb:g} GB")
     elif total is None:
         notes.append(f"{first.name} does not report its memory: pass --vram to plan with it")
-        return Hardware(**base), notes
+        return base, notes
     if first.memory_free is not None and first.memory_total:
         in_use = first.memory_total - first.memory_free
         if in_use > (1 << 30):
             notes.append(f"{in_use / (1 << 30):.1f} GiB of {first.name}'s memory is in use by other programs")
-    return Hardware(
-        **base, vram=total, vram_free=min((a.memory_free for a in cards if a.memory_free is not None), default=None),
+    return replace(
+        base, vram=total, vram_free=min((a.memory_free for a in cards if a.memory_free is not None), default=None),
         gpu_name=preset.name if preset else first.name, gpu_family=first.vendor, gpu_count=len(cards),
         gpu_bandwidth=preset.bandwidth_gbs * 1e9 if preset else None,
         gpu_flops=preset.fp16_tflops * 1e12 if preset and preset.fp16_tflops else None,

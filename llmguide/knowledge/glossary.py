@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from annotated_types import Len, MaxLen
 
@@ -20,7 +20,7 @@ from llmguide.catalog.schema import FORBID, Source
 from llmguide.knowledge.kb import find, index, read_cached
 
 Kind = Literal["concept", "inference", "quantization", "parallelism", "technique", "search", "tool"]
-KINDS: tuple[str, ...] = Kind.__args__  # the order `explain` lists them in
+KINDS: tuple[str, ...] = get_args(Kind)  # the order `explain` lists them in
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -7,12 +7,25 @@ import difflib
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from llmguide.catalog.schema import normalize
 from llmguide.errors import CatalogError, UnknownNameError
 
-E = TypeVar("E")
+class Entry(Protocol):
+    """What every glossary term and FAQ entry has."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def see_also(self) -> tuple[str, ...]: ...
+    @property
+    def sources(self) -> tuple[str, ...]: ...
+    @property
+    def commands(self) -> tuple[str, ...]: ...
+
+
+E = TypeVar("E", bound=Entry)
 T = TypeVar("T")
 TYPO_CUTOFF = 0.85  # a name this close to one entry, and clearly closer than to any other, is a typo of it
 
@@ -50,7 +63,7 @@ def find(names: dict[str, E], name: str, kind: str, list_hint: str) -> E:
     for k, e in names.items():
         by_id[e.id] = e
         scores[e.id] = max(scores.get(e.id, 0.0), difflib.SequenceMatcher(None, key, k).ratio())
-    ranked = sorted(scores, key=scores.get, reverse=True)
+    ranked = sorted(scores, key=lambda i: scores[i], reverse=True)
     if ranked and scores[ranked[0]] >= TYPO_CUTOFF and (len(ranked) == 1 or scores[ranked[1]] < scores[ranked[0]] - 0.05):
         return by_id[ranked[0]]
     hits = [i for i in ranked if scores[i] >= 0.6]

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from functools import cached_property
+from typing import TypeVar
 
 from llmguide.catalog.schema import ArchitectureFacts
+
+N = TypeVar("N", int, float)
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ class Architecture:
         from llmguide.model.config import runtime_arch, type_defaults
 
         numbers = facts.numbers()
-        model_type = numbers.pop("model_type")
+        model_type = str(numbers.pop("model_type"))
         implied = {k: v for k, v in type_defaults(model_type).items() if k != "tied_embeddings"}
         return cls(**{**implied, **numbers, "arch": runtime_arch(model_type)})
 
@@ -215,6 +218,15 @@ class Architecture:
 _FIELDS = tuple(f.name for f in fields(Architecture))
 
 
+def need(value: N | None, what: str) -> N:
+    """A number that is optional in general but required where it is used (a size the layer kind
+    being priced needs, a throughput the branch was chosen for): the catalog, the config and GGUF
+    readers and the callers check that it is given, so a missing one is a bug, said plainly."""
+    if value is None:
+        raise ValueError(f"the architecture does not give {what}, which its layer kinds need")
+    return value
+
+
 def _kinds(arch: Architecture) -> str:
     if arch.layer_pattern is not None:
         return arch.layer_pattern
@@ -229,9 +241,9 @@ def _kinds(arch: Architecture) -> str:
     windowed = arch.sliding_window_layers
     if windowed:
         full = n - windowed
-        period = n / full if full else n + 1
+        spacing = n / full if full else float(n + 1)
         free = [i for i in range(n) if kinds[i] == "A"]
-        globals_ = {min(n - 1, int((j + 1) * period) - 1) for j in range(full)} if full else set()
+        globals_ = {min(n - 1, int((j + 1) * spacing) - 1) for j in range(full)} if full else set()
         for i in free:
             if windowed and i not in globals_:
                 kinds[i] = "S"

@@ -28,7 +28,7 @@ class SafetensorsInfo:
 
     @property
     def main_dtype(self) -> str:
-        return max(self.dtype_bytes, key=self.dtype_bytes.get) if self.dtype_bytes else "unknown"
+        return max(self.dtype_bytes, key=lambda k: self.dtype_bytes[k]) if self.dtype_bytes else "unknown"
 
 
 def read_folder(folder: Path) -> SafetensorsInfo | None:

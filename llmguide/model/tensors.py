@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from llmguide.model.architecture import Architecture
+from llmguide.model.architecture import Architecture, need
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,8 @@ def _attention(arch: Architecture, i: int) -> list[Tensor]:
 def _mla(arch: Architecture, i: int) -> list[Tensor]:
     """DeepSeek multi-head latent attention, as llama.cpp stores it."""
     h, n = arch.hidden_size, arch.attention_heads
-    rope, nope, v = arch.qk_rope_head_dim, arch.qk_nope_head_dim, arch.v_head_dim
+    rope, nope = need(arch.qk_rope_head_dim, "qk_rope_head_dim"), need(arch.qk_nope_head_dim, "qk_nope_head_dim")
+    v, kv_rank = need(arch.v_head_dim, "v_head_dim"), need(arch.kv_lora_rank, "kv_lora_rank")
     out: list[Tensor] = []
     if arch.q_lora_rank:
         out += [
@@ -112,9 +113,9 @@ def _mla(arch: Architecture, i: int) -> list[Tensor]:
     else:
         out.append(Tensor("attn_q", i, h, n * (nope + rope)))
     out += [
-        Tensor("attn_kv_a_mqa", i, h, arch.kv_lora_rank + rope),
-        Tensor("attn_kv_a_norm", i, arch.kv_lora_rank, 1),
-        Tensor("attn_kv_b", i, arch.kv_lora_rank, n * (nope + v)),
+        Tensor("attn_kv_a_mqa", i, h, kv_rank + rope),
+        Tensor("attn_kv_a_norm", i, kv_rank, 1),
+        Tensor("attn_kv_b", i, kv_rank, n * (nope + v)),
         Tensor("attn_output", i, n * v, h),
     ]
     return out
@@ -149,7 +150,7 @@ def _compressor(arch: Architecture, i: int) -> list[Tensor]:
 def _indexer(arch: Architecture, i: int) -> list[Tensor]:
     """DeepSeek sparse attention's lightning indexer: per-head queries (from the query latent when
     there is one), one shared key, and a weight per head."""
-    h, n, d = arch.hidden_size, arch.index_heads, arch.index_head_dim
+    h, n, d = arch.hidden_size, need(arch.index_heads, "index_heads"), need(arch.index_head_dim, "index_head_dim")
     q_in = arch.q_lora_rank or h
     return [Tensor("indexer_attn_q_b", i, q_in, n * d), Tensor("indexer_attn_k", i, h, d),
             Tensor("indexer_k_norm", i, d, 1), Tensor("indexer_k_norm.bias", i, d, 1), Tensor("indexer_proj", i, h, n)]
@@ -159,8 +160,8 @@ def _mamba2(arch: Architecture, i: int) -> list[Tensor]:
     """A Mamba2 mixer as llama.cpp stores it: one input projection to x, z, B, C and dt, a
     depthwise causal convolution over x, B and C, per-head decay, skip and step bias, a grouped
     norm, and the output projection."""
-    h, d, n = arch.hidden_size, arch.ssm_inner, arch.ssm_heads
-    bc = 2 * arch.ssm_groups * arch.ssm_state_size
+    h, d, n = arch.hidden_size, arch.ssm_inner, need(arch.ssm_heads, "ssm_heads")
+    bc = 2 * arch.ssm_groups * need(arch.ssm_state_size, "ssm_state_size")
     return [Tensor("ssm_in", i, h, 2 * d + bc + n), Tensor("ssm_conv1d", i, arch.ssm_conv_kernel, d + bc),
             Tensor("ssm_conv1d.bias", i, d + bc, 1), Tensor("ssm_dt.bias", i, n, 1), Tensor("ssm_a", i, n, 1),
             Tensor("ssm_d", i, n, 1), Tensor("ssm_norm", i, d, 1), Tensor("ssm_out", i, d, h)]
@@ -183,21 +184,22 @@ def _short_conv(arch: Architecture, i: int) -> list[Tensor]:
     """LFM2's gated short convolution: input projection to three streams, a depthwise convolution
     of ``short_conv_kernel`` taps, and the output projection."""
     h = arch.hidden_size
-    return [Tensor("shortconv_in_proj", i, h, 3 * h), Tensor("shortconv_conv", i, arch.short_conv_kernel, h),
+    return [Tensor("shortconv_in_proj", i, h, 3 * h), Tensor("shortconv_conv", i, need(arch.short_conv_kernel, "short_conv_kernel"), h),
             Tensor("shortconv_out_proj", i, h, h)]
 
 
 def _per_layer_inputs(arch: Architecture) -> list[Tensor]:
     """Gemma 3n's per-layer embeddings: a table of per-layer vectors for every token (each row has
     one ``per_layer_embedding_dim`` slice per layer), and the projection of the main embedding."""
-    width = arch.layers * arch.per_layer_embedding_dim
+    dim = need(arch.per_layer_embedding_dim, "per_layer_embedding_dim")
+    width = arch.layers * dim
     rows = arch.per_layer_vocab_size or arch.vocab_size
     return [Tensor("per_layer_token_embd", None, width, rows), Tensor("per_layer_model_proj", None, arch.hidden_size, width),
-            Tensor("per_layer_proj_norm", None, arch.per_layer_embedding_dim, 1)]
+            Tensor("per_layer_proj_norm", None, dim, 1)]
 
 
 def _per_layer_block(arch: Architecture, i: int) -> list[Tensor]:
-    h, d = arch.hidden_size, arch.per_layer_embedding_dim
+    h, d = arch.hidden_size, need(arch.per_layer_embedding_dim, "per_layer_embedding_dim")
     return [Tensor("per_layer_inp_gate", i, h, d), Tensor("per_layer_proj", i, d, h), Tensor("per_layer_post_norm", i, h, 1)]
 
 
@@ -205,7 +207,7 @@ def _ffn(arch: Architecture, i: int) -> list[Tensor]:
     h = arch.hidden_size
     if not arch.moe_at(i):
         return _dense_ffn(h, arch.intermediate_size, arch, i, "")
-    n, f = arch.experts, arch.expert_width
+    n, f = need(arch.experts, "experts"), arch.expert_width
     out = [Tensor("ffn_gate_inp", i, h, n)]
     if arch.gated_mlp:
         out.append(Tensor("ffn_gate_exps", i, h, f * n))
@@ -243,7 +245,7 @@ def active_parameter_count(arch: Architecture) -> int:
     total = 0
     for t in tensors(arch):
         if "_exps" in t.name:
-            total += t.elements * arch.experts_per_token // arch.experts
+            total += t.elements * need(arch.experts_per_token, "experts_per_token") // need(arch.experts, "experts")
         elif t.name not in INPUT_TABLES:  # an embedding lookup reads one row, not the matrix
             total += t.elements
     return total

@@ -78,7 +78,7 @@ def released_share(arch: Architecture, native: tuple[str, str] | None = None) ->
     are those of the low-bit release, so only the rest of its weights lose anything."""
     if arch.arch != "gpt-oss" and native is None:
         return 0.0
-    experts_only = arch.arch == "gpt-oss" or native[1] == "routed-experts"
+    experts_only = arch.arch == "gpt-oss" or (native is not None and native[1] == "routed-experts")
     all_t = tensors(arch)
     kept = sum(t.elements for t in all_t if ("_exps" in t.name if experts_only
                                              else t.is_matrix and t.name not in ("token_embd", "output")))

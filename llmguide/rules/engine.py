@@ -18,7 +18,7 @@ from llmguide.estimate.fit import spare_share
 from llmguide.hardware.profile import Hardware
 from llmguide.model.architecture import Architecture
 from llmguide.quality.task import quality
-from llmguide.rules.base import DEFAULT_CONTEXT, Candidate, Env, Request, Score, Verdict
+from llmguide.rules.base import DEFAULT_CONTEXT, Candidate, Env, Fit, Request, Score, Verdict
 from llmguide.rules.fit import fit_options
 from llmguide.rules.license_policy import parse_policy
 from llmguide.rules.registry import Rule, hard_rules, soft_rules
@@ -40,6 +40,13 @@ class Ranked:
     @property
     def estimated(self) -> bool:
         return any(s.estimated for s in self.scores)
+
+    @property
+    def fit(self) -> Fit:
+        """How the model runs: a ranked model always fits (one that does not is rejected)."""
+        if self.candidate.fit is None:
+            raise ValueError(f"{self.candidate.variant.id} is ranked without a fit")
+        return self.candidate.fit
 
     @property
     def expected_quality(self) -> float:
@@ -124,13 +131,13 @@ def recommend(catalog: Catalog, request: Request, hardware: Hardware, sort: str 
         passing = [j for j in judged if j[2] is not None]
         if passing:
             total, cand, scores, verdicts = max(passing, key=lambda j: (j[0], _spare(j[1], hardware)))
-            ranked.append((total, cand, scores, verdicts))
+            ranked.append((total, cand, scores or (), verdicts))  # passing: scored
             continue
         if judged:  # the option that fails the fewest rules, the fastest among equals, explains
             cand, verdicts = min(((j[1], j[3]) for j in judged[::-1]), key=lambda cv: sum(not v.passed for v in cv[1]))
         else:
             cand = Candidate(family, variant, arch, None, smallest, q)
-            verdicts = tuple(rule.check(cand, env) for rule in hard)
+            verdicts = tuple(rule.judge(cand, env) for rule in hard)
         rejected.append(Rejected(cand, verdicts))
     ranked.sort(key=lambda r: (-r[0], -r[1].variant.params.total_b, r[1].variant.id))
     rows = [Ranked(0, c, round(total, 1), s, v) for total, c, s, v in ranked]
@@ -145,24 +152,27 @@ def recommend(catalog: Catalog, request: Request, hardware: Hardware, sort: str 
     )
 
 
-def _judge_options(cands: list[Candidate], env: Env, hard: list[Rule], soft: list[Rule]) -> list[tuple]:
+Judged = tuple[float, Candidate, "tuple[Score, ...] | None", "tuple[Verdict, ...]"]
+
+
+def _judge_options(cands: list[Candidate], env: Env, hard: list[Rule], soft: list[Rule]) -> list[Judged]:
     """(total, candidate, scores or None when a hard rule fails, verdicts) for each option of one
     model. The rules that do not read the fit are judged once, on the first option."""
     if not cands:
         return []
     first = cands[0]
-    fixed_checks = {r.code: r.check(first, env) for r in hard if not r.per_fit}  # type: ignore[misc]
+    fixed_checks = {r.code: r.judge(first, env) for r in hard if not r.per_fit}
     fixed_scores: dict[str, Score] = {}
-    out = []
+    out: list[Judged] = []
     for cand in cands:
-        verdicts = tuple(fixed_checks[r.code] if r.code in fixed_checks else r.check(cand, env)  # type: ignore[misc]
+        verdicts = tuple(fixed_checks[r.code] if r.code in fixed_checks else r.judge(cand, env)
                          for r in hard)
         if not all(v.passed for v in verdicts):
             out.append((0.0, cand, None, verdicts))
             continue
         if not fixed_scores:
-            fixed_scores = {r.code: r.score(first, env) for r in soft if not r.per_fit}  # type: ignore[misc]
-        scores = tuple(fixed_scores[r.code] if r.code in fixed_scores else r.score(cand, env)  # type: ignore[misc]
+            fixed_scores = {r.code: r.rate(first, env) for r in soft if not r.per_fit}
+        scores = tuple(fixed_scores[r.code] if r.code in fixed_scores else r.rate(cand, env)
                        for r in soft)
         out.append((sum(s.points for s in scores), cand, scores, verdicts))
     return out
@@ -201,4 +211,4 @@ def serves_task(catalog: Catalog, task: str, family, variant) -> bool:
     env = Env(catalog, request, Hardware())
     arch = Architecture.from_facts(variant.architecture)
     cand = Candidate(family, variant, arch, None, None)  # type: ignore[arg-type]
-    return all(rule.check(cand, env).passed for rule in hard_rules() if rule.code in ("H1", "H2", "H3", "H4"))
+    return all(rule.judge(cand, env).passed for rule in hard_rules() if rule.code in ("H1", "H2", "H3", "H4"))

@@ -15,7 +15,7 @@ that is fast enough.
 from __future__ import annotations
 
 from llmguide.estimate.memory import MemoryEstimate, estimate_memory
-from llmguide.estimate.placement import place
+from llmguide.estimate.placement import Placement, place
 from llmguide.estimate.fit import TIGHT_SHARE, placement_speed, spare_share
 from llmguide.hardware.profile import Hardware
 from llmguide.model.architecture import Architecture
@@ -60,19 +60,24 @@ def find_fit(
     if not hw.known:
         return options[0], smallest
     # in one place if possible; there, a step that leaves 10% of the memory spare beats a tighter one above it
-    chosen = [f for f in options if f.placement.mode in ("gpu", "cpu")] or options
-    chosen.sort(key=lambda f: f.placement.mode in ("gpu", "cpu") and spare_share(f.placement, hw) < TIGHT_SHARE)
+    chosen = [f for f in options if _whole(f.placement)] or options
+    chosen.sort(key=lambda f: f.placement is not None and _whole(f.placement) and spare_share(f.placement, hw) < TIGHT_SHARE)
     for fit in chosen:
         if min_speed is None or (fit.speed is not None and fit.speed.decode_tokens_per_s >= min_speed):
             return fit, smallest
     return (chosen[0] if chosen else None), smallest
 
 
+def _whole(p: Placement | None) -> bool:
+    """All on the GPU, or all in RAM on a machine without a GPU."""
+    return p is not None and p.mode in ("gpu", "cpu")
+
+
 def _fits(c: Candidate, env: Env) -> Verdict:
     hw = env.hardware
     if not hw.known:
         return Verdict("H5", True, "fit not checked: no hardware given")
-    if c.fit is not None:
+    if c.fit is not None and c.fit.placement is not None:
         p, e = c.fit.placement, c.fit.estimate
         where = {"gpu": "on the GPU", "cpu": "in RAM (CPU)", "split": f"split: {p.gpu_layers}/{c.arch.layers} layers on the GPU",
                  "expert_offload": f"on the GPU with the routed experts of {p.cpu_moe_layers} layer(s) in RAM ({p.flags(c.arch)})"}[p.mode]

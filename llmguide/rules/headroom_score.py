@@ -17,7 +17,7 @@ HEADROOM_PENALTY = 1.0
 
 
 def _headroom(c: Candidate, env: Env) -> Score:
-    p = c.fit.placement
+    p = c.fit.placement if c.fit else None
     if p is None:
         return Score("S6", 0.0, "memory not checked")
     if p.mode in ("split", "expert_offload"):

@@ -14,6 +14,8 @@ from llmguide.rules.registry import Rule, register
 
 
 def _s2(c: Candidate, env: Env) -> Score:
+    if c.fit is None:  # scores are only asked of a model that fits
+        return Score("S2", 0.0, "no quantization chosen")
     quant = c.fit.estimate.quant
     info = next(q for q in env.catalog.quants.quants if q.name == quant)
     expected = expected_loss(info, c.variant, c.arch)

@@ -27,6 +27,18 @@ class Rule:
     def hard(self) -> bool:
         return self.check is not None
 
+    def judge(self, c: Candidate, env: Env) -> Verdict:
+        """A hard rule's verdict on ``c``."""
+        if self.check is None:
+            raise TypeError(f"rule {self.code} scores; it does not judge")
+        return self.check(c, env)
+
+    def rate(self, c: Candidate, env: Env) -> Score:
+        """A soft rule's score of ``c``."""
+        if self.score is None:
+            raise TypeError(f"rule {self.code} judges; it does not score")
+        return self.score(c, env)
+
 
 RULES: dict[str, Rule] = {}
 
