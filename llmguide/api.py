@@ -16,7 +16,6 @@ that).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -40,16 +39,12 @@ def hardware_spec(gpu: str | None = None, *, vram: float | None = None, ram: flo
              bandwidth: float | None = None, cpu_bandwidth: float | None = None, catalog: "Catalog | None" = None) -> "Hardware":
     """The hardware to plan for, from a preset name (``"4090"``, ``"2x RTX 3090"``, ``"M2 Max 38-core"``)
     and/or sizes in GB, as the CLI's ``--gpu/--vram/--ram/--gpus/--bandwidth/--cpu-bandwidth``."""
-    from llmguide.errors import UsageError
-    from llmguide.hardware.flags import from_flags
+    from llmguide.hardware.resolve import resolve
+    from llmguide.hardware.spec import HardwareSpec
 
     cat = catalog or _shipped()
-    hw = from_flags(vram, ram, gpu=gpu, gpus=gpus, bandwidth_gbs=bandwidth, devices=cat.hardware)
-    if cpu_bandwidth is not None:
-        if not 0 < cpu_bandwidth < 100_000:
-            raise UsageError(f"cpu_bandwidth must be a positive number of GB/s, not {cpu_bandwidth}.")
-        hw = replace(hw, cpu_bandwidth=cpu_bandwidth * 1e9)
-    return hw
+    spec = HardwareSpec(gpu=gpu, gpus=gpus, vram=vram, ram=ram, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth)
+    return resolve(spec, cat.hardware, detect=False)[0]
 
 
 def recommend(task: str = "chat", *, gpu: str | None = None, vram: float | None = None, ram: float | None = None,

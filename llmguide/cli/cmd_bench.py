@@ -33,7 +33,7 @@ def bench(
     if not model.lower().endswith(".gguf"):
         raise typer.BadParameter(f"expected a .gguf file, not '{model}'", param_hint="MODEL")
     ref = model_ref(common.catalog(), model)
-    hw = common.hardware(None, None, None, None, bandwidth, cpu_only, None)
+    hw = common.hardware(common.HardwareSpec(bandwidth=bandwidth, cpu_only=cpu_only))
     report = run(ref, hw, prompt_tokens=prompt_tokens, gen_tokens=gen_tokens, threads=threads, store=save)
     if as_json:
         from llmguide.cli.console import emit_json

@@ -41,7 +41,7 @@ def deploy(
 
     req = DeployRequest(users, context, prompt_tokens, output_tokens, target_tps, backend.lower(), nodes)
     ref = model_ref(common.catalog(), model)
-    hw = common.hardware(gpu, gpus, vram, ram, bandwidth, cpu_only, None, cpu_bandwidth)
+    hw = common.hardware(common.HardwareSpec(gpu=gpu, gpus=gpus, vram=vram, ram=ram, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth, cpu_only=cpu_only))
     p = plan(ref, hw, req)
     steps, items = commands(p, req), checklist(p, req)
     if as_json:

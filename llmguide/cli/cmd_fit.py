@@ -49,7 +49,7 @@ def fit(
     run_opts = LlamaCppRun(flash_attention=flash_attn.lower() == "on", mmap=mmap)
     cat = common.catalog()
     ref = model_ref(cat, model)
-    hw = common.hardware(gpu, gpus, vram, ram, bandwidth, cpu_only, headroom, cpu_bandwidth)
+    hw = common.hardware(common.HardwareSpec(gpu=gpu, gpus=gpus, vram=vram, ram=ram, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth, cpu_only=cpu_only, headroom=headroom))
     if n_cpu_moe is not None and cpu_moe:
         raise typer.BadParameter("give --n-cpu-moe N or --cpu-moe, not both", param_hint="--cpu-moe")
     if n_cpu_moe is not None and n_cpu_moe < 0:

@@ -17,7 +17,7 @@ def hardware(
 ) -> None:
     """Detect the CPU, RAM and GPUs (NVIDIA, AMD, Intel, Apple silicon), with how each was found."""
     from llmguide.hardware import detect
-    from llmguide.hardware.plan import parse_headroom, to_hardware
+    from llmguide.hardware.resolve import parse_headroom, to_hardware
 
     cat = common.catalog()
     machine = detect.detect_machine()

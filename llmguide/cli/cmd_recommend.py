@@ -48,7 +48,7 @@ def recommend(
     cat = common.catalog()
     request = make_request(cat, task, context, lang, top, license=license, min_speed=min_speed,
                            max_ttft=max_ttft, modalities=modality)
-    hardware = common.hardware(gpu, gpus, vram, ram, bandwidth, cpu_only, headroom, cpu_bandwidth)
+    hardware = common.hardware(common.HardwareSpec(gpu=gpu, gpus=gpus, vram=vram, ram=ram, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth, cpu_only=cpu_only, headroom=headroom))
     result = run(cat, request, hardware, sort=sort)
     if as_json:
         from llmguide.cli.console import emit_json

@@ -39,7 +39,7 @@ def why_not(
         ids = ", ".join(v.id for v in match.family.variants[:6])
         raise UsageError(f"'{model}' is a family; why-not needs one variant.", f"Try one of: {ids}.")
     request = make_request(cat, task, context, lang, 1, license=license, min_speed=min_speed, max_ttft=max_ttft, modalities=modality)
-    hw = common.hardware(gpu, gpus, vram, ram, bandwidth, cpu_only, headroom, cpu_bandwidth)
+    hw = common.hardware(common.HardwareSpec(gpu=gpu, gpus=gpus, vram=vram, ram=ram, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth, cpu_only=cpu_only, headroom=headroom))
     rec = recommend(cat, request, hw)
     ranked = next((r for r in rec.ranked if r.candidate.variant.id == match.variant.id), None)
     rejected = next((j for j in rec.rejected if j.candidate.variant.id == match.variant.id), None)

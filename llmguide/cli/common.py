@@ -7,6 +7,7 @@ from functools import lru_cache
 import typer
 
 from llmguide.catalog.loader import Catalog, load_catalog
+from llmguide.hardware.spec import HardwareSpec
 
 
 EXTRA_CATALOGS: list = []  # --catalog PATH options of the current invocation
@@ -53,51 +54,13 @@ MODALITY_OPTION = typer.Option(None, "--modality", help="Input the model must ta
 HEADROOM_OPTION = typer.Option(None, "--headroom", help="Memory kept free for the desktop and OS: GB (e.g. 2) or a share (e.g. 10%). Default: max(0.5 GB, 5%) of VRAM, max(2 GB, 10%) of RAM.")
 
 
-def hardware(gpu, gpus, vram, ram, bandwidth, cpu_only: bool, headroom: str | None, cpu_bandwidth: float | None = None):
-    hw = _hardware(gpu, gpus, vram, ram, bandwidth, cpu_only, headroom)
-    if cpu_bandwidth is not None:
-        from dataclasses import replace
-
-        from llmguide.errors import UsageError
-
-        if not 0 < cpu_bandwidth < 100_000:
-            raise UsageError(f"--cpu-bandwidth must be a positive number of GB/s, not {cpu_bandwidth:g}.")
-        hw = replace(hw, cpu_bandwidth=cpu_bandwidth * 1e9)
-    return hw
-
-
-def _hardware(gpu, gpus, vram, ram, bandwidth, cpu_only: bool, headroom: str | None):
-    """The hardware to plan for: --gpu/--vram/--ram when given, else this machine as detected
-    (--gpus and --bandwidth then refine what was found).
-
-    Detection warnings and notes go to stderr, so --json output stays pure."""
-    from dataclasses import replace
-
-    from llmguide.hardware.flags import from_flags
-    from llmguide.hardware.plan import parse_headroom
-
-    room_bytes, room_share = parse_headroom(headroom)
-    cat = catalog()
-    if any(v is not None for v in (gpu, vram, ram)):
-        hw = from_flags(vram, ram, gpu=gpu, gpus=gpus, bandwidth_gbs=bandwidth, devices=cat.hardware)
-        if cpu_only:
-            hw = replace(hw, vram=None, gpu_name=None, gpu_family=None, gpu_count=1, gpu_bandwidth=None,
-                         gpu_flops=None, unified=False)
-        return replace(hw, headroom_bytes=room_bytes, headroom_share=room_share)
-    from llmguide.hardware import detect
-    from llmguide.hardware.plan import to_hardware
-
-    machine = detect.detect_machine()
-    hw, notes = to_hardware(machine, cat.hardware, cpu_only, (room_bytes, room_share))
-    if gpus is not None or bandwidth is not None:  # refine what was detected
-        if gpus is not None and gpus < 1:
-            from llmguide.errors import UsageError
-
-            raise UsageError(f"--gpus must be at least 1, not {gpus}.")
-        hw = replace(hw, gpu_count=gpus or hw.gpu_count,
-                     gpu_bandwidth=bandwidth * 1e9 if bandwidth else hw.gpu_bandwidth)
+def hardware(spec: HardwareSpec):
+    """The hardware to plan for (``hardware.resolve``): the flags when given, else this machine as
+    detected. Detection warnings and notes go to stderr, so --json output stays pure."""
     from llmguide.cli.console import err
+    from llmguide.hardware.resolve import resolve
 
-    for line in (*machine.warnings, *notes):
+    hw, notes = resolve(spec, catalog().hardware)
+    for line in notes:
         err().print(f"[yellow]Note:[/] {line}", highlight=False)
     return hw

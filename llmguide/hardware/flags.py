@@ -19,7 +19,7 @@ from llmguide.units import gib_to_bytes
 MAX_GB = 1 << 20  # a petabyte-class number is a typo, not a machine
 
 
-def _positive(flag: str, value: float | None) -> None:
+def check_positive(flag: str, value: float | None) -> None:
     if value is None:
         return
     if value != value or value <= 0:  # NaN or not positive
@@ -54,7 +54,7 @@ def from_flags(
     devices: tuple[Device, ...] = (),
 ) -> Hardware:
     for flag, value in (("--vram", vram_gb), ("--ram", ram_gb), ("--bandwidth", bandwidth_gbs)):
-        _positive(flag, value)
+        check_positive(flag, value)
     if gpus is not None and gpus < 1:
         raise UsageError(f"--gpus must be at least 1, not {gpus}.")
     count = gpus or 1

@@ -10,7 +10,7 @@ import pytest
 from llmguide.hardware.detect_amd import parse_rocm_smi, probe_sysfs
 from llmguide.hardware.detect_apple import parse_gpu_cores, probe_apple
 from llmguide.hardware.detect_nvidia import parse_nvidia_smi
-from llmguide.hardware.plan import to_hardware
+from llmguide.hardware.resolve import to_hardware
 from llmguide.hardware.accelerators import Machine
 from llmguide.hardware.probe import ProbeFailure
 

@@ -6,7 +6,8 @@ import pytest
 
 from llmguide.errors import UsageError
 from llmguide.hardware.accelerators import Accelerator, Machine
-from llmguide.hardware.plan import parse_headroom, to_hardware
+from llmguide.hardware.resolve import parse_headroom, resolve, to_hardware
+from llmguide.hardware.spec import HardwareSpec
 
 GIB = 1 << 30
 
@@ -95,3 +96,35 @@ def test_gb10_is_planned_as_one_pool(catalog):
     hw, notes = to_hardware(machine(gb10, ram=128 * GIB, available=120 * GIB), catalog.hardware)
     assert hw.unified and hw.ram == 128 * GIB and hw.vram_budget == 96 * GIB
     assert hw.gpu_bandwidth == 273e9 and any("shares system memory" in n for n in notes)
+
+
+# resolve(HardwareSpec): the one path from flags (or detection) to Hardware, for every command and the API.
+
+
+def test_resolve_from_a_preset_and_sizes(catalog):
+    hw, notes = resolve(HardwareSpec(gpu="4090", ram=64, cpu_bandwidth=50, headroom="1"), catalog.hardware)
+    assert notes == [] and hw.source == "given"
+    assert hw.gpu_name and "4090" in hw.gpu_name and hw.vram == 24 * 1024**3
+    assert hw.cpu_bandwidth == 50e9 and hw.headroom_bytes == 1 << 30
+
+
+def test_resolve_cpu_only_drops_the_gpu(catalog):
+    hw, _ = resolve(HardwareSpec(gpu="4090", ram=32, cpu_only=True), catalog.hardware)
+    assert hw.vram is None and hw.gpu_name is None and hw.ram == 32 * 1024**3
+
+
+def test_resolve_without_detection_gives_unknown_hardware(catalog):
+    hw, notes = resolve(HardwareSpec(), catalog.hardware, detect=False)
+    assert not hw.known and notes == []
+
+
+@pytest.mark.parametrize("spec, message", [
+    (HardwareSpec(vram=24, cpu_bandwidth=-5), "--cpu-bandwidth must be a positive number of GB/s"),
+    (HardwareSpec(vram=24, cpu_bandwidth=float("nan")), "--cpu-bandwidth must be a positive number"),
+    (HardwareSpec(vram=-1), "--vram must be a positive number"),
+    (HardwareSpec(gpu="4090", gpus=0), "--gpus must be at least 1"),
+    (HardwareSpec(vram=24, headroom="lots"), "--headroom takes a size"),
+])
+def test_resolve_checks_each_flag_once(catalog, spec, message):
+    with pytest.raises(UsageError, match=message):
+        resolve(spec, catalog.hardware)

@@ -1,4 +1,7 @@
-"""From a detected ``Machine`` (or flags) to the ``Hardware`` a plan uses, and the headroom rule."""
+"""The one way to the ``Hardware`` a plan uses: ``resolve(HardwareSpec)``, from what the user gave
+(a preset name, sizes, bandwidths) or, when nothing was given, from this machine as detected; and
+the headroom rule. Every command and the Python API go through ``resolve``, so each flag is
+checked in one place."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from llmguide.errors import UnknownNameError, UsageError
 from llmguide.hardware.accelerators import Accelerator, Machine
 from llmguide.hardware.presets import Device
 from llmguide.hardware.profile import Hardware
+from llmguide.hardware.spec import HardwareSpec
 
 
 def parse_headroom(text: str | None) -> tuple[int | None, float | None]:
@@ -102,3 +106,36 @@ def to_hardware(machine: Machine, devices: tuple[Device, ...], cpu_only: bool = 
         gpu_bandwidth=preset.bandwidth_gbs * 1e9 if preset else None,
         gpu_flops=preset.fp16_tflops * 1e12 if preset and preset.fp16_tflops else None,
     ), notes
+
+
+def resolve(spec: HardwareSpec, devices: tuple[Device, ...], *, detect: bool = True) -> tuple[Hardware, list[str]]:
+    """The ``Hardware`` to plan with, and notes on how it was found (detection warnings, devices left
+    out, presets used). With ``detect=False`` nothing is probed: an empty spec is unknown hardware."""
+    from llmguide.hardware.flags import check_positive, from_flags
+
+    room_bytes, room_share = parse_headroom(spec.headroom)
+    notes: list[str] = []
+    if spec.given or not detect:
+        hw = from_flags(spec.vram, spec.ram, gpu=spec.gpu, gpus=spec.gpus, bandwidth_gbs=spec.bandwidth, devices=devices)
+        if spec.cpu_only:
+            hw = replace(hw, vram=None, gpu_name=None, gpu_family=None, gpu_count=1, gpu_bandwidth=None,
+                         gpu_flops=None, unified=False)
+        if spec.headroom is not None:
+            hw = replace(hw, headroom_bytes=room_bytes, headroom_share=room_share)
+    else:
+        from llmguide.hardware import detect as probe
+
+        machine = probe.detect_machine()
+        hw, found = to_hardware(machine, devices, spec.cpu_only, (room_bytes, room_share))
+        notes = [*machine.warnings, *found]
+        if spec.gpus is not None and spec.gpus < 1:
+            raise UsageError(f"--gpus must be at least 1, not {spec.gpus}.")
+        if spec.gpus is not None or spec.bandwidth is not None:  # refine what was detected
+            check_positive("--bandwidth", spec.bandwidth)
+            hw = replace(hw, gpu_count=spec.gpus or hw.gpu_count,
+                         gpu_bandwidth=spec.bandwidth * 1e9 if spec.bandwidth else hw.gpu_bandwidth)
+    if spec.cpu_bandwidth is not None:
+        if not 0 < spec.cpu_bandwidth < 100_000:
+            raise UsageError(f"--cpu-bandwidth must be a positive number of GB/s, not {spec.cpu_bandwidth:g}.")
+        hw = replace(hw, cpu_bandwidth=spec.cpu_bandwidth * 1e9)
+    return hw, notes
