@@ -5,9 +5,12 @@ library's own frozen results; nothing is printed, and bad input raises ``LLMGuid
 (``UsageError`` for an impossible request). The catalog is the shipped one; pass ``catalog=`` to
 use another (``llmguide.catalog.load_catalog(path)``). Two names differ from the commands because
 a package of that name exists: ``plan_deployment`` (``deploy``) and ``hardware_spec`` (the
-hardware given, not detected). Hardware is given as with the CLI: a GPU
-preset name, or memory sizes in GB; it is never detected here (the CLI's ``hardware`` command does
-that).
+hardware given, not detected).
+
+Hardware is given as with the CLI: a GPU preset name, or memory sizes in GB; it is never detected
+here. Pass ``hardware=`` (a ``Hardware``, e.g. from ``hardware_spec`` or, with detection,
+``llmguide.hardware.resolve.resolve``) to plan with hardware already resolved: the command line
+does that, then makes one call here per command.
 
     >>> import llmguide
     >>> rec = llmguide.recommend("code", vram=24, top=3)
@@ -16,34 +19,71 @@ that).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from llmguide.cards import Card
     from llmguide.catalog.loader import Catalog
-    from llmguide.deploy.plan import Plan
+    from llmguide.deploy import DeployRequest, Plan, Step
     from llmguide.estimate.fit import FitEstimate
     from llmguide.hardware.profile import Hardware
-    from llmguide.rules.engine import Recommendation
+    from llmguide.model.modelref import ModelRef
+    from llmguide.rules.engine import Ranked, Recommendation, Rejected
+
+DEFAULT_QUANTS = "Q4_K_M,Q5_K_M,Q6_K,Q8_0,F16"
+DEFAULT_GPU_FORMATS = "BF16,FP8,AWQ"  # --backend vllm or transformers
+
+
+@dataclass(frozen=True)
+class FitReport:
+    """``fit``: the model as read, the hardware planned for, and one estimate per quantization."""
+
+    model: ModelRef
+    hardware: Hardware
+    estimates: tuple[FitEstimate, ...]
+
+
+@dataclass(frozen=True)
+class WhyNot:
+    """``why_not``: the whole ranking it was judged in, and the model's place in it (ranked, or
+    rejected with every hard rule's verdict)."""
+
+    recommendation: Recommendation
+    ranked: Ranked | None
+    rejected: Rejected | None
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """``plan_deployment``: the plan, what was asked, the hardware, and the steps and checklist to run it."""
+
+    plan: Plan
+    request: DeployRequest
+    hardware: Hardware
+    steps: tuple[Step, ...]
+    checklist: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
-def _shipped() -> "Catalog":
+def _shipped() -> Catalog:
     from llmguide.catalog.loader import load_catalog
 
     return load_catalog()
 
 
 def hardware_spec(gpu: str | None = None, *, vram: float | None = None, ram: float | None = None, gpus: int | None = None,
-             bandwidth: float | None = None, cpu_bandwidth: float | None = None, catalog: "Catalog | None" = None) -> "Hardware":
+                  bandwidth: float | None = None, cpu_bandwidth: float | None = None, headroom: str | None = None,
+                  cpu_only: bool = False, catalog: Catalog | None = None) -> Hardware:
     """The hardware to plan for, from a preset name (``"4090"``, ``"2x RTX 3090"``, ``"M2 Max 38-core"``)
-    and/or sizes in GB, as the CLI's ``--gpu/--vram/--ram/--gpus/--bandwidth/--cpu-bandwidth``."""
+    and/or sizes in GB, as the CLI's ``--gpu/--vram/--ram/--gpus/--bandwidth/--cpu-bandwidth/--headroom/--cpu-only``."""
     from llmguide.hardware.resolve import resolve
     from llmguide.hardware.spec import HardwareSpec
 
     cat = catalog or _shipped()
-    spec = HardwareSpec(gpu=gpu, gpus=gpus, vram=vram, ram=ram, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth)
+    spec = HardwareSpec(gpu=gpu, gpus=gpus, vram=vram, ram=ram, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth,
+                        cpu_only=cpu_only, headroom=headroom)
     return resolve(spec, cat.hardware, detect=False)[0]
 
 
@@ -51,7 +91,8 @@ def recommend(task: str = "chat", *, gpu: str | None = None, vram: float | None 
               gpus: int | None = None, bandwidth: float | None = None, cpu_bandwidth: float | None = None,
               context: int | None = None, languages: list[str] | None = None, license: str | None = None,
               min_speed: float | None = None, max_ttft: float | None = None, modalities: list[str] | None = None,
-              top: int = 5, sort: str = "score", catalog: "Catalog | None" = None) -> "Recommendation":
+              top: int = 5, sort: str = "score", hardware: Hardware | None = None,
+              catalog: Catalog | None = None) -> Recommendation:
     """The models for ``task`` on this hardware, ranked and explained (``llmguide recommend``)."""
     from llmguide.rules.engine import make_request
     from llmguide.rules.engine import recommend as rank
@@ -59,38 +100,74 @@ def recommend(task: str = "chat", *, gpu: str | None = None, vram: float | None 
     cat = catalog or _shipped()
     request = make_request(cat, task, context, languages, top, license=license, min_speed=min_speed,
                            max_ttft=max_ttft, modalities=modalities)
-    hw = hardware_spec(gpu, vram=vram, ram=ram, gpus=gpus, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth, catalog=cat)
+    hw = hardware or hardware_spec(gpu, vram=vram, ram=ram, gpus=gpus, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth, catalog=cat)
     return rank(cat, request, hw, sort)
 
 
-def fit(model: str, *, gpu: str | None = None, vram: float | None = None, ram: float | None = None, gpus: int | None = None,
-        bandwidth: float | None = None, cpu_bandwidth: float | None = None, quants: str = "Q4_K_M,Q5_K_M,Q6_K,Q8_0,F16",
-        context: int = 4096, kv_type: str = "f16", parallel: int = 1, backend: str = "llama.cpp",
-        gpu_layers: int | None = None, cpu_moe_layers: int | None = None,
-        catalog: "Catalog | None" = None) -> "list[FitEstimate]":
-    """Memory, placement and speed of a model (catalog name, config.json, folder or .gguf) at each
-    quantization (``llmguide fit``). ``quants`` is comma-separated, or ``"all"``."""
-    from llmguide.estimate.fit import fit as run
-    from llmguide.estimate.fit import parse_quants
-    from llmguide.model.modelref import model_ref
+def why_not(model: str, task: str = "chat", *, gpu: str | None = None, vram: float | None = None, ram: float | None = None,
+            gpus: int | None = None, bandwidth: float | None = None, cpu_bandwidth: float | None = None,
+            context: int | None = None, languages: list[str] | None = None, license: str | None = None,
+            min_speed: float | None = None, max_ttft: float | None = None, modalities: list[str] | None = None,
+            hardware: Hardware | None = None, catalog: Catalog | None = None) -> WhyNot:
+    """Why one variant is, or is not, recommended for ``task`` here (``llmguide why-not``)."""
+    from llmguide.catalog.lookup import resolve
+    from llmguide.errors import UsageError
 
     cat = catalog or _shipped()
+    match = resolve(cat, model)
+    if match.variant is None:
+        ids = ", ".join(v.id for v in match.family.variants[:6])
+        raise UsageError(f"'{model}' is a family; why-not needs one variant.", f"Try one of: {ids}.")
+    rec = recommend(task, gpu=gpu, vram=vram, ram=ram, gpus=gpus, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth,
+                    context=context, languages=languages, license=license, min_speed=min_speed, max_ttft=max_ttft,
+                    modalities=modalities, top=1, hardware=hardware, catalog=cat)
+    vid = match.variant.id
+    ranked = next((r for r in rec.ranked if r.candidate.variant.id == vid), None)
+    rejected = next((j for j in rec.rejected if j.candidate.variant.id == vid), None)
+    return WhyNot(rec, ranked, rejected)
+
+
+def fit(model: str, *, gpu: str | None = None, vram: float | None = None, ram: float | None = None, gpus: int | None = None,
+        bandwidth: float | None = None, cpu_bandwidth: float | None = None, quants: str | None = None,
+        context: int = 4096, kv_type: str = "f16", parallel: int = 1, backend: str = "llama.cpp",
+        prompt_tokens: int = 512, flash_attention: bool = True, mmap: bool = True, depth: int = 0,
+        gpu_layers: int | None = None, cpu_moe_layers: int | None = None, cpu_moe: bool = False,
+        hardware: Hardware | None = None, catalog: Catalog | None = None) -> FitReport:
+    """Memory, placement and speed of a model (catalog name, config.json, folder or .gguf) at each
+    quantization (``llmguide fit``). ``quants`` is comma-separated, or ``"all"`` (default: the common
+    GGUF presets, or BF16, FP8 and AWQ for vLLM and transformers). ``gpu_layers`` (``-ngl``),
+    ``cpu_moe_layers`` (``--n-cpu-moe``) or ``cpu_moe`` (``--cpu-moe``) price that llama.cpp placement
+    instead of choosing one."""
+    from llmguide.errors import UsageError
+    from llmguide.estimate.fit import fit as run
+    from llmguide.estimate.fit import parse_quants
+    from llmguide.estimate.runtime import LlamaCppRun
+    from llmguide.model.modelref import model_ref
+
+    if cpu_moe_layers is not None and cpu_moe:
+        raise UsageError("Give --n-cpu-moe N or --cpu-moe, not both.")
+    if cpu_moe_layers is not None and cpu_moe_layers < 0:
+        raise UsageError(f"--n-cpu-moe must be 0 or more, not {cpu_moe_layers}.")
+    if (gpu_layers is not None or cpu_moe_layers is not None or cpu_moe) and backend != "llama.cpp":
+        raise UsageError("The llama.cpp placement flags (-ngl, --n-cpu-moe, --cpu-moe) need --backend llama.cpp.")
+    cat = catalog or _shipped()
     ref = model_ref(cat, model)
-    hw = hardware_spec(gpu, vram=vram, ram=ram, gpus=gpus, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth, catalog=cat)
-    if backend in ("vllm", "transformers") and quants == "Q4_K_M,Q5_K_M,Q6_K,Q8_0,F16":
-        quants = "BF16,FP8,AWQ"
-    return run(ref, hw, parse_quants(quants, backend), context, kv_type=kv_type, parallel=parallel, backend=backend,
-               gpu_layers=gpu_layers, cpu_moe_layers=cpu_moe_layers)
+    hw = hardware or hardware_spec(gpu, vram=vram, ram=ram, gpus=gpus, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth, catalog=cat)
+    default = DEFAULT_GPU_FORMATS if backend in ("vllm", "transformers") else DEFAULT_QUANTS
+    estimates = run(ref, hw, parse_quants(quants or default, backend), context, kv_type=kv_type, parallel=parallel,
+                    backend=backend, prompt_tokens=prompt_tokens, run=LlamaCppRun(flash_attention=flash_attention, mmap=mmap),
+                    depth=depth, gpu_layers=gpu_layers, cpu_moe_layers=ref.arch.layers if cpu_moe else cpu_moe_layers)
+    return FitReport(ref, hw, tuple(estimates))
 
 
-def show(name: str, *, context: int = 4096, catalog: "Catalog | None" = None) -> "Card":
+def show(name: str, *, context: int = 4096, catalog: Catalog | None = None) -> Card:
     """A family or variant with its facts, sources, evidence and memory (``llmguide show``)."""
     from llmguide.cards import make_card
 
     return make_card(catalog or _shipped(), name, context)
 
 
-def compare(*names: str, context: int = 4096, catalog: "Catalog | None" = None) -> "list[Card]":
+def compare(*names: str, context: int = 4096, catalog: Catalog | None = None) -> list[Card]:
     """Several families or variants side by side (``llmguide compare``)."""
     from llmguide.cards import compare_cards
 
@@ -98,19 +175,22 @@ def compare(*names: str, context: int = 4096, catalog: "Catalog | None" = None) 
 
 
 def plan_deployment(model: str, *, users: int = 1, gpu: str | None = None, vram: float | None = None, ram: float | None = None,
-           gpus: int | None = None, bandwidth: float | None = None, context: int = 4096, prompt_tokens: int = 1024,
-           output_tokens: int = 256, target_tps: float | None = None, backend: str = "auto", nodes: int = 1,
-           catalog: "Catalog | None" = None) -> "Plan":
-    """A serving plan: engine, format, GPUs, capacity and speed (``llmguide deploy``; the name
-    ``deploy`` is the package that makes it); its commands come from
-    ``llmguide.deploy.commands(plan, request)``."""
-    from llmguide.deploy import DeployRequest, plan
+                    gpus: int | None = None, bandwidth: float | None = None, cpu_bandwidth: float | None = None,
+                    context: int = 4096, prompt_tokens: int = 1024, output_tokens: int = 256,
+                    target_tps: float | None = None, backend: str = "auto", nodes: int = 1,
+                    hardware: Hardware | None = None, catalog: Catalog | None = None) -> Deployment:
+    """A serving plan: engine, format, GPUs, capacity and speed, with the commands to run it and the
+    production checklist (``llmguide deploy``; the name ``deploy`` is the package that makes it)."""
+    from llmguide.deploy import DeployRequest, checklist, commands, plan
     from llmguide.model.modelref import model_ref
 
     cat = catalog or _shipped()
-    hw = hardware_spec(gpu, vram=vram, ram=ram, gpus=gpus, bandwidth=bandwidth, catalog=cat)
     req = DeployRequest(users, context, prompt_tokens, output_tokens, target_tps, backend.lower(), nodes)
-    return plan(model_ref(cat, model), hw, req)
+    ref = model_ref(cat, model)
+    hw = hardware or hardware_spec(gpu, vram=vram, ram=ram, gpus=gpus, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth, catalog=cat)
+    p = plan(ref, hw, req)
+    return Deployment(p, req, hw, tuple(commands(p, req)), tuple(checklist(p, req)))
 
 
-__all__ = ["compare", "fit", "hardware_spec", "plan_deployment", "recommend", "show"]
+__all__ = ["Deployment", "FitReport", "WhyNot", "compare", "fit", "hardware_spec", "plan_deployment", "recommend", "show",
+           "why_not"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from llmguide.cards import CARD_CONTEXT, compare_cards, differing_fields
+from llmguide.cards import CARD_CONTEXT, differing_fields
 from llmguide.cli import common
 
 
@@ -14,7 +14,9 @@ def compare(
     as_json: bool = common.JSON_OPTION,
 ) -> None:
     """Compare models side by side: the facts of `show`, with differences highlighted."""
-    cards = compare_cards(common.catalog(), names, context)
+    from llmguide import api
+
+    cards = api.compare(*names, context=context, catalog=common.catalog())
     if as_json:
         from llmguide.cli.console import emit_json
         from llmguide.cli.serialize import compare_dict

@@ -36,14 +36,13 @@ def deploy(
     Examples: llmguide deploy llama-3.1-8b-instruct --users 32 --gpu h100-sxm · llmguide deploy
     llama-3.3-70b-instruct --users 64 --gpu h100-sxm --gpus 8 · llmguide deploy qwen3-8b --gpu "M2 Max 38-core" --ram 64
     """
-    from llmguide.deploy import DeployRequest, checklist, commands, plan
-    from llmguide.model.modelref import model_ref
+    from llmguide import api
 
-    req = DeployRequest(users, context, prompt_tokens, output_tokens, target_tps, backend.lower(), nodes)
-    ref = model_ref(common.catalog(), model)
+    cat = common.catalog()
     hw = common.hardware(common.HardwareSpec(gpu=gpu, gpus=gpus, vram=vram, ram=ram, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth, cpu_only=cpu_only))
-    p = plan(ref, hw, req)
-    steps, items = commands(p, req), checklist(p, req)
+    d = api.plan_deployment(model, users=users, context=context, prompt_tokens=prompt_tokens, output_tokens=output_tokens,
+                            target_tps=target_tps, backend=backend, nodes=nodes, hardware=hw, catalog=cat)
+    p, req, steps, items = d.plan, d.request, d.steps, d.checklist
     if as_json:
         from llmguide.cli.console import emit_json
         from llmguide.cli.serialize import deploy_dict

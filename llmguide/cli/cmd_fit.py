@@ -38,29 +38,16 @@ def fit(
     Examples: llmguide fit llama-2-13b-chat --gpu 4090 · llmguide fit mixtral-8x7b-instruct --gpu 4090 --ram 64
     · llmguide fit gpt-oss-120b --gpu 4090 --ram 64 -ngl 99 --n-cpu-moe 30 · llmguide fit ./my-model/config.json --vram 24 --quant all
     """
-    from llmguide.estimate.fit import fit as run
-    from llmguide.estimate.fit import parse_quants
-    from llmguide.model.modelref import model_ref
-
-    from llmguide.estimate.runtime import LlamaCppRun
+    from llmguide import api
 
     if flash_attn.lower() not in ("on", "off"):
         raise typer.BadParameter(f"use on or off, not '{flash_attn}'", param_hint="--flash-attn")
-    run_opts = LlamaCppRun(flash_attention=flash_attn.lower() == "on", mmap=mmap)
     cat = common.catalog()
-    ref = model_ref(cat, model)
     hw = common.hardware(common.HardwareSpec(gpu=gpu, gpus=gpus, vram=vram, ram=ram, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth, cpu_only=cpu_only, headroom=headroom))
-    if n_cpu_moe is not None and cpu_moe:
-        raise typer.BadParameter("give --n-cpu-moe N or --cpu-moe, not both", param_hint="--cpu-moe")
-    if n_cpu_moe is not None and n_cpu_moe < 0:
-        raise typer.BadParameter(f"must be 0 or more, not {n_cpu_moe}", param_hint="--n-cpu-moe")
-    if (gpu_layers is not None or n_cpu_moe is not None or cpu_moe) and backend != "llama.cpp":
-        raise typer.BadParameter("llama.cpp placement flags need --backend llama.cpp", param_hint="-ngl")
-    cpu_moe_layers = ref.arch.layers if cpu_moe else n_cpu_moe
-    default = "BF16,FP8,AWQ" if backend in ("vllm", "transformers") else "Q4_K_M,Q5_K_M,Q6_K,Q8_0,F16"
-    quants = parse_quants(quant or default, backend)
-    results = run(ref, hw, quants, context, kv_type=kv_type, parallel=parallel, backend=backend, prompt_tokens=prompt_tokens,
-                  run=run_opts, depth=depth, gpu_layers=gpu_layers, cpu_moe_layers=cpu_moe_layers)
+    report = api.fit(model, quants=quant, context=context, kv_type=kv_type, parallel=parallel, backend=backend,
+                     prompt_tokens=prompt_tokens, flash_attention=flash_attn.lower() == "on", mmap=mmap, depth=depth,
+                     gpu_layers=gpu_layers, cpu_moe_layers=n_cpu_moe, cpu_moe=cpu_moe, hardware=hw, catalog=cat)
+    ref, results = report.model, list(report.estimates)
     if as_json:
         from llmguide.cli.console import emit_json
         from llmguide.cli.serialize import fit_dict

@@ -42,14 +42,12 @@ def recommend(
     llmguide recommend --gpu rtx-4090 --license permissive --min-speed 40 ·
     llmguide recommend --task code --gpu rtx-3060-12gb --ram 32 --sort speed
     """
-    from llmguide.rules.engine import make_request
-    from llmguide.rules.engine import recommend as run
+    from llmguide import api
 
     cat = common.catalog()
-    request = make_request(cat, task, context, lang, top, license=license, min_speed=min_speed,
-                           max_ttft=max_ttft, modalities=modality)
     hardware = common.hardware(common.HardwareSpec(gpu=gpu, gpus=gpus, vram=vram, ram=ram, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth, cpu_only=cpu_only, headroom=headroom))
-    result = run(cat, request, hardware, sort=sort)
+    result = api.recommend(task, context=context, languages=lang, license=license, min_speed=min_speed, max_ttft=max_ttft,
+                           modalities=modality, top=top, sort=sort, hardware=hardware, catalog=cat)
     if as_json:
         from llmguide.cli.console import emit_json
         from llmguide.cli.serialize import recommendation_dict

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from llmguide.cards import CARD_CONTEXT, make_card
+from llmguide.cards import CARD_CONTEXT
 from llmguide.cli import common
 
 
@@ -15,7 +15,9 @@ def show(
     as_json: bool = common.JSON_OPTION,
 ) -> None:
     """Show a model family or variant: license, languages, context, memory per variant, strengths, challenges, benchmarks, sources."""
-    card = make_card(common.catalog(), name, context)
+    from llmguide import api
+
+    card = api.show(name, context=context, catalog=common.catalog())
     if as_json:
         from llmguide.cli.console import emit_json
         from llmguide.cli.serialize import card_dict

@@ -29,20 +29,13 @@ def why_not(
     as_json: bool = common.JSON_OPTION,
 ) -> None:
     """Explain why a model is, or is not, recommended: each rule's verdict, its rank and what would change it."""
-    from llmguide.catalog.lookup import resolve
-    from llmguide.errors import UsageError
-    from llmguide.rules.engine import make_request, recommend
+    from llmguide import api
 
     cat = common.catalog()
-    match = resolve(cat, model)
-    if match.variant is None:
-        ids = ", ".join(v.id for v in match.family.variants[:6])
-        raise UsageError(f"'{model}' is a family; why-not needs one variant.", f"Try one of: {ids}.")
-    request = make_request(cat, task, context, lang, 1, license=license, min_speed=min_speed, max_ttft=max_ttft, modalities=modality)
     hw = common.hardware(common.HardwareSpec(gpu=gpu, gpus=gpus, vram=vram, ram=ram, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth, cpu_only=cpu_only, headroom=headroom))
-    rec = recommend(cat, request, hw)
-    ranked = next((r for r in rec.ranked if r.candidate.variant.id == match.variant.id), None)
-    rejected = next((j for j in rec.rejected if j.candidate.variant.id == match.variant.id), None)
+    answer = api.why_not(model, task, context=context, languages=lang, license=license, min_speed=min_speed,
+                         max_ttft=max_ttft, modalities=modality, hardware=hw, catalog=cat)
+    rec, ranked, rejected = answer.recommendation, answer.ranked, answer.rejected
     if as_json:
         from llmguide.cli.console import emit_json
         from llmguide.cli.serialize import why_not_dict

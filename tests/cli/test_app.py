@@ -48,7 +48,6 @@ def test_internal_errors_become_one_line(cli, monkeypatch):
         raise RuntimeError("synthetic failure")
 
     monkeypatch.setattr(llmguide.cards, "make_card", boom)
-    monkeypatch.setattr("llmguide.cli.cmd_show.make_card", boom)
     r = cli("show", "zephyr")
     assert r.exit_code == 1
     assert "internal error" in r.stderr and "synthetic failure" in r.stderr
