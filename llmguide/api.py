@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from llmguide.cards import Card
     from llmguide.catalog.loader import Catalog
+    from llmguide.catalog.schema import Family, Variant
     from llmguide.deploy import DeployRequest, Plan, Step
     from llmguide.estimate.fit import FitEstimate
     from llmguide.hardware.profile import Hardware
@@ -167,6 +168,15 @@ def show(name: str, *, context: int = 4096, catalog: Catalog | None = None) -> C
     return make_card(catalog or _shipped(), name, context)
 
 
+def list_models(task: str | None = None, family: str | None = None, *,
+                catalog: Catalog | None = None) -> list[tuple[Family, Variant]]:
+    """The catalog's variants as (family, variant), in catalog order, optionally only those that
+    serve ``task`` or belong to ``family`` (``llmguide list``)."""
+    from llmguide.cards import list_variants
+
+    return list_variants(catalog or _shipped(), task, family)
+
+
 def compare(*names: str, context: int = 4096, catalog: Catalog | None = None) -> list[Card]:
     """Several families or variants side by side (``llmguide compare``)."""
     from llmguide.cards import compare_cards
@@ -192,5 +202,5 @@ def plan_deployment(model: str, *, users: int = 1, gpu: str | None = None, vram:
     return Deployment(p, req, hw, tuple(commands(p, req)), tuple(checklist(p, req)))
 
 
-__all__ = ["Deployment", "FitReport", "WhyNot", "compare", "fit", "hardware_spec", "plan_deployment", "recommend", "show",
-           "why_not"]
+__all__ = ["Deployment", "FitReport", "WhyNot", "compare", "fit", "hardware_spec", "list_models", "plan_deployment",
+           "recommend", "show", "why_not"]

@@ -15,9 +15,9 @@ def list_models(
     as_json: bool = common.JSON_OPTION,
 ) -> None:
     """List the models in the catalog."""
-    from llmguide.cards import list_variants
+    from llmguide import api
 
-    rows = list_variants(common.catalog(), task, family)
+    rows = api.list_models(task, family, catalog=common.catalog())
     if as_json:
         from llmguide.cli.console import emit_json
         from llmguide.cli.serialize import list_dict
