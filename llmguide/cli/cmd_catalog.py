@@ -25,8 +25,9 @@ def validate(
     report = validate_path(target)
     if as_json:
         from llmguide.cli.console import emit_json
+        from llmguide.cli.serialize import validation_dict
 
-        emit_json({"schema_version": 1, "path": str(target), "files": report.files, "ok": report.ok, "problems": list(report.problems)})
+        emit_json(validation_dict(target, report))
     else:
         from rich.markup import escape
 

@@ -7,8 +7,13 @@ from typing import Optional
 import typer
 
 from llmguide.cli import common
+from llmguide.hardware.spec import HardwareSpec
 
 
+GPUS_PER_NODE = typer.Option(None, "--gpus", help="GPUs per node.", rich_help_panel=common.HARDWARE_PANEL)
+
+
+@common.hardware_options(headroom=False, gpus_option=GPUS_PER_NODE)
 def deploy(
     model: str = typer.Argument(..., help="A catalog variant (e.g. llama-3.1-8b-instruct), a config.json, a model folder or a .gguf."),
     users: int = typer.Option(1, "--users", help="Users served at once (concurrent requests)."),
@@ -16,14 +21,8 @@ def deploy(
     prompt_tokens: int = typer.Option(1024, "--prompt-tokens", help="A typical prompt, in tokens (for time to first token and speed)."),
     output_tokens: int = typer.Option(256, "--output-tokens", help="A typical answer, in tokens."),
     target_tps: Optional[float] = typer.Option(None, "--target-tps", help="Generation speed each user should see, tokens per second."),
-    gpu: Optional[str] = common.GPU_OPTION,
-    gpus: Optional[int] = typer.Option(None, "--gpus", help="GPUs per node."),
+    hardware_spec: HardwareSpec | None = None,
     nodes: int = typer.Option(1, "--nodes", help="Machines (nodes); more than one needs vLLM or SGLang."),
-    vram: Optional[float] = common.VRAM_OPTION,
-    ram: Optional[float] = common.RAM_OPTION,
-    bandwidth: Optional[float] = common.BANDWIDTH_OPTION,
-    cpu_bandwidth: Optional[float] = common.CPU_BANDWIDTH_OPTION,
-    cpu_only: bool = common.CPU_ONLY_OPTION,
     backend: str = typer.Option("auto", "--backend", help="auto, vllm, sglang, llama.cpp or ollama."),
     as_json: bool = common.JSON_OPTION,
 ) -> None:
@@ -39,7 +38,7 @@ def deploy(
     from llmguide import api
 
     cat = common.catalog()
-    hw = common.hardware(common.HardwareSpec(gpu=gpu, gpus=gpus, vram=vram, ram=ram, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth, cpu_only=cpu_only))
+    hw = common.hardware(hardware_spec)
     d = api.plan_deployment(model, users=users, context=context, prompt_tokens=prompt_tokens, output_tokens=output_tokens,
                             target_tps=target_tps, backend=backend, nodes=nodes, hardware=hw, catalog=cat)
     p, req, steps, items = d.plan, d.request, d.steps, d.checklist

@@ -7,8 +7,10 @@ from typing import Optional
 import typer
 
 from llmguide.cli import common
+from llmguide.hardware.spec import HardwareSpec
 
 
+@common.hardware_options()
 def fit(
     model: str = typer.Argument(..., help="A catalog variant (e.g. llama-2-13b-chat), a config.json, or a model folder."),
     quant: Optional[str] = typer.Option(None, "--quant", "-q", help="Presets, comma-separated, or 'all' (default Q4_K_M,Q5_K_M,Q6_K,Q8_0,F16; for vllm BF16,FP8,AWQ)."),
@@ -16,14 +18,7 @@ def fit(
     kv_type: str = typer.Option("f16", "--kv-type", help="KV cache type: f16, bf16, f32, q8_0, q4_0."),
     parallel: int = typer.Option(1, "--parallel", "-np", help="Parallel sequences (each gets the full context)."),
     backend: str = typer.Option("llama.cpp", "--backend", help="Runtime to model: llama.cpp, vllm or transformers."),
-    gpu: Optional[str] = common.GPU_OPTION,
-    gpus: Optional[int] = common.GPUS_OPTION,
-    vram: Optional[float] = common.VRAM_OPTION,
-    ram: Optional[float] = common.RAM_OPTION,
-    bandwidth: Optional[float] = common.BANDWIDTH_OPTION,
-    cpu_bandwidth: Optional[float] = common.CPU_BANDWIDTH_OPTION,
-    cpu_only: bool = common.CPU_ONLY_OPTION,
-    headroom: Optional[str] = common.HEADROOM_OPTION,
+    hardware_spec: HardwareSpec | None = None,
     prompt_tokens: int = typer.Option(512, "--prompt-tokens", help="Prompt length for the time to first token."),
     flash_attn: str = typer.Option("on", "--flash-attn", "-fa", help="llama.cpp flash attention: on (its default) or off (the compute buffer then grows with the context)."),
     mmap: bool = typer.Option(True, "--mmap/--no-mmap", help="llama.cpp maps the file (default) or reads it into memory; with mmap, weights the CPU repacks stay resident twice."),
@@ -43,7 +38,7 @@ def fit(
     if flash_attn.lower() not in ("on", "off"):
         raise typer.BadParameter(f"use on or off, not '{flash_attn}'", param_hint="--flash-attn")
     cat = common.catalog()
-    hw = common.hardware(common.HardwareSpec(gpu=gpu, gpus=gpus, vram=vram, ram=ram, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth, cpu_only=cpu_only, headroom=headroom))
+    hw = common.hardware(hardware_spec)
     report = api.fit(model, quants=quant, context=context, kv_type=kv_type, parallel=parallel, backend=backend,
                      prompt_tokens=prompt_tokens, flash_attention=flash_attn.lower() == "on", mmap=mmap, depth=depth,
                      gpu_layers=gpu_layers, cpu_moe_layers=n_cpu_moe, cpu_moe=cpu_moe, hardware=hw, catalog=cat)

@@ -7,18 +7,13 @@ from typing import Optional
 import typer
 
 from llmguide.cli import common
+from llmguide.hardware.spec import HardwareSpec
 
 
+@common.hardware_options()
 def recommend(
     task: str = common.TASK_OPTION,
-    gpu: Optional[str] = common.GPU_OPTION,
-    gpus: Optional[int] = common.GPUS_OPTION,
-    vram: Optional[float] = common.VRAM_OPTION,
-    ram: Optional[float] = common.RAM_OPTION,
-    bandwidth: Optional[float] = common.BANDWIDTH_OPTION,
-    cpu_bandwidth: Optional[float] = common.CPU_BANDWIDTH_OPTION,
-    cpu_only: bool = common.CPU_ONLY_OPTION,
-    headroom: Optional[str] = common.HEADROOM_OPTION,
+    hardware_spec: HardwareSpec | None = None,
     lang: Optional[list[str]] = common.LANG_OPTION,
     context: Optional[int] = common.CONTEXT_OPTION,
     license: Optional[str] = common.LICENSE_OPTION,
@@ -45,7 +40,7 @@ def recommend(
     from llmguide import api
 
     cat = common.catalog()
-    hardware = common.hardware(common.HardwareSpec(gpu=gpu, gpus=gpus, vram=vram, ram=ram, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth, cpu_only=cpu_only, headroom=headroom))
+    hardware = common.hardware(hardware_spec)
     result = api.recommend(task, context=context, languages=lang, license=license, min_speed=min_speed, max_ttft=max_ttft,
                            modalities=modality, top=top, sort=sort, hardware=hardware, catalog=cat)
     if as_json:

@@ -31,16 +31,17 @@ def catalog() -> Catalog:
     return _catalog(tuple(EXTRA_CATALOGS), os.environ.get("LLMGUIDE_CATALOG", ""), f"{user}:{user.is_dir()}")
 
 
+HARDWARE_PANEL = "Hardware (default: this machine, detected)"
 JSON_OPTION = typer.Option(False, "--json", help="Print JSON only (shape in docs/json.md).")
 
 # Hardware flags shared by recommend and fit.
-GPU_OPTION = typer.Option(None, "--gpu", help="GPU preset, e.g. 4090, 'RTX 3090', '2x RTX 3090', 'M2 Max 38-core'.")
-GPUS_OPTION = typer.Option(None, "--gpus", help="Number of GPUs.")
-VRAM_OPTION = typer.Option(None, "--vram", help="GPU memory per card in GB, e.g. 24 (overrides the preset).")
-RAM_OPTION = typer.Option(None, "--ram", help="System RAM in GB (with a GPU: allows GPU+CPU split; unified memory on Apple).")
-BANDWIDTH_OPTION = typer.Option(None, "--bandwidth", help="GPU memory bandwidth in GB/s (for speed; overrides the preset).")
-CPU_BANDWIDTH_OPTION = typer.Option(None, "--cpu-bandwidth", help="System RAM bandwidth in GB/s that the CPU reaches (for the speed of layers or experts in RAM; default: 72, DDR5-5600 dual channel at 80% of its 89.6 GB/s peak; `llmguide hardware --measure-bandwidth` measures yours).")
-CPU_ONLY_OPTION = typer.Option(False, "--cpu-only", help="Plan without any GPU, detected or given.")
+GPU_OPTION = typer.Option(None, "--gpu", help="GPU preset, e.g. 4090, 'RTX 3090', '2x RTX 3090', 'M2 Max 38-core'.", rich_help_panel=HARDWARE_PANEL)
+GPUS_OPTION = typer.Option(None, "--gpus", help="Number of GPUs.", rich_help_panel=HARDWARE_PANEL)
+VRAM_OPTION = typer.Option(None, "--vram", help="GPU memory per card in GB, e.g. 24 (overrides the preset).", rich_help_panel=HARDWARE_PANEL)
+RAM_OPTION = typer.Option(None, "--ram", help="System RAM in GB (with a GPU: allows GPU+CPU split; unified memory on Apple).", rich_help_panel=HARDWARE_PANEL)
+BANDWIDTH_OPTION = typer.Option(None, "--bandwidth", help="GPU memory bandwidth in GB/s (for speed; overrides the preset).", rich_help_panel=HARDWARE_PANEL)
+CPU_BANDWIDTH_OPTION = typer.Option(None, "--cpu-bandwidth", help="System RAM bandwidth in GB/s that the CPU reaches (for the speed of layers or experts in RAM; default: 72, DDR5-5600 dual channel at 80% of its 89.6 GB/s peak; `llmguide hardware --measure-bandwidth` measures yours).", rich_help_panel=HARDWARE_PANEL)
+CPU_ONLY_OPTION = typer.Option(False, "--cpu-only", help="Plan without any GPU, detected or given.", rich_help_panel=HARDWARE_PANEL)
 # What recommend and why-not ask of a model, beyond the hardware. TASK_IDS is kept in step with
 # catalog/tasks.yaml by tests/cli/test_recommend.py (reading the catalog here would slow start-up).
 TASK_IDS = "chat, code, reasoning, math, summarization, long-context, multilingual, tool-use, vision"
@@ -51,16 +52,56 @@ LICENSE_OPTION = typer.Option(None, "--license", help="License policy: an SPDX i
 MIN_SPEED_OPTION = typer.Option(None, "--min-speed", help="Minimum generation speed, tokens per second.")
 MAX_TTFT_OPTION = typer.Option(None, "--max-ttft", help="Maximum time to the first token, seconds (for a 512-token prompt).")
 MODALITY_OPTION = typer.Option(None, "--modality", help="Input the model must take: text, image, audio, video (repeat or comma-separate).")
-HEADROOM_OPTION = typer.Option(None, "--headroom", help="Memory kept free for the desktop and OS: GB (e.g. 2) or a share (e.g. 10%). Default: max(0.5 GB, 5%) of VRAM, max(2 GB, 10%) of RAM.")
+HEADROOM_OPTION = typer.Option(None, "--headroom", help="Memory kept free for the desktop and OS: GB (e.g. 2) or a share (e.g. 10%). Default: max(0.5 GB, 5%) of VRAM, max(2 GB, 10%) of RAM.", rich_help_panel=HARDWARE_PANEL)
 
 
-def hardware(spec: HardwareSpec):
+def hardware_options(*, headroom: bool = True, gpus_option=None):
+    """The hardware flags, declared once: a command that takes them names one parameter,
+    ``hardware_spec``, and gets a ``HardwareSpec``; its --help lists --gpu, --gpus, --vram, --ram,
+    --bandwidth, --cpu-bandwidth, --cpu-only (and --headroom) in a "Hardware" panel at that place.
+    ``gpus_option`` replaces --gpus's declaration (deploy: GPUs per node)."""
+    import functools
+    import inspect
+    from typing import Optional
+
+    flags = [("gpu", Optional[str], GPU_OPTION), ("gpus", Optional[int], gpus_option or GPUS_OPTION),
+             ("vram", Optional[float], VRAM_OPTION), ("ram", Optional[float], RAM_OPTION),
+             ("bandwidth", Optional[float], BANDWIDTH_OPTION), ("cpu_bandwidth", Optional[float], CPU_BANDWIDTH_OPTION),
+             ("cpu_only", bool, CPU_ONLY_OPTION)] + ([("headroom", Optional[str], HEADROOM_OPTION)] if headroom else [])
+    names = [name for name, _, _ in flags]
+
+    def decorate(command):
+        sig = inspect.signature(command)
+        params = []
+        for p in sig.parameters.values():
+            if p.name == "hardware_spec":
+                params += [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=kind)
+                           for name, kind, option in flags]
+            else:
+                params.append(p.replace(kind=inspect.Parameter.KEYWORD_ONLY))
+        if len(params) == len(sig.parameters):
+            raise TypeError(f"{command.__name__} has no hardware_spec parameter")
+
+        @functools.wraps(command)
+        def wrapper(**kwargs):
+            spec = HardwareSpec(**{name: kwargs.pop(name) for name in names})
+            return command(hardware_spec=spec, **kwargs)
+
+        wrapper.__signature__ = sig.replace(parameters=params)
+        wrapper.__annotations__ = {**{k: v for k, v in command.__annotations__.items() if k != "hardware_spec"},
+                                   **{name: kind for name, kind, _ in flags}}
+        return wrapper
+
+    return decorate
+
+
+def hardware(spec: HardwareSpec | None):
     """The hardware to plan for (``hardware.resolve``): the flags when given, else this machine as
     detected. Detection warnings and notes go to stderr, so --json output stays pure."""
     from llmguide.cli.console import err
     from llmguide.hardware.resolve import resolve
 
-    hw, notes = resolve(spec, catalog().hardware)
+    hw, notes = resolve(spec or HardwareSpec(), catalog().hardware)
     for line in notes:
         err().print(f"[yellow]Note:[/] {line}", highlight=False)
     return hw

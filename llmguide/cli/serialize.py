@@ -359,3 +359,9 @@ def faq_dict(f, q=None) -> dict:
         "see_also": list(q.see_also),
         "sources": [{"key": k, "title": f.sources[k].title, "url": f.sources[k].url} for k in q.sources],
     }
+
+
+def validation_dict(path, report) -> dict:
+    """``catalog validate``: what was checked and every problem found."""
+    return {"schema_version": SCHEMA_VERSION, "path": str(path), "files": report.files, "ok": report.ok,
+            "problems": list(report.problems)}
