@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import subprocess
 import sys
 
@@ -62,3 +64,22 @@ def test_debug_env_reraises(cli):
     r = cli("show", "mixtrl", env={"LLMGUIDE_DEBUG": "1"})
     assert r.exit_code == 1
     assert r.exception is not None
+
+
+@pytest.mark.parametrize("command", ["recommend", "why-not", "fit", "deploy"])
+def test_hardware_flags_are_one_group(cli, command):
+    """Declared once (common.hardware_options) and shown together in --help."""
+    out = cli(command, "--help").stdout
+    panel = out[out.index("Hardware (default: this machine, detected)"):]
+    for flag in ("--gpu", "--gpus", "--vram", "--ram", "--bandwidth", "--cpu-bandwidth", "--cpu-only"):
+        assert flag in panel, (command, flag)
+    assert ("--headroom" in panel) == (command != "deploy")
+
+
+def test_hardware_options_needs_its_parameter():
+    from llmguide.cli.common import hardware_options
+
+    def no_spec(x: int = 1) -> None: ...
+
+    with pytest.raises(TypeError, match="no hardware_spec parameter"):
+        hardware_options()(no_spec)
