@@ -1,7 +1,8 @@
 """Scale: a generated user catalog of many variants, and how long list and recommend take over it.
 
 Writes ``--families`` family files of ``--variants`` variants each (copies of the shipped Mistral
-7B family with distinct ids, names, repositories and sizes) into a temporary folder, points
+7B family's base and instruct variants, alternating, with distinct ids, names, repositories and
+layer counts) into a temporary folder, points
 ``LLMGUIDE_CATALOG`` at it, and times ``llmguide list --json`` and ``llmguide recommend --json``
 cold (first run: parse, validate and cache) and warm (from the cache). With ``--llmfit PATH`` (or
 ``llmfit`` on the PATH: ``pip install llmfit``) it times llmfit listing and ranking its own
@@ -28,14 +29,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def generate(folder: Path, families: int, variants: int) -> int:
     base = yaml.safe_load((ROOT / "catalog" / "models" / "mistral-7b.yaml").read_text())
-    template = base["variants"][0]
+    templates = base["variants"]  # a base and an instruct variant: half of the generated ones serve chat
     (folder / "models").mkdir(parents=True)
     count = 0
     for f in range(families):
         fam = dict(base, id=f"scale-fam-{f}", name=f"Scale Family {f}", aliases=[])
         fam["variants"] = []
         for v in range(variants):
-            var = dict(template, id=f"scale-{f}-{v}", name=f"Scale {f} {v}", hf_repo=f"scale-org/scale-{f}-{v}", aliases=[])
+            var = dict(templates[v % len(templates)], id=f"scale-{f}-{v}", name=f"Scale {f} {v}", hf_repo=f"scale-org/scale-{f}-{v}", aliases=[])
             arch = dict(var["architecture"], layers=8 + (f + v) % 40)
             var["architecture"] = arch
             fam["variants"].append(var)

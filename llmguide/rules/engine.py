@@ -8,6 +8,7 @@ memory breaking ties. The survivors are then ranked by score, or re-ordered by `
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from llmguide.catalog.languages import parse_languages
@@ -19,7 +20,8 @@ from llmguide.hardware.profile import Hardware
 from llmguide.model.architecture import Architecture
 from llmguide.quality.task import quality
 from llmguide.rules.base import DEFAULT_CONTEXT, Candidate, Env, Fit, Request, Score, Verdict
-from llmguide.rules.fit import fit_options
+from llmguide.estimate.memory import estimate_memory
+from llmguide.rules.fit import LADDER, fit_options, options_smallest_first
 from llmguide.rules.license_policy import parse_policy
 from llmguide.rules.registry import Rule, hard_rules, soft_rules
 from llmguide.rules.min_speed import check_answerable
@@ -126,19 +128,26 @@ def recommend(catalog: Catalog, request: Request, hardware: Hardware, sort: str 
     for family, variant in catalog.variants():
         arch = Architecture.from_facts(variant.architecture)
         q = quality(catalog, request.task_id, family, variant)
-        options, smallest = fit_options(arch, request.context, hardware, encoder=media)
-        judged = _judge_options([Candidate(family, variant, arch, fit, smallest, q) for fit in options], env, hard, soft)
-        passing = [j for j in judged if j[2] is not None]
-        if passing:
-            total, cand, scores, verdicts = max(passing, key=lambda j: (j[0], _spare(j[1], hardware)))
-            ranked.append((total, cand, scores or (), verdicts))  # passing: scored
-            continue
-        if judged:  # the option that fails the fewest rules, the fastest among equals, explains
-            cand, verdicts = min(((j[1], j[3]) for j in judged[::-1]), key=lambda cv: sum(not v.passed for v in cv[1]))
-        else:
+        smallest = estimate_memory(arch, LADDER[-1], request.context, encoder=media)
+        # The rules that do not read the fit are judged once per model (rules/registry.py, per_fit).
+        fixed = {r.code: r.judge(Candidate(family, variant, arch, None, smallest, q), env) for r in hard if not r.per_fit}
+        if all(v.passed for v in fixed.values()):
+            options, smallest = fit_options(arch, request.context, hardware, encoder=media)
+            judged = _judge_options([Candidate(family, variant, arch, fit, smallest, q) for fit in options], env, hard, soft, fixed)
+            passing = [j for j in judged if j[2] is not None]
+            if passing:
+                total, cand, scores, verdicts = max(passing, key=lambda j: (j[0], _spare(j[1], hardware)))
+                ranked.append((total, cand, scores or (), verdicts))  # passing: scored
+                continue
+            explained = _fewest_failures((j[1], j[3]) for j in judged[::-1])
+        else:  # rejected whatever its fit: explained by its smallest option that fails fewest
+            explained = _fewest_failures((_verdicts_of(Candidate(family, variant, arch, fit, smallest, q), env, hard, fixed)
+                                          for fit in options_smallest_first(arch, smallest, hardware, encoder=media)),
+                                         floor=sum(not v.passed for v in fixed.values()))
+        if explained is None:  # no option at all
             cand = Candidate(family, variant, arch, None, smallest, q)
-            verdicts = tuple(rule.judge(cand, env) for rule in hard)
-        rejected.append(Rejected(cand, verdicts))
+            explained = (cand, _verdicts_of(cand, env, hard, fixed)[1])
+        rejected.append(Rejected(*explained))
     ranked.sort(key=lambda r: (-r[0], -r[1].variant.params.total_b, r[1].variant.id))
     rows = [Ranked(0, c, round(total, 1), s, v) for total, c, s, v in ranked]
     speeds = {c.variant.id: decode_speed(c, env)[0] for _, c, _, _ in ranked} if sort == "speed" else {}
@@ -155,13 +164,31 @@ def recommend(catalog: Catalog, request: Request, hardware: Hardware, sort: str 
 Judged = tuple[float, Candidate, "tuple[Score, ...] | None", "tuple[Verdict, ...]"]
 
 
-def _judge_options(cands: list[Candidate], env: Env, hard: list[Rule], soft: list[Rule]) -> list[Judged]:
+def _verdicts_of(cand: Candidate, env: Env, hard: list[Rule], fixed: dict[str, Verdict]) -> tuple[Candidate, tuple[Verdict, ...]]:
+    return cand, tuple(fixed[r.code] if r.code in fixed else r.judge(cand, env) for r in hard)
+
+
+def _fewest_failures(judged: Iterable[tuple[Candidate, tuple[Verdict, ...]]],
+                     floor: int = 0) -> tuple[Candidate, tuple[Verdict, ...]] | None:
+    """The first option that fails the fewest hard rules. ``floor``: how many every option fails
+    (the rules judged once per model); an option failing only those ends the search."""
+    best: tuple[int, Candidate, tuple[Verdict, ...]] | None = None
+    for cand, verdicts in judged:
+        fails = sum(not v.passed for v in verdicts)
+        if best is None or fails < best[0]:
+            best = (fails, cand, verdicts)
+        if fails <= floor:
+            break
+    return (best[1], best[2]) if best else None
+
+
+def _judge_options(cands: list[Candidate], env: Env, hard: list[Rule], soft: list[Rule],
+                   fixed_checks: dict[str, Verdict]) -> list[Judged]:
     """(total, candidate, scores or None when a hard rule fails, verdicts) for each option of one
-    model. The rules that do not read the fit are judged once, on the first option."""
+    model; ``fixed_checks``: the verdicts of the rules that do not read the fit, judged once."""
     if not cands:
         return []
     first = cands[0]
-    fixed_checks = {r.code: r.judge(first, env) for r in hard if not r.per_fit}
     fixed_scores: dict[str, Score] = {}
     out: list[Judged] = []
     for cand in cands:

@@ -14,6 +14,8 @@ that is fast enough.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from llmguide.estimate.memory import MemoryEstimate, estimate_memory
 from llmguide.estimate.placement import Placement, place
 from llmguide.estimate.fit import TIGHT_SHARE, placement_speed, spare_share
@@ -38,13 +40,31 @@ def fit_options(
     smallest = estimates[-1]
     if not hw.known:
         return [Fit(next(e for e in estimates if e.quant == UNCHECKED_QUANT), None)], smallest
-    placements = [(e, place(arch, e, hw)) for e in estimates]
-    # In one place, or with an MoE's experts in RAM, at every step that fits; split by layers too,
-    # from Q4_K_M down, when RAM allows it: a split Q4_K_M of a sparse model can beat its Q2_K on
-    # the GPU, and the scores decide.
-    options = [(e, w) for e, w in placements
-               if w.mode in ("gpu", "cpu", "expert_offload") or (w.fits and e.quant in OFFLOAD_ORDER)]
-    return [Fit(e, w, placement_speed(arch, e.quant, hw, w)) for e, w in options], smallest
+    return [fit for fit in (_option(arch, e, hw) for e in estimates) if fit is not None], smallest
+
+
+def options_smallest_first(arch: Architecture, smallest: MemoryEstimate, hw: Hardware, sequences: int = 1,
+                           encoder: bool = False) -> Iterator[Fit]:
+    """The options of ``fit_options`` from the smallest step up, each estimated only when asked
+    (to explain a model that a rule rejects whatever its fit, the first that fits may do)."""
+    if not hw.known:
+        yield Fit(estimate_memory(arch, UNCHECKED_QUANT, smallest.context, sequences=sequences, encoder=encoder), None)
+        return
+    for q in reversed(LADDER):
+        e = smallest if q == smallest.quant else estimate_memory(arch, q, smallest.context, sequences=sequences, encoder=encoder)
+        fit = _option(arch, e, hw)
+        if fit is not None:
+            yield fit
+
+
+def _option(arch: Architecture, e: MemoryEstimate, hw: Hardware) -> Fit | None:
+    """One ladder step as an option, or None. In one place, or with an MoE's experts in RAM, at
+    every step that fits; split by layers too, from Q4_K_M down, when RAM allows it: a split Q4_K_M
+    of a sparse model can beat its Q2_K on the GPU, and the scores decide."""
+    w = place(arch, e, hw)
+    if w.mode in ("gpu", "cpu", "expert_offload") or (w.fits and e.quant in OFFLOAD_ORDER):
+        return Fit(e, w, placement_speed(arch, e.quant, hw, w))
+    return None
 
 
 def find_fit(
