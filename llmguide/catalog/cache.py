@@ -57,11 +57,18 @@ def files_key(base_key: str, files: list[Path]) -> str:
 
 
 def read_key(key: str):
+    import gc
+
+    paused = gc.isenabled()
+    gc.disable()  # unpickling makes many objects and no cycles: the collector would only rescan them
     try:
         with (cache_dir() / f"catalog-{key}.pickle").open("rb") as fh:
             return pickle.load(fh)
     except Exception:  # noqa: BLE001 - a missing or stale cache is simply rebuilt
         return None
+    finally:
+        if paused:
+            gc.enable()
 
 
 def write_key(key: str, catalog) -> None:

@@ -16,6 +16,7 @@ choices and which most uploaders of 2024-2026 use.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from llmguide.estimate.ggml_types import BLOCKS
 from llmguide.model.architecture import Architecture
@@ -56,6 +57,7 @@ class Preset:
         return self.ftype + ("_L" if self.embed_output_type else "")
 
 
+@lru_cache(maxsize=512)  # a handful of names, asked for at every step of every model ranked
 def parse_preset(name: str, imatrix: bool = True) -> Preset | None:
     """``'Q4_K_M'``, ``'Q4_K_L'`` (Q4_K_M with Q8_0 embeddings/output), ``'Q3_K_XL'``; None if unknown."""
     if name in DEFAULT_TYPE:

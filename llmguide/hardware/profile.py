@@ -9,6 +9,7 @@ silicon the GPU may only use the Metal working-set limit, about two thirds of un
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from llmguide.units import GIB, fmt_gib
 
@@ -73,7 +74,7 @@ class Hardware:
             return int(size * self.headroom_share)
         return max(floor, int(size * share))
 
-    @property
+    @cached_property  # asked for at every step of every model ranked; the hardware is frozen
     def vram_budget(self) -> int:
         """GPU memory a model may use, over all cards."""
         if self.unified:
@@ -90,7 +91,7 @@ class Hardware:
             per_card = min(per_card, self.vram_free)
         return per_card * self.gpu_count
 
-    @property
+    @cached_property
     def ram_budget(self) -> int:
         if not self.ram or self.unified:
             return 0  # with unified memory the GPU budget is the pool

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TypeVar
 
 from llmguide.catalog.schema import ArchitectureFacts
@@ -110,7 +110,7 @@ class Architecture:
         numbers = facts.numbers()
         model_type = str(numbers.pop("model_type"))
         implied = {k: v for k, v in type_defaults(model_type).items() if k != "tied_embeddings"}
-        return cls(**{**implied, **numbers, "arch": runtime_arch(model_type)})
+        return _interned(cls(**{**implied, **numbers, "arch": runtime_arch(model_type)}))
 
     @cached_property
     def kinds(self) -> str:
@@ -216,6 +216,14 @@ class Architecture:
 
 
 _FIELDS = tuple(f.name for f in fields(Architecture))
+
+
+@lru_cache(maxsize=4096)
+def _interned(arch: Architecture) -> Architecture:
+    """One object per distinct architecture: the estimator's caches are keyed by architecture, and
+    a key that is the same object is found without comparing seventy fields (fine-tunes of one
+    base model share theirs)."""
+    return arch
 
 
 def need(value: N | None, what: str) -> N:

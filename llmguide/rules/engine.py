@@ -120,6 +120,18 @@ def recommend(catalog: Catalog, request: Request, hardware: Hardware, sort: str 
     if sort not in SORTS:
         raise UsageError(f"Unknown sort '{sort}'.", f"Use one of: {', '.join(SORTS)}.")
     check_answerable(request, hardware)
+    import gc
+
+    paused = gc.isenabled()
+    gc.disable()  # ranking makes many short-lived objects and keeps a few per model, none in cycles:
+    try:          # the cyclic collector would rescan the whole catalog over and over (a third of the time)
+        return _rank(catalog, request, hardware, sort)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _rank(catalog: Catalog, request: Request, hardware: Hardware, sort: str) -> Recommendation:
     env = Env(catalog, request, hardware)
     hard, soft = hard_rules(), soft_rules()
     media = bool(set(request.task.needs_modalities + request.modalities) - {"text"})
