@@ -18,7 +18,13 @@ def _catalog(extra: tuple, env: str, user_dir: str) -> Catalog:
     """Cached per set of overlays (``env`` and ``user_dir`` are part of the key; they are read inside)."""
     from llmguide.catalog.overlay import apply_overlays, overlay_paths
 
-    return apply_overlays(lambda: load_catalog(use_cache=True), overlay_paths(list(extra)), use_cache=True)
+    import gc
+
+    loaded = apply_overlays(lambda: load_catalog(use_cache=True), overlay_paths(list(extra)), use_cache=True)
+    # The catalog lives as long as the process: the cyclic collector need not scan it again (with
+    # thousands of variants, those scans were most of the time `list` took).
+    gc.freeze()
+    return loaded
 
 
 def catalog() -> Catalog:
