@@ -196,9 +196,9 @@ def _gpu_result(model, hw, req, backend, why, name, tp, mem, speed, warnings) ->
 
 
 def _llama_cpp_plan(model: ModelRef, hw: Hardware, req: DeployRequest, backend: str, why: str) -> Plan:
-    from llmguide.rules.fit import find_fit
+    from llmguide.estimate.ladder import choose_quant
 
-    fit, smallest = find_fit(model.arch, req.context, hw, sequences=req.users)
+    fit, smallest = choose_quant(model.arch, req.context, hw, sequences=req.users)
     if fit is None or fit.placement is None or not fit.placement.fits:
         raise LLMGuideError(f"{model.id} does not fit here for {req.users} user(s) of {req.context} tokens, even at Q2_K.",
                          "Fewer users (--users), a shorter --context, more memory, or a GPU engine on bigger GPUs.")

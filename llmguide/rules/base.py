@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from llmguide.catalog.loader import Catalog
 from llmguide.catalog.reference import Task
 from llmguide.catalog.schema import Family, Variant
+from llmguide.estimate.ladder import QuantOption
 from llmguide.estimate.memory import MemoryEstimate
-from llmguide.estimate.placement import Placement
-from llmguide.estimate.speed import Speed
 from llmguide.hardware.profile import Hardware
 from llmguide.model.architecture import Architecture
 from llmguide.quality.task import Quality
@@ -35,20 +34,11 @@ class Request:
 
 
 @dataclass(frozen=True)
-class Fit:
-    """The quantization chosen for a candidate, its memory estimate and where it would run."""
-
-    estimate: MemoryEstimate
-    placement: Placement | None  # None when no hardware was given
-    speed: Speed | None = None  # None when unknown (no bandwidth) or not checked
-
-
-@dataclass(frozen=True)
 class Candidate:
     family: Family
     variant: Variant
     arch: Architecture
-    fit: Fit | None  # None when nothing fits (the fit rule explains)
+    fit: QuantOption | None  # how it runs; None when nothing fits (the fit rule explains)
     smallest: MemoryEstimate  # the smallest estimate tried, for "needs N GiB more"
     quality: Quality | None = None  # quality at the task at full precision (None: no evidence in the catalog)
 

@@ -1,6 +1,6 @@
 """``recommend``: run every candidate through the hard rules, rank the survivors by soft scores.
 
-For each model, every quantization that fits (rules/fit.py ``fit_options``) is tried: the one with
+For each model, every quantization that fits (estimate/ladder.py ``quant_options``) is tried: the one with
 the best total score wins (its quality after quantization, its speed, the constraints), spare
 memory breaking ties. The survivors are then ranked by score, or re-ordered by ``--sort``.
 """
@@ -19,9 +19,9 @@ from llmguide.estimate.fit import spare_share
 from llmguide.hardware.profile import Hardware
 from llmguide.model.architecture import Architecture
 from llmguide.quality.task import quality
-from llmguide.rules.base import DEFAULT_CONTEXT, Candidate, Env, Fit, Request, Score, Verdict
+from llmguide.rules.base import DEFAULT_CONTEXT, Candidate, Env, Request, Score, Verdict
 from llmguide.estimate.memory import estimate_memory
-from llmguide.rules.fit import LADDER, fit_options, options_smallest_first
+from llmguide.estimate.ladder import LADDER, QuantOption, options_smallest_first, quant_options
 from llmguide.rules.license_policy import parse_policy
 from llmguide.rules.registry import Rule, hard_rules, soft_rules
 from llmguide.rules.min_speed import check_answerable
@@ -44,7 +44,7 @@ class Ranked:
         return any(s.estimated for s in self.scores)
 
     @property
-    def fit(self) -> Fit:
+    def fit(self) -> QuantOption:
         """How the model runs: a ranked model always fits (one that does not is rejected)."""
         if self.candidate.fit is None:
             raise ValueError(f"{self.candidate.variant.id} is ranked without a fit")
@@ -144,7 +144,7 @@ def _rank(catalog: Catalog, request: Request, hardware: Hardware, sort: str) -> 
         # The rules that do not read the fit are judged once per model (rules/registry.py, per_fit).
         fixed = {r.code: r.judge(Candidate(family, variant, arch, None, smallest, q), env) for r in hard if not r.per_fit}
         if all(v.passed for v in fixed.values()):
-            options, smallest = fit_options(arch, request.context, hardware, encoder=media)
+            options, smallest = quant_options(arch, request.context, hardware, encoder=media)
             judged = _judge_options([Candidate(family, variant, arch, fit, smallest, q) for fit in options], env, hard, soft, fixed)
             passing = [j for j in judged if j[2] is not None]
             if passing:

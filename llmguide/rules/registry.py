@@ -65,6 +65,6 @@ def soft_rules() -> list[Rule]:
 def _load() -> None:
     # Importing the modules registers their rules; the list is explicit so nothing loads by accident.
     from llmguide.rules import (  # noqa: F401
-        capabilities, context, context_margin, evidence, fit, headroom_score, language, license_policy, low_bit, max_ttft,
+        capabilities, context, context_margin, evidence, fits, headroom_score, language, license_policy, low_bit, max_ttft,
         min_speed, quant_loss, recency, serves_task, specialty, speed_score,
     )

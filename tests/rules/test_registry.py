@@ -6,7 +6,7 @@ import pytest
 
 from llmguide.errors import UsageError
 from llmguide.rules.engine import make_request
-from llmguide.rules.fit import LADDER
+from llmguide.estimate.ladder import LADDER
 from llmguide.rules.registry import RULES, Rule, hard_rules, register, soft_rules
 
 
@@ -62,7 +62,7 @@ def test_rules_not_marked_per_fit_do_not_read_the_fit(catalog, flags):
     from llmguide.model.architecture import Architecture
     from llmguide.quality.task import quality
     from llmguide.rules.base import Candidate, Env
-    from llmguide.rules.fit import fit_options
+    from llmguide.estimate.ladder import quant_options
 
     hw = from_flags(flags.get("vram"), flags.get("ram"), devices=catalog.hardware)
     req = make_request(catalog, "code", 8192, ["en"], license="permissive", min_speed=5)
@@ -71,7 +71,7 @@ def test_rules_not_marked_per_fit_do_not_read_the_fit(catalog, flags):
     for family, variant in catalog.variants()[::3]:
         arch = Architecture.from_facts(variant.architecture)
         q = quality(catalog, "code", family, variant)
-        options, smallest = fit_options(arch, req.context, hw)
+        options, smallest = quant_options(arch, req.context, hw)
         cands = [Candidate(family, variant, arch, f, smallest, q) for f in options]
         cands.append(Candidate(family, variant, arch, None, smallest, q))  # nothing fits
         for rule in hard_rules() + soft_rules():
