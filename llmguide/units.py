@@ -6,6 +6,8 @@ turned into text (always with a unit) or user-typed sizes into bytes.
 
 from __future__ import annotations
 
+import re
+
 GIB = 1 << 30
 MIB = 1 << 20
 GB = 10**9
@@ -19,6 +21,34 @@ def check_context(context: int) -> int:
     if context <= 0:
         raise UsageError(f"--context must be a positive number of tokens, not {context}.")
     return context
+
+
+_SIZE = re.compile(r"\s*(-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*(?:([kmgt])(?:i?b)?|(b))?\s*", re.I)
+_SIZE_SCALE = {None: 1.0, "m": 1 / 1024, "g": 1.0, "t": 1024.0}
+_TOKENS = re.compile(r"\s*(-?(?:\d+(?:\.\d*)?|\.\d+))\s*([km])?\s*", re.I)
+
+
+def parse_size_gb(text: str) -> float:
+    """A memory size as people type it, in GB (read as GiB, like every size llmguide takes):
+    ``24``, ``24GB``, ``24G``, ``24GiB``, ``24 gb``, ``1.5TB``, ``512MB``. ValueError otherwise (a
+    negative number parses, for the caller's range check to refuse with its own message)."""
+    m = _SIZE.fullmatch(text)
+    if not m or m.group(3) or (m.group(2) or "").lower() == "k":
+        raise ValueError(f"'{text}' is not a size: give GB, like 24 or 24GB (also MB, TB)")
+    return float(m.group(1)) * _SIZE_SCALE[(m.group(2) or "g").lower()]
+
+
+def parse_tokens(text: str) -> int:
+    """A token count as people type it: ``32768``, ``32k``, ``32K``, ``128k``, ``1M`` (k = 1024,
+    M = 1024 x 1024, as context lengths are named). ValueError otherwise."""
+    m = _TOKENS.fullmatch(text)
+    if not m:
+        raise ValueError(f"'{text}' is not a number of tokens: give one like 32768, 32k or 1M")
+    scale = {None: 1, "k": 1024, "m": 1 << 20}[(m.group(2) or "").lower() or None]
+    value = float(m.group(1)) * scale
+    if value != int(value):
+        raise ValueError(f"'{text}' is not a whole number of tokens")
+    return int(value)
 
 
 def gib_to_bytes(value: float) -> int:

@@ -136,6 +136,12 @@ def _check_quants(path: Path, table: QuantTable) -> None:
 
 
 def _check_tasks(path: Path, table: TaskTable) -> None:
+    words: dict[str, str] = {tid: tid for tid in table.tasks}
+    for task_id, task in table.tasks.items():
+        for alias in task.aliases:
+            if alias in words:
+                raise CatalogError(str(path), [f"task '{task_id}': alias '{alias}' already names task '{words[alias]}'"])
+            words[alias] = task_id
     for task_id, task in table.tasks.items():
         named = [task.scale, *(b for rung in task.ladder for b in rung), *task.general]
         for bench in named:

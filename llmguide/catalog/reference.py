@@ -41,6 +41,7 @@ class Task:
 
     __pydantic_config__ = FORBID
     name: str
+    aliases: tuple[Slug, ...] = ()  # other words for it that --task takes ("coding", "agents", "rag")
     description: str
     serves_kinds: Annotated[tuple[Kind, ...], MinLen(1)]
     scale: Slug  # the benchmark whose units the task's quality is expressed in
@@ -59,6 +60,13 @@ class TaskTable:
     __pydantic_config__ = FORBID
     benchmarks: dict[Slug, BenchmarkDef]
     tasks: dict[Slug, Task]
+
+    def task_id(self, name: str) -> str | None:
+        """The task a word names: its id or one of its aliases, in any case; None if none."""
+        key = name.strip().lower().replace("_", "-").replace(" ", "-")
+        if key in self.tasks:
+            return key
+        return next((tid for tid, t in self.tasks.items() if key in t.aliases), None)
 
 
 @dataclass(frozen=True, kw_only=True, repr=False, eq=False)  # see schema._Record

@@ -10,7 +10,7 @@ from llmguide.cli import common
 
 def compare(
     names: list[str] = typer.Argument(..., help="Two or more families or variants."),
-    context: int = typer.Option(CARD_CONTEXT, "--context", "-c", help="Context in tokens used for the memory rows."),
+    context: int = typer.Option(CARD_CONTEXT, "--context", "-c", click_type=common.TOKENS, help="Context in tokens used for the memory rows."),
     as_json: bool = common.JSON_OPTION,
 ) -> None:
     """Compare models side by side: the facts of `show`, with differences highlighted."""

@@ -17,7 +17,7 @@ GPUS_PER_NODE = typer.Option(None, "--gpus", help="GPUs per node.", rich_help_pa
 def deploy(
     model: str = typer.Argument(..., help="A catalog variant (e.g. llama-3.1-8b-instruct), a config.json, a model folder or a .gguf."),
     users: int = typer.Option(1, "--users", help="Users served at once (concurrent requests)."),
-    context: int = typer.Option(4096, "--context", "-c", help="Context each user may fill, in tokens."),
+    context: int = typer.Option(4096, "--context", "-c", click_type=common.TOKENS, help="Context each user may fill, in tokens."),
     prompt_tokens: int = typer.Option(1024, "--prompt-tokens", help="A typical prompt, in tokens (for time to first token and speed)."),
     output_tokens: int = typer.Option(256, "--output-tokens", help="A typical answer, in tokens."),
     target_tps: Optional[float] = typer.Option(None, "--target-tps", help="Generation speed each user should see, tokens per second."),

@@ -7,6 +7,7 @@ from functools import lru_cache
 import typer
 
 from llmguide.catalog.loader import Catalog, load_catalog
+from llmguide.cli.clickcompat import ParamType
 from llmguide.hardware.spec import HardwareSpec
 
 
@@ -37,23 +38,62 @@ def catalog() -> Catalog:
     return _catalog(tuple(EXTRA_CATALOGS), os.environ.get("LLMGUIDE_CATALOG", ""), f"{user}:{user.is_dir()}")
 
 
+class _Size(ParamType):
+    """A memory size as typed: 24, 24GB, 24G, 24GiB, 512MB, 1.5TB (units.parse_size_gb)."""
+
+    name = "GB"
+
+    def convert(self, value, param, ctx):
+        from llmguide.units import parse_size_gb
+
+        if isinstance(value, (int, float)):
+            return float(value)
+        try:
+            return parse_size_gb(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class _Tokens(ParamType):
+    """A token count as typed: 32768, 32k, 128K, 1M (units.parse_tokens)."""
+
+    name = "tokens"
+
+    def convert(self, value, param, ctx):
+        from llmguide.units import parse_tokens
+
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_tokens(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+SIZE = _Size()
+TOKENS = _Tokens()
 HARDWARE_PANEL = "Hardware (default: this machine, detected)"
 JSON_OPTION = typer.Option(False, "--json", help="Print JSON only (shape in docs/json.md).")
 
 # Hardware flags shared by recommend and fit.
 GPU_OPTION = typer.Option(None, "--gpu", help="GPU preset, e.g. 4090, 'RTX 3090', '2x RTX 3090', 'M2 Max 38-core'.", rich_help_panel=HARDWARE_PANEL)
 GPUS_OPTION = typer.Option(None, "--gpus", help="Number of GPUs.", rich_help_panel=HARDWARE_PANEL)
-VRAM_OPTION = typer.Option(None, "--vram", help="GPU memory per card in GB, e.g. 24 (overrides the preset).", rich_help_panel=HARDWARE_PANEL)
-RAM_OPTION = typer.Option(None, "--ram", help="System RAM in GB (with a GPU: allows GPU+CPU split; unified memory on Apple).", rich_help_panel=HARDWARE_PANEL)
+VRAM_OPTION = typer.Option(None, "--vram", help="GPU memory per card in GB, e.g. 24 or 24GB (overrides the preset).", click_type=SIZE, rich_help_panel=HARDWARE_PANEL)
+RAM_OPTION = typer.Option(None, "--ram", help="System RAM in GB (with a GPU: allows GPU+CPU split; unified memory on Apple).", click_type=SIZE, rich_help_panel=HARDWARE_PANEL)
 BANDWIDTH_OPTION = typer.Option(None, "--bandwidth", help="GPU memory bandwidth in GB/s (for speed; overrides the preset).", rich_help_panel=HARDWARE_PANEL)
 CPU_BANDWIDTH_OPTION = typer.Option(None, "--cpu-bandwidth", help="System RAM bandwidth in GB/s that the CPU reaches (for the speed of layers or experts in RAM; default: 72, DDR5-5600 dual channel at 80% of its 89.6 GB/s peak; `llmguide hardware --measure-bandwidth` measures yours).", rich_help_panel=HARDWARE_PANEL)
 CPU_ONLY_OPTION = typer.Option(False, "--cpu-only", help="Plan without any GPU, detected or given.", rich_help_panel=HARDWARE_PANEL)
-# What recommend and why-not ask of a model, beyond the hardware. TASK_IDS is kept in step with
+# What recommend and why-not ask of a model, beyond the hardware. TASK_IDS and TASK_ALIASES are kept in step with
 # catalog/tasks.yaml by tests/cli/test_recommend.py (reading the catalog here would slow start-up).
 TASK_IDS = "chat, code, reasoning, math, summarization, long-context, multilingual, tool-use, vision"
-TASK_OPTION = typer.Option("chat", "--task", "-t", help=f"What the model is for: {TASK_IDS}.")
+TASK_ALIASES = ("chat (assistant, chatbot, conversation, general, writing); code (coding, programming, coder, software, "
+                "development); reasoning (thinking, logic, reason); math (maths, mathematics); summarization (summarisation, "
+                "summarize, summarise, summary, summaries); long-context (rag, retrieval, long-documents, documents, long); "
+                "multilingual (translation, translate, languages); tool-use (agents, agent, agentic, tool-calling, "
+                "function-calling, tools); vision (image, images, multimodal, vlm)")
+TASK_OPTION = typer.Option("chat", "--task", "-t", help=f"What the model is for, with the other words it takes: {TASK_ALIASES}.")
 LANG_OPTION = typer.Option(None, "--lang", "-l", help="Language(s) needed: ISO 639-1 codes or names; repeat or comma-separate.")
-CONTEXT_OPTION = typer.Option(None, "--context", "-c", help="Context to plan for, in tokens (default 4096, or the task's minimum).")
+CONTEXT_OPTION = typer.Option(None, "--context", "-c", click_type=TOKENS, help="Context to plan for, in tokens: 32768, 32k, 1M (default 4096, or the task's minimum).")
 LICENSE_OPTION = typer.Option(None, "--license", help="License policy: an SPDX id (Apache-2.0, MIT, ...), 'permissive' or 'commercial'.")
 MIN_SPEED_OPTION = typer.Option(None, "--min-speed", help="Minimum generation speed, tokens per second.")
 MAX_TTFT_OPTION = typer.Option(None, "--max-ttft", help="Maximum time to the first token, seconds (for a 512-token prompt).")

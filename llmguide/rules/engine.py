@@ -95,10 +95,13 @@ def make_request(
     modalities: list[str] | None = None,
 ) -> Request:
     """Validate what the user typed into a ``Request`` (usage errors exit 2)."""
-    if task not in catalog.tasks.tasks:
-        close = difflib.get_close_matches(task, list(catalog.tasks.tasks), n=3, cutoff=0.5)
+    task_id = catalog.tasks.task_id(task)
+    if task_id is None:
+        words = {w: tid for tid, t in catalog.tasks.tasks.items() for w in (tid, *t.aliases)}
+        close = list(dict.fromkeys(words[w] for w in difflib.get_close_matches(task.lower(), list(words), n=3, cutoff=0.5)))
         hint = f"Did you mean: {', '.join(close)}?" if close else f"Tasks: {', '.join(catalog.tasks.tasks)}."
         raise UsageError(f"Unknown task '{task}'.", hint)
+    task = task_id
     if context is not None:
         check_context(context)
     if top <= 0:

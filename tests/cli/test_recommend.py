@@ -109,9 +109,10 @@ def test_usage_errors_are_one_clear_line(cli, args, message):
 
 
 def test_task_help_lists_the_catalog_tasks(catalog):
-    from llmguide.cli.common import TASK_IDS
+    from llmguide.cli.common import TASK_ALIASES, TASK_IDS
 
     assert TASK_IDS.split(", ") == list(catalog.tasks.tasks)
+    assert TASK_ALIASES == "; ".join(f"{tid} ({', '.join(t.aliases)})" for tid, t in catalog.tasks.tasks.items())
 
 
 def test_gpu_preset_gives_speed(cli):

@@ -1,0 +1,67 @@
+"""The tables of what users type (tests/data/names/*.yml): each row resolves to what it says, or is
+refused with its message, through the same functions the commands use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from llmguide.catalog.languages import parse_languages
+from llmguide.errors import UsageError
+from llmguide.rules.engine import make_request
+from llmguide.units import parse_size_gb, parse_tokens
+
+TABLES = Path(__file__).parent / "data" / "names"
+
+
+def rows(name: str, key: str | None = None) -> list[dict]:
+    data = yaml.safe_load((TABLES / name).read_text(encoding="utf-8"))
+    return data[key] if key else data
+
+
+@pytest.mark.parametrize("row", rows("units.yml", "sizes"), ids=lambda r: r["typed"])
+def test_sizes(row):
+    if "error" in row:
+        with pytest.raises(ValueError, match=row["error"]):
+            parse_size_gb(row["typed"])
+    else:
+        assert parse_size_gb(row["typed"]) == pytest.approx(row["gb"])
+
+
+@pytest.mark.parametrize("row", rows("units.yml", "tokens"), ids=lambda r: r["typed"])
+def test_tokens(row):
+    if "error" in row:
+        with pytest.raises(ValueError, match=row["error"]):
+            parse_tokens(row["typed"])
+    else:
+        assert parse_tokens(row["typed"]) == row["tokens"]
+
+
+@pytest.mark.parametrize("row", rows("tasks.yml"), ids=lambda r: r["typed"])
+def test_tasks(catalog, row):
+    if "error" in row:
+        with pytest.raises(UsageError, match=row["error"]) as exc:
+            make_request(catalog, row["typed"])
+        assert row.get("hint", "") in (exc.value.hint or "")
+    else:
+        assert make_request(catalog, row["typed"]).task_id == row["task"]
+
+
+@pytest.mark.parametrize("row", rows("languages.yml"), ids=lambda r: r["typed"])
+def test_languages(row):
+    if "error" in row:
+        with pytest.raises(UsageError, match=row["error"]):
+            parse_languages([row["typed"]])
+    else:
+        assert parse_languages([row["typed"]]) == (row["code"],)
+
+
+def test_units_reach_the_commands(cli):
+    data = cli.json("fit", "qwen3-8b", "--vram", "12GB", "--context", "32k", "--quant", "Q4_K_M")
+    assert data["hardware"]["vram_bytes"] == 12 * 2**30 and data["estimates"][0]["context"] == 32768
+    bad = cli("fit", "qwen3-8b", "--vram", "12XB")
+    assert bad.exit_code == 2 and "'12XB' is not a size" in bad.stderr
+    rec = cli.json("recommend", "--task", "coding", "--lang", "Deutsch", "--vram", "24 GB", "--top", "1")
+    assert rec["constraints"]["task"] == "code" and rec["constraints"]["languages"] == ["de"]
