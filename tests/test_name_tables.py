@@ -3,6 +3,7 @@ refused with its message, through the same functions the commands use."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,26 @@ def test_units_reach_the_commands(cli):
     assert bad.exit_code == 2 and "'12XB' is not a size" in bad.stderr
     rec = cli.json("recommend", "--task", "coding", "--lang", "Deutsch", "--vram", "24 GB", "--top", "1")
     assert rec["constraints"]["task"] == "code" and rec["constraints"]["languages"] == ["de"]
+
+
+@pytest.mark.parametrize("row", rows("gpus.yml"), ids=lambda r: r["typed"])
+def test_gpus(catalog, row):
+    from llmguide.errors import LLMGuideError
+    from llmguide.hardware.flags import parse_gpu
+
+    if "error" in row:
+        with pytest.raises(LLMGuideError, match=re.escape(row["error"])):
+            parse_gpu(catalog.hardware, row["typed"])
+        return
+    got = parse_gpu(catalog.hardware, row["typed"])
+    assert (got.device.id, got.count, got.size_gb) == (row["preset"], row.get("count", 1), row.get("size_gb"))
+    assert row.get("note", "") in (got.note or "")
+
+
+def test_no_gpu_name_is_read_as_a_count(catalog):
+    """Every preset's own names resolve to it, whole: "7900 XTX" is never 7900 cards named "TX"."""
+    from llmguide.hardware.flags import parse_gpu
+
+    for dev in catalog.hardware:
+        for name in (dev.name, *dev.aliases):
+            assert parse_gpu(catalog.hardware, name).device.id == dev.id, name

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
 
 from llmguide.catalog.schema import normalize
 from llmguide.errors import UnknownNameError, UsageError
@@ -29,19 +30,124 @@ def check_positive(flag: str, value: float | None) -> None:
 
 
 def find_device(devices: tuple[Device, ...], name: str) -> Device:
+    """The preset a name means: its id, name or an alias, in any case and spacing, with or without
+    the vendor's prefixes ("NVIDIA GeForce", "AMD Radeon"), and "Mobile", "Max-Q" or "Laptop GPU"
+    read as "Laptop"."""
+    index = _index(devices)
+    for key in _keys(normalize(name)):
+        if key in index:
+            return index[key]
+    key = normalize(name)
+    close = difflib.get_close_matches(key, list(index), n=8, cutoff=0.6)
+    ids = list(dict.fromkeys(index[c].id for c in close))[:3]
+    raise UnknownNameError("GPU", name, ids)
+
+
+def _index(devices: tuple[Device, ...]) -> dict[str, Device]:
     index: dict[str, Device] = {}
     for dev in devices:
         for n in (dev.id, dev.name, *dev.aliases):
             index.setdefault(normalize(n), dev)
-    key = normalize(name)
-    if key in index:
-        return index[key]
-    for prefix in ("nvidia", "geforce", "nvidiageforce", "amd", "radeon", "amdradeon", "intel", "apple"):
-        if key.startswith(prefix) and key[len(prefix):] in index:
-            return index[key[len(prefix):]]
-    close = difflib.get_close_matches(key, list(index), n=8, cutoff=0.6)
-    ids = list(dict.fromkeys(index[c].id for c in close))[:3]
-    raise UnknownNameError("GPU", name, ids)
+    return index
+
+
+VENDOR_PREFIXES = ("nvidiageforce", "nvidia", "geforce", "amdradeon", "amd", "radeon", "intel", "apple")
+LAPTOP_WORDS = (("laptopgpu", "laptop"), ("mobile", "laptop"), ("maxq", "laptop"), ("notebook", "laptop"))
+
+
+def _keys(key: str) -> list[str]:
+    """``key`` and the spellings of the same name to try after it."""
+    keys = [key]
+    for prefix in VENDOR_PREFIXES:
+        if key.startswith(prefix) and len(key) > len(prefix):
+            keys.append(key[len(prefix):])
+    for k in list(keys):
+        for word, canonical in LAPTOP_WORDS:
+            if word in k:
+                keys.append(k.replace(word, canonical))
+        if k.endswith("gpu") and len(k) > 3:
+            keys.append(k[:-3])
+    return list(dict.fromkeys(keys))
+
+
+@dataclass(frozen=True)
+class GpuName:
+    """What a --gpu value says: the preset, how many (``2x NAME``, ``NAME x2``), and a memory size
+    given in the name (``3060 12GB``, ``M4 Max 128GB``), with a note when it was read loosely."""
+
+    device: Device
+    count: int = 1
+    size_gb: float | None = None
+    note: str | None = None
+
+
+_COUNT_BEFORE = re.compile(r"^\s*(\d{1,2})\s*[x×*]\s*(\S.*)$", re.I)  # 2x RTX 3090, 2 x 3090, 2×3090
+_COUNT_AFTER = re.compile(r"^(.*?\S)\s*[x×*]\s*(\d{1,2})\s*$", re.I)  # RTX 3090 x2, 3090 x 2
+_SIZE_IN_NAME = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)\s*gi?b(?![a-z0-9])", re.I)  # 12GB, 128 GB, 32GiB
+_CHINA_D = re.compile(r"^(.*\S)\s+d$", re.I)  # RTX 4090 D: the variant sold in China
+
+
+def parse_gpu(devices: tuple[Device, ...], text: str) -> GpuName:
+    """Read a --gpu value. The whole text is tried as a name first, so "7900 XTX" is a card and not
+    7900 cards named "TX"; then a count before or after the name, then a memory size in it."""
+    try:
+        return _sized(devices, text)
+    except UnknownNameError as not_found:
+        for pattern, count_group, name_group in ((_COUNT_BEFORE, 1, 2), (_COUNT_AFTER, 2, 1)):
+            m = pattern.match(text)
+            if m:
+                try:
+                    inner = _sized(devices, m.group(name_group))
+                except UnknownNameError:
+                    continue
+                count = int(m.group(count_group))
+                if count < 1:
+                    raise UsageError("The GPU count must be at least 1.") from None
+                return GpuName(inner.device, count, inner.size_gb, inner.note)
+        m = _CHINA_D.match(text)
+        if m:
+            try:
+                base = _sized(devices, m.group(1))
+            except UnknownNameError:
+                pass
+            else:
+                return GpuName(base.device, 1, base.size_gb, f"'{text}' is planned as the {base.device.name}: the D variant "
+                               "keeps its memory and bandwidth (fewer cores, so prompts run a little slower)")
+        raise not_found
+
+
+def _sized(devices: tuple[Device, ...], text: str) -> GpuName:
+    try:
+        return GpuName(find_device(devices, text))
+    except UnknownNameError:
+        m = _SIZE_IN_NAME.search(text)
+        if not m:
+            raise
+        size = float(m.group(1))
+        rest = (text[: m.start()] + " " + text[m.end():]).strip()
+        if not rest:
+            raise
+        dev = find_device(devices, rest)
+        if dev.kind in ("unified", "igpu"):
+            return GpuName(dev, size_gb=size)
+        if dev.memory_gb == size:
+            return GpuName(dev)
+        same_card = [d for d in devices if d.kind == "gpu" and d.memory_gb == size and _base_name(d) == _base_name(dev)]
+        if same_card:
+            return GpuName(same_card[0])
+        sizes = sorted({d.memory_gb for d in devices if d.kind == "gpu" and d.memory_gb and _base_name(d) == _base_name(dev)})
+        known = ", ".join(f"{x:g}" for x in sizes)
+        raise UsageError(f"No {size:g} GB {_base_title(dev)} among the presets (known: {known} GB).",
+                         "Drop the size from the name, or give the card with --vram GB and --bandwidth GB/s.") from None
+
+
+def _base_name(dev: Device) -> str:
+    """A card's name without its memory size: "NVIDIA A100 80GB" and "NVIDIA A100 40GB" share one."""
+    return normalize(_SIZE_IN_NAME.sub(" ", dev.name))
+
+
+def _base_title(dev: Device) -> str:
+    return " ".join(_SIZE_IN_NAME.sub(" ", dev.name).split())
 
 
 def from_flags(
@@ -52,21 +158,22 @@ def from_flags(
     gpus: int | None = None,
     bandwidth_gbs: float | None = None,
     devices: tuple[Device, ...] = (),
+    notes: list[str] | None = None,
 ) -> Hardware:
+    """The hardware the flags describe. ``notes`` (when given) receives how a loosely read name or
+    an assumed memory size was taken, for the caller to show."""
     for flag, value in (("--vram", vram_gb), ("--ram", ram_gb), ("--bandwidth", bandwidth_gbs)):
         check_positive(flag, value)
     if gpus is not None and gpus < 1:
         raise UsageError(f"--gpus must be at least 1, not {gpus}.")
     count = gpus or 1
     dev = None
+    named_size = None
     if gpu:
-        m = re.match(r"^\s*(\d+)\s*[x×*]\s*(.+)$", gpu)
-        if m:
-            count = int(m.group(1)) * (gpus or 1)
-            gpu = m.group(2)
-        if count < 1:
-            raise UsageError("The GPU count must be at least 1.")
-        dev = find_device(devices, gpu)
+        parsed = parse_gpu(devices, gpu)
+        dev, count, named_size = parsed.device, parsed.count * (gpus or 1), parsed.size_gb
+        if parsed.note and notes is not None:
+            notes.append(parsed.note)
     if dev is not None and dev.kind == "cpu":  # a CPU memory setup: its bandwidth, no GPU
         if vram_gb is not None:
             raise UsageError(f"{dev.name} is a CPU memory setup, not a GPU: drop --vram or name a GPU.")
@@ -78,11 +185,18 @@ def from_flags(
             cpu_bandwidth=dev.bandwidth_gbs * 1e9 * DRAM_SUSTAINED_SHARE,  # the preset gives the peak
         )
     unified = bool(dev and dev.kind in ("unified", "igpu"))
-    if dev is not None and unified and ram_gb is None and vram_gb is None:
-        options = ", ".join(f"{o:g}" for o in dev.memory_options_gb) or "several sizes"
-        raise UsageError(f"{dev.name} shares system memory (sold with {options} GB): pass --ram with yours.")
-    if unified and ram_gb is None:
-        ram_gb = vram_gb  # one pool: --vram and --ram mean the same memory
+    if dev is not None and unified and ram_gb is None:
+        ram_gb = vram_gb if vram_gb is not None else named_size  # one pool: --vram, --ram and "128GB" mean the same memory
+    if dev is not None and unified and ram_gb is None:
+        if not dev.memory_options_gb and not dev.memory_gb:
+            raise UsageError(f"{dev.name} shares system memory: pass --ram with yours.")
+        ram_gb = dev.memory_gb or min(dev.memory_options_gb)
+        options = ", ".join(f"{o:g}" for o in dev.memory_options_gb)
+        if notes is not None:
+            notes.append(f"{dev.name} shares system memory: assuming its smallest, {ram_gb:g} GB"
+                         + (f" (sold with {options} GB)" if options else "") + "; pass --ram with yours")
+    if dev is not None and not unified and named_size is not None and vram_gb is None:
+        vram_gb = named_size
     vram = vram_gb if vram_gb is not None else (dev.memory_gb if dev and not unified else None)
     bw = bandwidth_gbs if bandwidth_gbs is not None else (dev.bandwidth_gbs if dev else None)
     given = any(v is not None for v in (vram_gb, ram_gb, gpu))

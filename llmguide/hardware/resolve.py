@@ -116,7 +116,8 @@ def resolve(spec: HardwareSpec, devices: tuple[Device, ...], *, detect: bool = T
     room_bytes, room_share = parse_headroom(spec.headroom)
     notes: list[str] = []
     if spec.given or not detect:
-        hw = from_flags(spec.vram, spec.ram, gpu=spec.gpu, gpus=spec.gpus, bandwidth_gbs=spec.bandwidth, devices=devices)
+        hw = from_flags(spec.vram, spec.ram, gpu=spec.gpu, gpus=spec.gpus, bandwidth_gbs=spec.bandwidth, devices=devices,
+                        notes=notes)
         if spec.cpu_only:
             hw = replace(hw, vram=None, gpu_name=None, gpu_family=None, gpu_count=1, gpu_bandwidth=None,
                          gpu_flops=None, unified=False)

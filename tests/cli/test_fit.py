@@ -59,9 +59,13 @@ def test_two_gpus(cli):
     assert one["fits"] is False and two["fits"] is True
 
 
-def test_apple_needs_its_memory_size(cli):
-    r = cli("fit", "llama-2-7b-chat", "--gpu", "M2 Max")
-    assert r.exit_code == 2 and "--ram" in r.stderr
+def test_apple_without_its_memory_size_assumes_the_smallest(cli):
+    r = cli("fit", "llama-2-7b-chat", "--gpu", "M2 Max", "--json")
+    assert r.exit_code == 0 and "assuming its smallest, 32 GB" in r.stderr and "pass --ram" in r.stderr
+    data = json.loads(r.stdout)
+    assert data["hardware"]["ram_bytes"] == 32 * 2**30 and data["estimates"][0]["speed"]["decode_tokens_per_s"] > 0
+    sized = cli.json("fit", "llama-2-7b-chat", "--gpu", "M2 Max 64GB")
+    assert sized["hardware"]["ram_bytes"] == 64 * 2**30
 
 
 def test_config_json_input(cli):
