@@ -12,8 +12,8 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Deployment", "FitReport", "WhyNot", "__version__", "compare", "fit", "hardware_spec", "list_models",
-           "plan_deployment", "recommend", "show", "why_not"]
+__all__ = ["Deployment", "FamilyFit", "FitReport", "WhyNot", "__version__", "compare", "fit", "fit_family", "hardware_spec",
+           "list_models", "plan_deployment", "recommend", "show", "why_not"]
 
 
 def __getattr__(name: str) -> Any:

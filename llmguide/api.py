@@ -45,6 +45,24 @@ class FitReport:
     hardware: Hardware
     estimates: tuple[FitEstimate, ...]
 
+    @property
+    def runs_whole(self) -> bool:
+        """Some estimate fits without splitting layers between GPU and CPU (all on the GPU, all in
+        RAM on a CPU machine, or with only an MoE's routed experts in RAM)."""
+        return any(e.fits and e.placement is not None and e.placement.mode in ("gpu", "cpu", "expert_offload")
+                   for e in self.estimates)
+
+
+@dataclass(frozen=True)
+class FamilyFit:
+    """``fit FAMILY``: one report per variant, and the variant llmguide would pick (``best``): the
+    largest instruct or chat variant that runs whole here; None when none does or no hardware is known."""
+
+    family: Family
+    hardware: Hardware
+    reports: tuple[FitReport, ...]
+    best: str | None
+
 
 @dataclass(frozen=True)
 class WhyNot:
@@ -54,6 +72,7 @@ class WhyNot:
     recommendation: Recommendation
     ranked: Ranked | None
     rejected: Rejected | None
+    note: str | None = None  # how a loose name or a family was read
 
 
 @dataclass(frozen=True)
@@ -112,20 +131,21 @@ def why_not(model: str, task: str = "chat", *, gpu: str | None = None, vram: flo
             hardware: Hardware | None = None, catalog: Catalog | None = None) -> WhyNot:
     """Why one variant is, or is not, recommended for ``task`` here (``llmguide why-not``)."""
     from llmguide.catalog.lookup import resolve
-    from llmguide.errors import UsageError
 
     cat = catalog or _shipped()
-    match = resolve(cat, model)
-    if match.variant is None:
-        ids = ", ".join(v.id for v in match.family.variants[:6])
-        raise UsageError(f"'{model}' is a family; why-not needs one variant.", f"Try one of: {ids}.")
-    rec = recommend(task, gpu=gpu, vram=vram, ram=ram, gpus=gpus, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth,
-                    context=context, languages=languages, license=license, min_speed=min_speed, max_ttft=max_ttft,
-                    modalities=modalities, top=1, hardware=hardware, catalog=cat)
-    vid = match.variant.id
+    hw = hardware or hardware_spec(gpu, vram=vram, ram=ram, gpus=gpus, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth, catalog=cat)
+    rec = recommend(task, context=context, languages=languages, license=license, min_speed=min_speed, max_ttft=max_ttft,
+                    modalities=modalities, top=1, hardware=hw, catalog=cat)
+    picked = _family_pick(cat, model, hw, rec.request.context)
+    if picked is not None:
+        vid, note = picked.id, picked.note
+    else:
+        match = resolve(cat, model)
+        vid = match.variant.id if match.variant else match.family.variants[0].id  # a one-variant family: that variant
+        note = match.note if match.variant else f"'{model}' is the {match.family.name} family: its one variant, {vid}"
     ranked = next((r for r in rec.ranked if r.candidate.variant.id == vid), None)
     rejected = next((j for j in rec.rejected if j.candidate.variant.id == vid), None)
-    return WhyNot(rec, ranked, rejected)
+    return WhyNot(rec, ranked, rejected, note)
 
 
 def fit(model: str, *, gpu: str | None = None, vram: float | None = None, ram: float | None = None, gpus: int | None = None,
@@ -154,11 +174,62 @@ def fit(model: str, *, gpu: str | None = None, vram: float | None = None, ram: f
     cat = catalog or _shipped()
     ref = model_ref(cat, model)
     hw = hardware or hardware_spec(gpu, vram=vram, ram=ram, gpus=gpus, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth, catalog=cat)
-    default = DEFAULT_GPU_FORMATS if backend in ("vllm", "transformers") else DEFAULT_QUANTS
-    estimates = run(ref, hw, parse_quants(quants or default, backend), context, kv_type=kv_type, parallel=parallel,
+    gguf_engine = backend not in ("vllm", "transformers")
+    default = DEFAULT_QUANTS if gguf_engine else DEFAULT_GPU_FORMATS
+    chosen = quants or (ref.named_quant if gguf_engine else None) or default
+    estimates = run(ref, hw, parse_quants(chosen, backend), context, kv_type=kv_type, parallel=parallel,
                     backend=backend, prompt_tokens=prompt_tokens, run=LlamaCppRun(flash_attention=flash_attention, mmap=mmap),
                     depth=depth, gpu_layers=gpu_layers, cpu_moe_layers=ref.arch.layers if cpu_moe else cpu_moe_layers)
     return FitReport(ref, hw, tuple(estimates))
+
+
+def fit_family(family: str, *, hardware: Hardware | None = None, catalog: Catalog | None = None, **options) -> FamilyFit:
+    """``fit`` for every variant of a family (``llmguide fit FAMILY``), with the one llmguide would
+    pick; ``options`` are ``fit``'s. A name that is not a family of several variants is a usage error."""
+    from llmguide.errors import UsageError
+    from llmguide.model.modelref import family_variants
+
+    cat = catalog or _shipped()
+    found = family_variants(cat, family)
+    if found is None:
+        raise UsageError(f"'{family}' is not a family of several variants.", f"Use: llmguide fit {family}")
+    fam, refs = found
+    hw = hardware or hardware_spec(options.pop("gpu", None), vram=options.pop("vram", None), ram=options.pop("ram", None),
+                                   gpus=options.pop("gpus", None), bandwidth=options.pop("bandwidth", None),
+                                   cpu_bandwidth=options.pop("cpu_bandwidth", None), catalog=cat)
+    reports = tuple(fit(r.id, hardware=hw, catalog=cat, **options) for r in refs)
+    best = _flagship([(r.model, r.runs_whole) for r in reports]) if hw.known else None
+    return FamilyFit(fam, hw, reports, best.id if best else None)
+
+
+def _flagship(runs: list[tuple[ModelRef, bool]]) -> ModelRef | None:
+    """The largest instruct or chat variant that runs whole (else the largest of any kind that does)."""
+    fitting = [ref for ref, ok in runs if ok]
+    tuned = [ref for ref in fitting if ref.kind in ("instruct", "chat")] or fitting
+    return max(tuned, key=lambda r: r.params.counted_total, default=None)
+
+
+def _family_pick(cat: Catalog, name: str, hw: Hardware, context: int) -> ModelRef | None:
+    """For a family of several variants: its flagship that fits ``hw`` (see ``_flagship``), with a
+    note saying so; None when ``name`` is not such a family."""
+    from dataclasses import replace
+
+    from llmguide.estimate.ladder import choose_quant
+    from llmguide.model.modelref import family_variants
+
+    found = family_variants(cat, name)
+    if found is None:
+        return None
+    fam, refs = found
+    runs = []
+    for ref in refs:
+        option, _ = choose_quant(ref.arch, context, hw)
+        runs.append((ref, bool(hw.known and option is not None and option.placement is not None
+                               and option.placement.mode in ("gpu", "cpu", "expert_offload"))))
+    pick = _flagship(runs) or max(refs, key=lambda r: r.params.counted_total)
+    why = "the largest instruct or chat variant that fits here" if any(ok for _, ok in runs) else "none fits here; its largest"
+    return replace(pick, note=f"'{name}' is the {fam.name} family: planning {pick.id}, {why} "
+                              f"(others: {', '.join(r.id for r in refs if r.id != pick.id)})")
 
 
 def show(name: str, *, context: int = 4096, catalog: Catalog | None = None) -> Card:
@@ -196,11 +267,11 @@ def plan_deployment(model: str, *, users: int = 1, gpu: str | None = None, vram:
 
     cat = catalog or _shipped()
     req = DeployRequest(users, context, prompt_tokens, output_tokens, target_tps, backend.lower(), nodes)
-    ref = model_ref(cat, model)
     hw = hardware or hardware_spec(gpu, vram=vram, ram=ram, gpus=gpus, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth, catalog=cat)
+    ref = _family_pick(cat, model, hw, context) or model_ref(cat, model)
     p = plan(ref, hw, req)
     return Deployment(p, req, hw, tuple(commands(p, req)), tuple(checklist(p, req)))
 
 
-__all__ = ["Deployment", "FitReport", "WhyNot", "compare", "fit", "hardware_spec", "list_models", "plan_deployment",
-           "recommend", "show", "why_not"]
+__all__ = ["Deployment", "FamilyFit", "FitReport", "WhyNot", "compare", "fit", "fit_family", "hardware_spec", "list_models",
+           "plan_deployment", "recommend", "show", "why_not"]

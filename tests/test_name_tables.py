@@ -89,3 +89,35 @@ def test_no_gpu_name_is_read_as_a_count(catalog):
     for dev in catalog.hardware:
         for name in (dev.name, *dev.aliases):
             assert parse_gpu(catalog.hardware, name).device.id == dev.id, name
+
+
+@pytest.mark.parametrize("row", rows("models.yml"), ids=lambda r: r["typed"])
+def test_models(catalog, row):
+    from llmguide.catalog.lookup import resolve
+    from llmguide.errors import UnknownNameError
+
+    if "error" in row:
+        with pytest.raises(UnknownNameError, match=re.escape(row["error"])) as exc:
+            resolve(catalog, row["typed"])
+        if "first_suggestion" in row:
+            assert exc.value.suggestions[0] == row["first_suggestion"]
+        return
+    m = resolve(catalog, row["typed"])
+    assert (m.variant.id if m.variant else None) == row["variant"]
+    assert m.quant == row.get("quant")
+    if "family" in row:
+        assert m.family.id == row["family"]
+
+
+def test_no_name_is_taken_twice(catalog):
+    """Every id, display name and alias of the catalog resolves to what owns it (the name index
+    rejects clashes when it loads; this checks the loose reading does not shadow one)."""
+    from llmguide.catalog.lookup import resolve
+
+    for fam in catalog.families:
+        for name in (fam.id, fam.name, *fam.aliases):
+            assert resolve(catalog, name).family.id == fam.id, name
+        for var in fam.variants:
+            for name in (var.id, var.name, var.hf_repo, *var.aliases):
+                m = resolve(catalog, name)
+                assert m.variant is None and len(fam.variants) == 1 or m.variant is var, name

@@ -42,6 +42,10 @@ def deploy(
     d = api.plan_deployment(model, users=users, context=context, prompt_tokens=prompt_tokens, output_tokens=output_tokens,
                             target_tps=target_tps, backend=backend, nodes=nodes, hardware=hw, catalog=cat)
     p, req, steps, items = d.plan, d.request, d.steps, d.checklist
+    if p.model.note:
+        from llmguide.cli.console import err
+
+        err().print(f"[yellow]Note:[/] {p.model.note}", highlight=False)
     if as_json:
         from llmguide.cli.console import emit_json
         from llmguide.cli.serialize import deploy_dict

@@ -34,15 +34,33 @@ def fit(
     · llmguide fit gpt-oss-120b --gpu 4090 --ram 64 -ngl 99 --n-cpu-moe 30 · llmguide fit ./my-model/config.json --vram 24 --quant all
     """
     from llmguide import api
+    from llmguide.cli.console import err
+    from llmguide.model.modelref import family_variants
 
     if flash_attn.lower() not in ("on", "off"):
         raise typer.BadParameter(f"use on or off, not '{flash_attn}'", param_hint="--flash-attn")
     cat = common.catalog()
     hw = common.hardware(hardware_spec)
-    report = api.fit(model, quants=quant, context=context, kv_type=kv_type, parallel=parallel, backend=backend,
-                     prompt_tokens=prompt_tokens, flash_attention=flash_attn.lower() == "on", mmap=mmap, depth=depth,
-                     gpu_layers=gpu_layers, cpu_moe_layers=n_cpu_moe, cpu_moe=cpu_moe, hardware=hw, catalog=cat)
+    options = dict(quants=quant, context=context, kv_type=kv_type, parallel=parallel, backend=backend,
+                   prompt_tokens=prompt_tokens, flash_attention=flash_attn.lower() == "on", mmap=mmap, depth=depth,
+                   gpu_layers=gpu_layers, cpu_moe_layers=n_cpu_moe, cpu_moe=cpu_moe)
+    if family_variants(cat, model) is not None:  # a family of several variants: one row each
+        family = api.fit_family(model, hardware=hw, catalog=cat, **options)
+        if as_json:
+            from llmguide.cli.console import emit_json
+            from llmguide.cli.serialize import family_fit_dict
+
+            emit_json(family_fit_dict(family))
+            return
+        from llmguide.cli.console import out
+        from llmguide.cli.view_fit import render_family_fit
+
+        out().print(render_family_fit(family, out().width))
+        return
+    report = api.fit(model, hardware=hw, catalog=cat, **options)  # type: ignore[arg-type]
     ref, results = report.model, list(report.estimates)
+    if ref.note:
+        err().print(f"[yellow]Note:[/] {ref.note}", highlight=False)
     if as_json:
         from llmguide.cli.console import emit_json
         from llmguide.cli.serialize import fit_dict

@@ -31,6 +31,10 @@ def why_not(
     answer = api.why_not(model, task, context=context, languages=lang, license=license, min_speed=min_speed,
                          max_ttft=max_ttft, modalities=modality, hardware=hw, catalog=cat)
     rec, ranked, rejected = answer.recommendation, answer.ranked, answer.rejected
+    if answer.note:
+        from llmguide.cli.console import err
+
+        err().print(f"[yellow]Note:[/] {answer.note}", highlight=False)
     if as_json:
         from llmguide.cli.console import emit_json
         from llmguide.cli.serialize import why_not_dict

@@ -157,6 +157,30 @@ VLLM = obj({
     "tensor_parallel": INT,
 })
 
+FIT = obj({  # fit's single-model document (also, less its version and hardware, each variant of a family's)
+    "schema_version": VERSION,
+    "model": obj({
+        "id": STR, "hf_repo": opt(STR), "source": STR, "params_total": INT, "params_active": INT,
+        "params": ref("params"), "max_context": opt(INT),
+    }),
+    "hardware": ref("hardware"),
+    "estimates": arr(obj({
+        "quant": STR, "context": INT, "backend": STR, "file_bytes": INT, "memory": ref("memory"),
+        "placement": opt(ref("placement")), "fits": BOOL, "fit_level": STR, "vllm": opt(VLLM),
+        "speed": opt(ref("speed")), "basis": arr(STR),
+    })),
+})
+
+
+def _without(schema: Schema, *keys: str) -> Schema:
+    """An object schema less some keys."""
+    out = copy.deepcopy(schema)
+    for k in keys:
+        del out["properties"][k]
+    out["required"] = [k for k in out["required"] if k not in keys]
+    return out
+
+
 COMMANDS: dict[str, Schema] = {
     "show": CARD,
     "compare": obj({"schema_version": VERSION, "items": arr(CARD), "differences": arr(STR)}),
@@ -175,19 +199,10 @@ COMMANDS: dict[str, Schema] = {
         "verdicts": arr(obj({"code": STR, "passed": BOOL, "reason": STR, "hint": opt(STR)})),
         "recommendation": OptionalKey(ref("ranked")), "rejected": OptionalKey(ref("rejected")),
     }),
-    "fit": obj({
-        "schema_version": VERSION,
-        "model": obj({
-            "id": STR, "hf_repo": opt(STR), "source": STR, "params_total": INT, "params_active": INT,
-            "params": ref("params"), "max_context": opt(INT),
-        }),
-        "hardware": ref("hardware"),
-        "estimates": arr(obj({
-            "quant": STR, "context": INT, "backend": STR, "file_bytes": INT, "memory": ref("memory"),
-            "placement": opt(ref("placement")), "fits": BOOL, "fit_level": STR, "vllm": opt(VLLM),
-            "speed": opt(ref("speed")), "basis": arr(STR),
-        })),
-    }),
+    "fit": {"oneOf": [FIT, obj({
+        "schema_version": VERSION, "family": obj({"id": STR, "name": STR}), "hardware": ref("hardware"),
+        "best": opt(STR), "variants": arr(_without(FIT, "schema_version", "hardware")),
+    })]},
     "bench": obj({
         "schema_version": VERSION, "model": obj({"id": STR, "source": STR, "quant": STR}), "machine": STR,
         "placement": MODES, "gpu_layers": INT, "prompt_tokens": INT, "gen_tokens": INT, "runtime": STR,

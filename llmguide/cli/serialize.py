@@ -225,6 +225,17 @@ def fit_dict(ref, hw, results) -> dict:
     }
 
 
+def family_fit_dict(ff) -> dict:
+    """``fit FAMILY --json``: each variant's ``fit`` document (without its own version and hardware)."""
+    def variant(rep) -> dict:
+        doc = fit_dict(rep.model, rep.hardware, rep.estimates)
+        del doc["schema_version"], doc["hardware"]
+        return doc
+
+    return {"schema_version": SCHEMA_VERSION, "family": {"id": ff.family.id, "name": ff.family.name},
+            "hardware": ff.hardware.as_dict(), "best": ff.best, "variants": [variant(r) for r in ff.reports]}
+
+
 def machine_dict(machine, hw, notes, devices) -> dict:
     from llmguide.errors import UnknownNameError
     from llmguide.hardware.flags import find_device

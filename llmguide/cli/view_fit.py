@@ -112,3 +112,43 @@ def _bar(r, hw, width: int) -> Text:
     if unchecked:
         text.append(f"  (+{gib(unchecked)} of per-layer embeddings in system RAM, not checked: pass --ram)", style="dim")
     return text
+
+
+def render_family_fit(ff, width: int = 100) -> Group:
+    """``fit FAMILY``: one row per variant at its best quantization that runs whole (else its
+    smallest), the variant llmguide would pick marked."""
+    hw = ff.hardware
+    head = Text()
+    head.append(f"{ff.family.name}", style="bold").append(f"  {len(ff.reports)} variants\n")
+    head.append("Hardware: ", style="bold").append(hw.describe() + (f" ({hw.source})" if hw.known else ""))
+    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    for col in ("", "Variant", "Kind", "Params", "Quant", "Total", "Fit", "tok/s"):
+        t.add_column(col, justify="right" if col in ("Params", "Total", "tok/s") else "left", no_wrap=True)
+    for rep in ff.reports:
+        r = family_row_estimate(rep)
+        label, style = LEVEL[r.fit_level]
+        tps = f"{r.speed.decode_tokens_per_s:.0f}" if r.speed else "—"
+        mark = "★" if rep.model.id == ff.best else ""
+        t.add_row(mark, rep.model.id, rep.model.kind or "", rep.model.params.label, r.quant, gib(r.memory.total),
+                  Text(label, style=style), tps)
+    parts: list = [head, Text(""), t]
+    if ff.best:
+        parts.append(Text(f"★ {ff.best}: the largest instruct or chat variant that runs whole here. "
+                          f"llmguide fit {ff.best} shows every quantization.", style="dim"))
+    elif hw.known:
+        parts.append(Text("No variant runs whole here (on the GPU, or all in RAM on a CPU machine).", style="dim"))
+    else:
+        parts.append(Text("Pass --gpu NAME or --vram/--ram (GB) to check the fit and estimate speed.", style="dim"))
+    return Group(*parts)
+
+
+def family_row_estimate(rep):
+    """The estimate a family table shows for one variant: the highest quantization that runs whole,
+    else the one that fits at all, else the smallest."""
+    whole = [e for e in rep.estimates if e.fits and e.placement is not None and e.placement.mode in ("gpu", "cpu", "expert_offload")]
+    fitting = [e for e in rep.estimates if e.fits]
+    if whole:
+        return max(whole, key=lambda e: e.memory.weights)
+    if fitting:
+        return max(fitting, key=lambda e: e.memory.weights)
+    return min(rep.estimates, key=lambda e: e.memory.total)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from llmguide.catalog.loader import Catalog
 from llmguide.catalog.lookup import resolve
-from llmguide.catalog.schema import Context, Params
+from llmguide.catalog.schema import Context, Family, Params, Variant
 from llmguide.errors import LLMGuideError, UsageError
 from llmguide.estimate.gpu_formats import GpuFormat, native_format
 from llmguide.model.architecture import Architecture
@@ -39,6 +39,9 @@ class ModelRef:
     context_facts: Context | None = None  # the catalog's context: longest supported, native, how it is extended
     modalities: tuple[str, ...] = ("text",)
     uploads: tuple[tuple[str, str], ...] = ()  # (repository, format) of known quantized copies
+    named_quant: str | None = None  # a GGUF quantization the name carried (qwen2.5-coder:32b-instruct-q5_K_M)
+    note: str | None = None  # how a loose name (an Ollama tag, a one-variant family) was read
+    kind: str | None = None  # the catalog variant's kind (instruct, chat, code, python, base)
 
     def gpu_format(self, name: str) -> GpuFormat:
         """A GPU runtime's format by name; ``NATIVE`` is this model's low-bit release as shipped."""
@@ -68,14 +71,33 @@ def model_ref(catalog: Catalog, name: str) -> ModelRef:
         return _from_path(path)
     match = resolve(catalog, name)
     if match.variant is None:
+        if len(match.family.variants) == 1:
+            only = match.family.variants[0]
+            return variant_ref(only, note=f"'{name}' is the {match.family.name} family: its one variant, {only.id}")
         ids = ", ".join(v.id for v in match.family.variants[:6])
-        raise UsageError(f"'{name}' is a family; fit needs one variant.", f"Try one of: {ids}.")
-    v = match.variant
+        raise UsageError(f"'{name}' is a family of {len(match.family.variants)} variants; name one.", f"Try one of: {ids}.")
+    return variant_ref(match.variant, match.quant, match.note)
+
+
+def family_variants(catalog: Catalog, name: str) -> tuple[Family, tuple[ModelRef, ...]] | None:
+    """Every variant of the family ``name`` means, when it means a family of several; else None
+    (a variant, a one-variant family, a file or a folder)."""
+    path = Path(name)
+    if name.lower().endswith((".gguf", ".json")) or path.exists():
+        return None
+    match = resolve(catalog, name)
+    if match.variant is not None or len(match.family.variants) == 1:
+        return None
+    return match.family, tuple(variant_ref(v) for v in match.family.variants)
+
+
+def variant_ref(v: Variant, named_quant: str | None = None, note: str | None = None) -> ModelRef:
     nq = v.native_quant
     native = native_format(nq.format, nq.applies_to, nq.group_size, nq.rest) if nq else None
     return ModelRef(v.id, v.hf_repo, Architecture.from_facts(v.architecture), v.context.length, "catalog", native=native,
                     published=v.params, context_facts=v.context, modalities=tuple(v.modalities),
-                    uploads=tuple((u.repo, u.format) for u in v.downloads.repos) if v.downloads else ())
+                    uploads=tuple((u.repo, u.format) for u in v.downloads.repos) if v.downloads else (),
+                    named_quant=named_quant, note=note, kind=v.kind)
 
 
 def _from_path(path: Path) -> ModelRef:

@@ -88,7 +88,7 @@ def test_all_quants(cli):
 @pytest.mark.parametrize(
     "args, code, message",
     [
-        (["mixtral"], 2, "is a family"),
+        (["llama2", "--gpu", "RTX 9999"], 1, "Unknown GPU"),
         (["zephyr-7b-beta", "--quant", "Q9_X"], 2, "Unknown quantization 'Q9_X'"),
         (["zephyr-7b-beta", "--gpu", "RTX 9999"], 1, "Unknown GPU"),
         (["zephyr-7b-beta", "--gpus", "0", "--vram", "24"], 2, "--gpus must be at least 1"),
@@ -243,3 +243,24 @@ def test_placement_flags_are_priced_as_given(cli):
     assert split["estimates"][0]["speed"]["decode_tokens_per_s"] < data["estimates"][0]["speed"]["decode_tokens_per_s"]
     r = cli("fit", "llama-2-13b-chat", "--gpu", "4090", "--n-cpu-moe", "3")
     assert r.exit_code == 2 and "routed experts" in r.output
+
+
+def test_a_family_gets_one_row_per_variant_and_the_pick_marked(cli):
+    out = cli("fit", "llama2", "--gpu", "4090").stdout
+    assert all(v in out for v in ("llama-2-7b", "llama-2-13b-chat", "llama-2-70b-chat"))
+    assert "★  llama-2-13b-chat" in out or "★ llama-2-13b-chat" in out
+    data = cli.json("fit", "llama2", "--gpu", "4090")
+    assert data["best"] == "llama-2-13b-chat" and len(data["variants"]) == 6
+    assert all("estimates" in v and "hardware" not in v for v in data["variants"])
+    tiny = cli.json("fit", "llama2", "--vram", "2")
+    assert tiny["best"] is None
+
+
+def test_a_one_variant_family_is_its_variant_and_tags_carry_their_quant(cli):
+    r = cli("fit", "zephyr", "--vram", "24", "--json")
+    assert r.exit_code == 0 and "its one variant, zephyr-7b-beta" in r.stderr
+    assert json.loads(r.stdout)["model"]["id"] == "zephyr-7b-beta"
+    tagged = cli("fit", "qwen2.5-coder:32b-instruct-q5_K_M", "--vram", "24", "--json")
+    data = json.loads(tagged.stdout)
+    assert data["model"]["id"] == "qwen2.5-coder-32b-instruct" and [e["quant"] for e in data["estimates"]] == ["Q5_K_M"]
+    assert "is read as qwen2.5-coder-32b-instruct" in tagged.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.conftest import flat
@@ -47,7 +49,6 @@ def test_why_not_agrees_with_recommend(cli):
     "args, code, message",
     [
         (["qwen3-32bb", "--vram", "24"], 1, "Did you mean: qwen3-32b"),
-        (["qwen3", "--vram", "24"], 2, "'qwen3' is a family"),
         (["qwen3-32b", "--license", "gnu"], 2, "No catalog model carries the license 'gnu'"),
         (["qwen3-32b", "--vram", "24", "--min-speed", "10"], 2, "--min-speed needs"),
         ([], 2, "Missing argument"),
@@ -57,3 +58,10 @@ def test_errors(cli, args, code, message):
     r = cli("why-not", *args)
     assert r.exit_code == code
     assert message in r.stderr
+
+
+def test_a_family_is_answered_for_its_pick(cli):
+    r = cli("why-not", "llama2", "--vram", "24", "--json")
+    assert r.exit_code == 0 and "planning llama-2-13b-chat" in r.stderr
+    data = json.loads(r.stdout)
+    assert data["eligible"] is True and data["recommendation"]["id"] == "llama-2-13b-chat"
