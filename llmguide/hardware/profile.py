@@ -3,7 +3,9 @@
 Memory is kept free for everything else on the machine: on a GPU the driver, CUDA/Metal context
 and display take some VRAM; in RAM the operating system and other programs need room. On Apple
 silicon the GPU may only use the Metal working-set limit, about two thirds of unified memory up to
-36 GB and three quarters above, not all of it. The reserves are stated in every answer.
+36 GB and three quarters above, not all of it; on Linux unified-memory machines (DGX Spark, AMD
+Ryzen AI Max and other APUs) it may use all of it but the RAM reserve. The reserves are stated in
+every answer.
 """
 
 from __future__ import annotations
@@ -82,6 +84,11 @@ class Hardware:
                 return 0
             if self.working_set_limit:
                 return min(self.working_set_limit, self.ram)
+            if self.gpu_family not in (None, "apple"):
+                # Linux on DGX Spark (GB10) and AMD APUs: the GPU maps system memory as it needs it
+                # (CUDA unified memory; amdgpu GTT once its TTM limit is raised from the kernel's
+                # default of half the RAM), so it may use all but what the system keeps, as in RAM.
+                return max(0, self.ram - self._reserve(self.ram, RAM_RESERVE_MIN, RAM_RESERVE_SHARE))
             share = 0.75 if self.ram > 36 * GIB else 2 / 3
             return int(self.ram * share)
         if not self.vram:
