@@ -75,20 +75,25 @@ def test_gpus(catalog, row):
 
     if "error" in row:
         with pytest.raises(LLMGuideError, match=re.escape(row["error"])):
-            parse_gpu(catalog.hardware, row["typed"])
+            parse_gpu(catalog.hardware, row["typed"], row.get("vram"))
         return
-    got = parse_gpu(catalog.hardware, row["typed"])
+    got = parse_gpu(catalog.hardware, row["typed"], row.get("vram"))
     assert (got.device.id, got.count, got.size_gb) == (row["preset"], row.get("count", 1), row.get("size_gb"))
     assert row.get("note", "") in (got.note or "")
 
 
 def test_no_gpu_name_is_read_as_a_count(catalog):
-    """Every preset's own names resolve to it, whole: "7900 XTX" is never 7900 cards named "TX"."""
+    """Every preset's own names resolve to it, whole ("7900 XTX" is never 7900 cards named "TX"),
+    or, for a bare name of a card sold in several memory sizes, ask which."""
     from llmguide.hardware.flags import parse_gpu
 
     for dev in catalog.hardware:
-        for name in (dev.name, *dev.aliases):
-            assert parse_gpu(catalog.hardware, name).device.id == dev.id, name
+        for name in (dev.id, dev.name, *dev.aliases):
+            try:
+                assert parse_gpu(catalog.hardware, name).device.id == dev.id, name
+            except UsageError as exc:
+                assert "is sold with" in str(exc) and name not in (dev.id, dev.name), name
+            assert parse_gpu(catalog.hardware, name, dev.memory_gb).device.id == dev.id, name
 
 
 @pytest.mark.parametrize("row", rows("models.yml"), ids=lambda r: r["typed"])

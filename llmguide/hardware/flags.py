@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from llmguide.catalog.schema import normalize
 from llmguide.errors import UnknownNameError, UsageError
@@ -43,6 +44,7 @@ def find_device(devices: tuple[Device, ...], name: str) -> Device:
     raise UnknownNameError("GPU", name, ids)
 
 
+@lru_cache(maxsize=8)
 def _index(devices: tuple[Device, ...]) -> dict[str, Device]:
     index: dict[str, Device] = {}
     for dev in devices:
@@ -87,17 +89,17 @@ _SIZE_IN_NAME = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)\s*gi?b(?![a-z0-9])", 
 _CHINA_D = re.compile(r"^(.*\S)\s+d$", re.I)  # RTX 4090 D: the variant sold in China
 
 
-def parse_gpu(devices: tuple[Device, ...], text: str) -> GpuName:
+def parse_gpu(devices: tuple[Device, ...], text: str, vram_gb: float | None = None) -> GpuName:
     """Read a --gpu value. The whole text is tried as a name first, so "7900 XTX" is a card and not
     7900 cards named "TX"; then a count before or after the name, then a memory size in it."""
     try:
-        return _sized(devices, text)
+        return _sized(devices, text, vram_gb)
     except UnknownNameError as not_found:
         for pattern, count_group, name_group in ((_COUNT_BEFORE, 1, 2), (_COUNT_AFTER, 2, 1)):
             m = pattern.match(text)
             if m:
                 try:
-                    inner = _sized(devices, m.group(name_group))
+                    inner = _sized(devices, m.group(name_group), vram_gb)
                 except UnknownNameError:
                     continue
                 count = int(m.group(count_group))
@@ -107,7 +109,7 @@ def parse_gpu(devices: tuple[Device, ...], text: str) -> GpuName:
         m = _CHINA_D.match(text)
         if m:
             try:
-                base = _sized(devices, m.group(1))
+                base = _sized(devices, m.group(1), vram_gb)
             except UnknownNameError:
                 pass
             else:
@@ -116,9 +118,9 @@ def parse_gpu(devices: tuple[Device, ...], text: str) -> GpuName:
         raise not_found
 
 
-def _sized(devices: tuple[Device, ...], text: str) -> GpuName:
+def _sized(devices: tuple[Device, ...], text: str, vram_gb: float | None = None) -> GpuName:
     try:
-        return GpuName(find_device(devices, text))
+        return GpuName(_unambiguous(devices, find_device(devices, text), text, vram_gb))
     except UnknownNameError:
         m = _SIZE_IN_NAME.search(text)
         if not m:
@@ -141,6 +143,28 @@ def _sized(devices: tuple[Device, ...], text: str) -> GpuName:
                          "Drop the size from the name, or give the card with --vram GB and --bandwidth GB/s.") from None
 
 
+def _unambiguous(devices: tuple[Device, ...], dev: Device, text: str, vram_gb: float | None) -> Device:
+    """``dev``, unless the name is one a card sold in several memory sizes goes by ("A100", "RTX 4060
+    Ti"): then --vram picks the size, and without it the user is asked."""
+    sized = _SIZE_IN_NAME.search(text)
+    if dev.kind != "gpu" or normalize(text) in (normalize(dev.id), normalize(dev.name)) or (sized and float(sized.group(1)) == dev.memory_gb):
+        return dev
+    same = [d for d in devices if d.kind == "gpu" and _base_name(d) == _base_name(dev)]
+    sizes = sorted({d.memory_gb for d in same if d.memory_gb})
+    if len(sizes) < 2:
+        return dev
+    if vram_gb is not None:
+        exact = [d for d in same if d.memory_gb == vram_gb]
+        if exact:
+            return exact[0]
+        if len({d.bandwidth_gbs for d in same}) == 1:
+            return dev  # the sizes differ only in memory, which --vram gives
+    listed = ", ".join(f"{x:g}" for x in sizes)
+    raise UsageError(f"'{text}' is sold with {listed} GB, which changes the answer: say which.",
+                     f'For example --gpu "{text} {sizes[-1]:g}GB" (or --vram {sizes[-1]:g}).')
+
+
+@lru_cache(maxsize=4096)
 def _base_name(dev: Device) -> str:
     """A card's name without its memory size: "NVIDIA A100 80GB" and "NVIDIA A100 40GB" share one."""
     return normalize(_SIZE_IN_NAME.sub(" ", dev.name))
@@ -170,7 +194,7 @@ def from_flags(
     dev = None
     named_size = None
     if gpu:
-        parsed = parse_gpu(devices, gpu)
+        parsed = parse_gpu(devices, gpu, vram_gb)
         dev, count, named_size = parsed.device, parsed.count * (gpus or 1), parsed.size_gb
         if parsed.note and notes is not None:
             notes.append(parsed.note)
