@@ -16,5 +16,5 @@ def test_ruff_is_clean():
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
     if not Path(ruff).exists():
         pytest.skip("ruff is not installed (it comes with the test extra: pip install '.[test]')")
-    r = subprocess.run([ruff, "check", "llmguide", "tests", "benchmarks", "scripts"], cwd=ROOT, capture_output=True, text=True)
+    r = subprocess.run([ruff, "check", "llmguide", "tests", "benchmarks", "scripts", "tools"], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
