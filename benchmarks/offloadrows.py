@@ -54,6 +54,7 @@ class OffloadRow:
     source: str
     graphs: bool  # whether the llama.cpp of the row's date replayed CUDA graphs per GPU segment
     cpu_gflops: float | None
+    ram_gb: float | None = None  # the machine's RAM, when the row says
 
 
 def ram_bandwidth(ram: str, cpu: str) -> float | None:
@@ -104,7 +105,8 @@ def offload_rows() -> list[OffloadRow]:
     with DATA.open() as fh:
         for r in csv.DictReader(fh):
             engine = r["test"] + " " + r["quant"]  # where a row says which engine ran it
-            if ("DOUBT" in r["notes"] or "ik_llama" in engine or not r["test"].startswith("tg") or not r["n_cpu_moe"]
+            ik = "ik_llama" in engine or "ik_llama.cpp build" in r["notes"]  # a fork with its own kernels
+            if ("DOUBT" in r["notes"] or ik or not r["test"].startswith("tg") or not r["n_cpu_moe"]
                     or (r["gpu_count"] or "1") != "1"):
                 continue
             repo = next((hf for key, hf in MODELS if key.lower() in r["model"].lower()), None)
@@ -119,7 +121,8 @@ def offload_rows() -> list[OffloadRow]:
             mem, gbw = gpu
             out.append(OffloadRow(r["model"], repo, preset.name, r["gpu"], mem, gbw, bw, int(r["n_cpu_moe"]),
                                   float(r["tokens_per_s"]), r["source_url"], graphs_on(r["gpu"], r["measured_on"]),
-                                  float(r["cpu_fp32_gflops"]) if r["cpu_fp32_gflops"] else None))
+                                  float(r["cpu_fp32_gflops"]) if r["cpu_fp32_gflops"] else None,
+                                  float(r["ram_gb"]) if r["ram_gb"] else None))
     return out
 
 
@@ -138,6 +141,8 @@ def predict(row: OffloadRow) -> float | None:
                  gpu_name=row.gpu, gpu_family="amd" if "radeon" in row.gpu.lower() else "nvidia")
     est = estimate_memory(arch, row.quant, 4096)
     where = place_as(arch, est, hw, cpu_moe_layers=min(row.n_cpu_moe, arch.layers))
+    if row.ram_gb and where.cpu_bytes > from_flags(row.gpu_gb, row.ram_gb).ram_budget:
+        return None  # llmguide would say it does not fit the machine's RAM: it pages from disk, which is not modelled
     cpu_read, moved = where.experts_read(arch)
     gpu = gpu_device(hw)
     cpu = SpeedDevice("cpu", hw.cpu_bandwidth, row.cpu_gflops * 1e9 if row.cpu_gflops else None)
