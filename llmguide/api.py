@@ -258,15 +258,23 @@ def compare(*names: str, context: int = 4096, catalog: Catalog | None = None) ->
 def plan_deployment(model: str, *, users: int = 1, gpu: str | None = None, vram: float | None = None, ram: float | None = None,
                     gpus: int | None = None, bandwidth: float | None = None, cpu_bandwidth: float | None = None,
                     context: int = 4096, prompt_tokens: int = 1024, output_tokens: int = 256,
-                    target_tps: float | None = None, backend: str = "auto", nodes: int = 1,
-                    hardware: Hardware | None = None, catalog: Catalog | None = None) -> Deployment:
+                    target_tps: float | None = None, backend: str = "auto", nodes: int = 1, max_gpus: int = 64,
+                    size: bool | None = None, hardware: Hardware | None = None, catalog: Catalog | None = None) -> Deployment:
     """A serving plan: engine, format, GPUs, capacity and speed, with the commands to run it and the
-    production checklist (``llmguide deploy``; the name ``deploy`` is the package that makes it)."""
+    production checklist (``llmguide deploy``; the name ``deploy`` is the package that makes it).
+    When no GPU count is given (``gpus``, a count in ``gpu`` such as ``"8x H100"``, or ``nodes``), a
+    GPU engine's plan finds the fewest GPUs of the kind (at most ``max_gpus``) that hold the users;
+    ``size`` says so explicitly (the command line passes it with ``hardware``)."""
+    import re
+
     from llmguide.deploy import DeployRequest, checklist, commands, plan
     from llmguide.model.modelref import model_ref
 
     cat = catalog or _shipped()
-    req = DeployRequest(users, context, prompt_tokens, output_tokens, target_tps, backend.lower(), nodes)
+    if size is None:
+        counted = bool(gpu and re.search(r"^\s*\d{1,2}\s*[x×*]|[x×*]\s*\d{1,2}\s*$", gpu, re.I))
+        size = gpus is None and nodes == 1 and not counted and (hardware is None or hardware.gpu_count == 1)
+    req = DeployRequest(users, context, prompt_tokens, output_tokens, target_tps, backend.lower(), nodes, size, max_gpus)
     hw = hardware or hardware_spec(gpu, vram=vram, ram=ram, gpus=gpus, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth, catalog=cat)
     ref = _family_pick(cat, model, hw, context) or model_ref(cat, model)
     p = plan(ref, hw, req)

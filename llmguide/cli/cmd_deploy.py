@@ -22,7 +22,8 @@ def deploy(
     output_tokens: int = typer.Option(256, "--output-tokens", help="A typical answer, in tokens."),
     target_tps: Optional[float] = typer.Option(None, "--target-tps", help="Generation speed each user should see, tokens per second."),
     hardware_spec: HardwareSpec | None = None,
-    nodes: int = typer.Option(1, "--nodes", help="Machines (nodes); more than one needs vLLM or SGLang."),
+    nodes: int = typer.Option(1, "--nodes", help="Machines (nodes); more than one needs vLLM or SGLang. With --gpus, fixes the deployment's size."),
+    max_gpus: int = typer.Option(64, "--max-gpus", help="Without --gpus or --nodes, vLLM and SGLang plans find the fewest GPUs that hold the users, up to this many."),
     backend: str = typer.Option("auto", "--backend", help="auto, vllm, sglang, llama.cpp or ollama."),
     as_json: bool = common.JSON_OPTION,
 ) -> None:
@@ -39,8 +40,10 @@ def deploy(
 
     cat = common.catalog()
     hw = common.hardware(hardware_spec)
+    size = hardware_spec is not None and hardware_spec.gpus is None and nodes == 1 and hw.gpu_count == 1
     d = api.plan_deployment(model, users=users, context=context, prompt_tokens=prompt_tokens, output_tokens=output_tokens,
-                            target_tps=target_tps, backend=backend, nodes=nodes, hardware=hw, catalog=cat)
+                            target_tps=target_tps, backend=backend, nodes=nodes, max_gpus=max_gpus, size=size,
+                            hardware=hw, catalog=cat)
     p, req, steps, items = d.plan, d.request, d.steps, d.checklist
     if p.model.note:
         from llmguide.cli.console import err

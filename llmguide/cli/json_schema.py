@@ -212,9 +212,10 @@ COMMANDS: dict[str, Schema] = {
     "deploy": obj({
         "schema_version": VERSION, "model": obj({"id": STR, "hf_repo": opt(STR), "source": STR}),
         "request": obj({"users": INT, "context": INT, "prompt_tokens": INT, "output_tokens": INT,
-                        "target_tps": opt(NUM), "nodes": INT}),
+                        "target_tps": opt(NUM), "nodes": INT, "max_gpus": INT}),
         "hardware": ref("hardware"), "backend": enum("vllm", "sglang", "llama.cpp", "ollama"), "why": arr(STR),
-        "quant": STR, "nodes": INT, "gpus_per_node": INT, "tensor_parallel": INT, "pipeline_parallel": INT,
+        "quant": STR, "nodes": INT, "gpus_per_node": INT, "gpus_total": INT, "sized": BOOL, "tensor_parallel": INT,
+        "pipeline_parallel": INT, "replicas": INT, "kv_cache_dtype": enum("auto", "fp8"),
         "gpu_layers": opt(INT), "llama_cpp_flags": opt(STR), "concurrent_sequences": INT,
         "per_user_tokens_per_s": opt(NUM), "aggregate_tokens_per_s": opt(NUM), "ttft_s": opt(NUM),
         "memory_per_gpu_bytes": opt(INT), "weights_per_gpu_bytes": opt(INT), "warnings": arr(STR),

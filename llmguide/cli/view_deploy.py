@@ -28,7 +28,9 @@ def render_deploy(p, req, hw, steps, items, width: int = 100) -> Group:
     head = Text()
     head.append(p.model.id, style="bold").append(f" for {req.users} user(s), {tokens(req.context)} context each\n")
     head.append("Hardware: ", style="bold").append(hw.describe() + (f" ({hw.source})" if hw.known else ""))
-    if p.nodes > 1:
+    if req.size and p.backend in ("vllm", "sglang"):
+        head.append(f"; sized to {p.gpus_total} GPU(s)", style="bold")
+    elif p.nodes > 1:
         head.append(f" x {p.nodes} nodes")
     plan = Text()
     plan.append("Backend: ", style="bold").append(p.backend + "\n")
@@ -38,7 +40,10 @@ def render_deploy(p, req, hw, steps, items, width: int = 100) -> Group:
     if p.gpus_per_node:
         plan.append("   GPUs: ", style="bold").append(f"{p.gpus_per_node} per node x {p.nodes} node(s)")
         if p.backend in ("vllm", "sglang"):
-            plan.append(f" (tensor parallel {p.tensor_parallel}, pipeline parallel {p.pipeline_parallel})")
+            replicas = f" x {p.replicas} replicas" if p.replicas > 1 else ""
+            plan.append(f" (tensor parallel {p.tensor_parallel}{replicas}, pipeline parallel {p.pipeline_parallel})")
+            if p.kv_cache_dtype == "fp8":
+                plan.append("   KV cache: FP8")
     if p.gpu_layers is not None and p.backend in ("llama.cpp", "ollama"):
         plan.append(f"   {p.llama_flags or f'-ngl {p.gpu_layers}'}")
     plan.append("\nCapacity: ", style="bold").append(f"{p.concurrent_sequences} context(s) of {tokens(req.context)} in memory at once")

@@ -44,28 +44,54 @@ def _repo(plan: Plan) -> str:
 def _vllm(plan: Plan, req: DeployRequest) -> tuple[Step, ...]:
     args = ["vllm", "serve", _q(_repo(plan)), "--tensor-parallel-size", str(plan.tensor_parallel),
             "--max-model-len", str(req.context), "--gpu-memory-utilization", str(GPU_MEMORY_UTILIZATION),
-            "--max-num-seqs", str(max(1, min(req.users, plan.concurrent_sequences)))]
+            "--max-num-seqs", str(_seqs_per_replica(plan, req))]
     if plan.quant == "FP8" and _repo(plan) == (plan.model.hf_repo or plan.model.source):
         args += ["--quantization", "fp8"]  # no FP8 copy known: vLLM quantizes the BF16 weights on load
+    if plan.kv_cache_dtype == "fp8":
+        args += ["--kv-cache-dtype", "fp8"]
     if plan.pipeline_parallel > 1:
         args += ["--pipeline-parallel-size", str(plan.pipeline_parallel), "--distributed-executor-backend", "ray"]
+    per_server = _replicas_per_server(plan)
+    if per_server > 1:
+        args += ["--data-parallel-size", str(per_server)]  # copies of the model in one server, one API
     args += ["--host", "0.0.0.0", "--port", str(PORTS["vllm"])]
     steps = []
+    servers = plan.replicas // per_server
     if plan.pipeline_parallel > 1:
-        steps += [Step("On the head node: start the Ray cluster", ("ray start --head --port=6379",)),
-                  Step(f"On each of the other {plan.nodes - 1} node(s): join it",
+        group = f" of each of the {servers} replicas" if servers > 1 else ""
+        steps += [Step(f"On the head node{group}: start the Ray cluster", ("ray start --head --port=6379",)),
+                  Step(f"On each of the other {plan.pipeline_parallel - 1} node(s){group}: join it",
                        ("ray start --address=HEAD_IP:6379",))]
-    steps.append(Step("Serve" + (" (on the head node)" if plan.pipeline_parallel > 1 else ""), (" ".join(args),)))
+    where = f"On each of the {servers} servers" if servers > 1 else "Serve"
+    steps.append(Step(where + (" (on the head node)" if plan.pipeline_parallel > 1 else "")
+                      + (", then put a load balancer in front of them" if servers > 1 else ""), (" ".join(args),)))
     return tuple(steps)
+
+
+def _seqs_per_replica(plan: Plan, req: DeployRequest) -> int:
+    """The sequences one copy of the model runs at once (the engines' limit is per copy)."""
+    replicas = max(1, plan.replicas)
+    return max(1, min(-(-req.users // replicas), plan.concurrent_sequences // replicas))
+
+
+def _replicas_per_server(plan: Plan) -> int:
+    """Replicas that run in one server (vLLM's data parallel) rather than as separate servers."""
+    if plan.replicas <= 1 or plan.pipeline_parallel > 1:
+        return 1
+    return max(1, min(plan.replicas, plan.gpus_per_node // max(1, plan.tensor_parallel)))
 
 
 def _sglang(plan: Plan, req: DeployRequest) -> tuple[Step, ...]:
     base = ["python", "-m", "sglang.launch_server", "--model-path", _q(_repo(plan)),
             "--tp-size", str(plan.tensor_parallel), "--context-length", str(req.context),
             "--mem-fraction-static", str(GPU_MEMORY_UTILIZATION),
-            "--max-running-requests", str(max(1, min(req.users, plan.concurrent_sequences)))]
+            "--max-running-requests", str(_seqs_per_replica(plan, req))]
     if plan.quant == "FP8" and _repo(plan) == (plan.model.hf_repo or plan.model.source):
         base += ["--quantization", "fp8"]
+    if plan.kv_cache_dtype == "fp8":
+        base += ["--kv-cache-dtype", "fp8_e4m3"]
+    if _replicas_per_server(plan) > 1:
+        base += ["--dp-size", str(_replicas_per_server(plan))]
     base += ["--host", "0.0.0.0", "--port", str(PORTS["sglang"])]
     if plan.nodes == 1:
         return (Step("Serve", (" ".join(base),)),)

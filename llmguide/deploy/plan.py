@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from llmguide.errors import LLMGuideError, UsageError
 from llmguide.estimate.gpu_formats import GPU_FORMATS, NATIVE, GpuFormat, active_weight_bytes
-from llmguide.estimate.speed import SpeedDevice, batch_decode_speed, estimate_speed
-from llmguide.estimate.vllm import GPU_MEMORY_UTILIZATION, vllm_memory
+from llmguide.estimate.speed import BatchSpeed, SpeedDevice, batch_decode_speed, estimate_speed
+from llmguide.estimate.vllm import GPU_MEMORY_UTILIZATION, VllmMemory, vllm_memory
 from llmguide.estimate.fit import gpu_device
 from llmguide.hardware.profile import Hardware
 from llmguide.model.modelref import ModelRef
@@ -54,6 +54,8 @@ class DeployRequest:
     target_tps: float | None = None
     backend: str = "auto"
     nodes: int = 1
+    size: bool = False  # find the fewest GPUs of this kind that hold the users (the count was not given)
+    max_gpus: int = 64  # the most GPUs that search may plan
 
     def check(self) -> None:
         if self.users < 1:
@@ -67,6 +69,8 @@ class DeployRequest:
                              f"do not fit a {self.context}-token context.", "Raise --context or shorten them.")
         if self.target_tps is not None and self.target_tps <= 0:
             raise UsageError(f"--target-tps must be a positive number, not {self.target_tps:g}.")
+        if self.max_gpus < 1:
+            raise UsageError(f"--max-gpus must be at least 1, not {self.max_gpus}.")
         if self.backend not in BACKENDS:
             raise UsageError(f"Unknown backend '{self.backend}'.", f"Use one of: {', '.join(BACKENDS)}.")
 
@@ -96,6 +100,12 @@ class Plan:
     warnings: tuple[str, ...] = ()
     basis: tuple[str, ...] = field(default=())
     llama_flags: str | None = None  # the placement's llama.cpp options (-ngl 99 --n-cpu-moe N)
+    replicas: int = 1  # copies of the model behind a load balancer (data parallel)
+    kv_cache_dtype: str = "auto"  # "fp8" where the KV cache is planned in FP8
+
+    @property
+    def gpus_total(self) -> int:
+        return self.gpus_per_node * self.nodes
 
 
 def choose_backend(req: DeployRequest, hw: Hardware, gguf: bool = False) -> tuple[str, str]:
@@ -137,62 +147,160 @@ def _tp_sizes(model: ModelRef, gpus: int) -> list[int]:
     return [t for t in (1, 2, 4, 8, 16) if t <= gpus and heads % t == 0]
 
 
+NODE_GPUS = 8  # GPUs in one server: tensor parallelism stays inside one, pipeline stages span several
+# FP8 tensor cores: NVIDIA Ada (sm 8.9), Hopper, Blackwell; AMD CDNA 3 and newer (MI300 on).
+_FP8 = (r"\b(rtx\s*(40|50)\d0|rtx\s*\d{4,5}\s*ada|ada\s*generation|rtx\s*pro\s*\d{4}|l4|l20|l40s?|h\d{2,3}|gh200|gb\d{2,3}|"
+        r"b\d{3}|dgx\s*spark|mi3\d{2}x?|mi355x?)\b")
+
+
+def fp8_capable(hw: Hardware) -> bool:
+    """Whether the GPU has FP8 tensor cores, which FP8 weights and an FP8 KV cache need."""
+    import re
+
+    return bool(hw.gpu_name and re.search(_FP8, hw.gpu_name.lower()))
+
+
+@dataclass(frozen=True)
+class _Layout:
+    name: str  # the weight format
+    fmt: GpuFormat
+    kv: str  # "auto" (the model's dtype) or "fp8"
+    tp: int
+    pp: int
+    replicas: int
+    mem: VllmMemory  # one replica's
+    speed: BatchSpeed | None  # one replica's
+
+    @property
+    def gpus(self) -> int:
+        return self.tp * self.pp * self.replicas
+
+    @property
+    def capacity(self) -> int:
+        return self.mem.concurrent_sequences * self.replicas
+
+
 def _gpu_plan(model: ModelRef, hw: Hardware, req: DeployRequest, backend: str, why: str) -> Plan:
-    a, pp = model.arch, req.nodes
+    """A GPU engine's plan. With ``req.size`` the fewest GPUs of this kind (at most ``max_gpus``)
+    that hold every user's context at once and reach ``target_tps``: tensor parallel inside a node,
+    pipeline stages across nodes when one node cannot hold the weights, and replicas behind a load
+    balancer when one copy holds the weights but not the users; among equal counts, the
+    best-quality weights, then the model's own KV cache type before FP8. Otherwise the GPUs given
+    (per node, times ``nodes``), with replicas on the GPUs one copy does not need."""
     if not hw.vram:
         raise UsageError(f"{backend} serves from GPUs: pass --gpu NAME (e.g. --gpu h100-sxm).")
-    options = []
-    formats = deploy_formats(model)
-    for name, fmt in formats:
-        for tp in _tp_sizes(model, hw.gpu_count):
-            mem = vllm_memory(a, fmt, hw.vram, req.context, tensor_parallel=tp, pipeline_parallel=pp)
-            if not mem.fits:
-                continue
-            batch = min(req.users, mem.concurrent_sequences)
-            speed = None
-            if hw.gpu_bandwidth:
-                dev = gpu_device(hw, tp)
-                speed = batch_decode_speed(a, fmt.speed_label, dev, batch, req.depth, weight_bytes=active_weight_bytes(a, fmt), tensor_parallel=tp)
-            options.append((name, tp, mem, speed))
-            fast = speed is None or req.target_tps is None or speed.per_user_tokens_per_s >= req.target_tps
-            if mem.concurrent_sequences >= req.users and fast:
-                return _gpu_result(model, hw, req, backend, why, name, tp, mem, speed, ())
-    if not options:
-        raise LLMGuideError(f"{model.id} does not fit {hw.gpu_count} x {hw.gpu_name or 'GPU'} on {pp} node(s) even as {formats[-1][0]}.",
-                         "Add GPUs (--gpus) or nodes (--nodes), or choose a smaller model.")
-    name, tp, mem, speed = max(options, key=lambda o: (o[2].concurrent_sequences, o[3].per_user_tokens_per_s if o[3] else 0))
+    fp8 = fp8_capable(hw)
+    formats = [(n, f) for n, f in deploy_formats(model) if n != "FP8" or fp8]
+    if not formats:
+        raise LLMGuideError(f"{model.id} ships only in formats {hw.gpu_name or 'this GPU'} cannot run.")
+    kvs = ["auto", "fp8"] if fp8 else ["auto"]
+    layouts = list(_layouts(model, hw, req, formats, kvs))
+    fitting = [lay for lay in layouts if lay.capacity >= req.users and _fast(lay, req)]
+    if fitting:
+        def rank(lay: _Layout) -> tuple:
+            quality = (formats.index((lay.name, lay.fmt)), kvs.index(lay.kv))
+            # sized: the fewest GPUs, then the best weights; on the GPUs given: the best weights, then the fewest
+            return (lay.gpus, *quality, lay.replicas) if req.size else (*quality, lay.gpus, lay.replicas)
+
+        best = min(fitting, key=rank)
+        return _gpu_result(model, hw, req, backend, why, best, ())
+    if not layouts:
+        where = f"{req.max_gpus} GPUs" if req.size else f"{hw.gpu_count} x {hw.gpu_name or 'GPU'} on {req.nodes} node(s)"
+        raise LLMGuideError(f"{model.id} does not fit {where} even as {formats[-1][0]}.",
+                            "Raise --max-gpus, or choose a smaller model." if req.size else
+                            "Add GPUs (--gpus) or nodes (--nodes), or leave --gpus out to size the deployment.")
+    best = max(layouts, key=lambda lay: (lay.capacity, lay.speed.per_user_tokens_per_s if lay.speed else 0,
+                                         -formats.index((lay.name, lay.fmt))))
     warnings = []
-    if mem.concurrent_sequences < req.users:
-        warnings.append(f"memory holds {mem.concurrent_sequences} of the {req.users} users' {req.context}-token contexts "
-                        "at once; the rest queue. Add GPUs or nodes, or shorten --context.")
-    if speed and req.target_tps and speed.per_user_tokens_per_s < req.target_tps:
-        warnings.append(f"{speed.per_user_tokens_per_s:.0f} tok/s per user is below the {req.target_tps:g} asked; "
+    if best.capacity < req.users:
+        warnings.append(f"memory holds {best.capacity} of the {req.users} users' {req.context}-token contexts at once; the rest "
+                        + ("queue. Raise --max-gpus, or shorten --context." if req.size else
+                           "queue. Add GPUs or nodes, leave --gpus out to size the deployment, or shorten --context."))
+    if best.speed and req.target_tps and best.speed.per_user_tokens_per_s < req.target_tps:
+        warnings.append(f"{best.speed.per_user_tokens_per_s:.0f} tok/s per user is below the {req.target_tps:g} asked; "
                         "more GPUs in tensor parallel or a smaller format would be faster.")
-    return _gpu_result(model, hw, req, backend, why, name, tp, mem, speed, tuple(warnings))
+    return _gpu_result(model, hw, req, backend, why, best, tuple(warnings))
 
 
-def _gpu_result(model, hw, req, backend, why, name, tp, mem, speed, warnings) -> Plan:
+def _layouts(model: ModelRef, hw: Hardware, req: DeployRequest, formats, kvs):
+    """Every (format, KV type, tensor parallel, pipeline stages, replicas) the GPUs allow."""
+    a, vram = model.arch, hw.vram or 0
+    if req.size:
+        shapes = [(tp, 1, NODE_GPUS // tp) for tp in _tp_sizes(model, NODE_GPUS)]
+        if NODE_GPUS in _tp_sizes(model, NODE_GPUS):
+            shapes += [(NODE_GPUS, pp, 1) for pp in range(2, req.max_gpus // NODE_GPUS + 1)]
+    else:
+        shapes = [(tp, req.nodes, hw.gpu_count // tp) for tp in _tp_sizes(model, hw.gpu_count)]
+    for name, fmt in formats:
+        for kv in kvs:
+            for tp, pp, room in shapes:
+                mem = vllm_memory(a, fmt, vram, req.context, tensor_parallel=tp, pipeline_parallel=pp, kv_type=kv)
+                if not mem.fits or mem.concurrent_sequences < 1:
+                    continue
+                if req.size:
+                    replicas = -(-req.users // mem.concurrent_sequences)
+                    if tp * pp * replicas > req.max_gpus:
+                        replicas = req.max_gpus // (tp * pp)
+                        if replicas < 1:
+                            continue
+                else:
+                    replicas = max(1, min(room, -(-req.users // mem.concurrent_sequences)))
+                batch = min(mem.concurrent_sequences, -(-req.users // replicas))
+                speed = None
+                if hw.gpu_bandwidth:
+                    speed = batch_decode_speed(a, fmt.speed_label, gpu_device(hw, tp), batch, req.depth,
+                                               weight_bytes=active_weight_bytes(a, fmt), tensor_parallel=tp)
+                yield _Layout(name, fmt, kv, tp, pp, replicas, mem, speed)
+
+
+def _fast(lay: _Layout, req: DeployRequest) -> bool:
+    return lay.speed is None or req.target_tps is None or lay.speed.per_user_tokens_per_s >= req.target_tps
+
+
+def _gpu_result(model, hw, req, backend, why, lay: _Layout, warnings) -> Plan:
     a = model.arch
+    name, tp, mem, speed = lay.name, lay.tp, lay.mem, lay.speed
     ttft = None
     if hw.gpu_flops:
         dev = gpu_device(hw, tp)
         fmt = model.gpu_format(name)
         ttft = estimate_speed(a, fmt.speed_label, [(dev, 1.0)], prompt_tokens=req.prompt_tokens).ttft_s
     shipped = f"NATIVE weights (as the developer ships them: {model.native.label})" if name == NATIVE and model.native else f"{name} weights"
-    reasons = [why, f"{shipped}: the best-quality format whose KV pool holds the users at {req.context} tokens"
-               + (f" and reaches {req.target_tps:g} tok/s each" if req.target_tps else "")]
-    if tp < hw.gpu_count:
-        reasons.append(f"tensor parallel {tp} is enough; the other {hw.gpu_count - tp} GPU(s) per node can serve "
-                       "replicas behind a load balancer")
+    reasons = [why, f"{shipped}" + (" with an FP8 KV cache" if lay.kv == "fp8" else "")
+               + f": the best-quality format whose KV pool holds the users at {req.context} tokens"
+               + (f" and reaches {req.target_tps:g} tok/s each" if req.target_tps else "")
+               + (" on the fewest GPUs" if req.size else "")]
+    if req.size:
+        reasons.append(f"{lay.gpus} x {hw.gpu_name or 'GPU'}: " + (f"{lay.replicas} replica(s) of " if lay.replicas > 1 else "")
+                       + f"tensor parallel {tp}" + (f" x {lay.pp} pipeline stages (nodes)" if lay.pp > 1 else "")
+                       + (f", each holding {mem.concurrent_sequences} context(s), behind a load balancer" if lay.replicas > 1 else "")
+                       + f" (searched up to {req.max_gpus} GPUs; --gpus N fixes the count)")
+    elif lay.replicas > 1:
+        reasons.append(f"tensor parallel {tp} holds the weights; the {hw.gpu_count} GPU(s) per node run {lay.replicas} replicas (data parallel)")
+    elif tp < hw.gpu_count:
+        reasons.append(f"tensor parallel {tp} is enough; the other {hw.gpu_count - tp} GPU(s) per node are not needed")
+    if not fp8_capable(hw) and any(n == "FP8" for n, _ in deploy_formats(model)):
+        reasons.append(f"no FP8: {hw.gpu_name or 'this GPU'} has no FP8 tensor cores")
     basis = [*mem.assumptions, *(speed.basis if speed else ("speed: unknown without the GPU's bandwidth",))]
-    tensor, pipeline = tp, req.nodes
-    if backend == "sglang" and req.nodes > 1:  # SGLang spans nodes with tensor parallelism instead
-        tensor, pipeline = tp * req.nodes, 1
+    if req.size:
+        per_replica = tp * lay.pp
+        if lay.pp > 1:
+            nodes, per_node = lay.pp * lay.replicas, tp
+        else:
+            per_node_replicas = max(1, NODE_GPUS // per_replica)
+            nodes = -(-lay.replicas // per_node_replicas)
+            per_node = per_replica * min(lay.replicas, per_node_replicas)
+    else:
+        nodes, per_node = req.nodes, tp * lay.replicas
+    tensor, pipeline = tp, lay.pp
+    if backend == "sglang" and lay.pp > 1:  # SGLang spreads tensor parallelism over the nodes instead
+        tensor, pipeline = tp * lay.pp, 1
         reasons.append(f"SGLang spreads tensor parallelism over the nodes: {tensor} GPUs in one group "
                        "(the memory per GPU is the same as with pipeline stages)")
-    return Plan(model, backend, tuple(reasons), name, req.nodes, tp, tensor, pipeline, mem.concurrent_sequences,
-                speed.per_user_tokens_per_s if speed else None, speed.aggregate_tokens_per_s if speed else None, ttft,
-                int(mem.budget), mem.weights, None, warnings, tuple(basis))
+    return Plan(model, backend, tuple(reasons), name, nodes, per_node, tensor, pipeline, lay.capacity,
+                speed.per_user_tokens_per_s if speed else None,
+                speed.aggregate_tokens_per_s * lay.replicas if speed else None, ttft,
+                int(mem.budget), mem.weights, None, warnings, tuple(basis), replicas=lay.replicas, kv_cache_dtype=lay.kv)
 
 
 def _llama_cpp_plan(model: ModelRef, hw: Hardware, req: DeployRequest, backend: str, why: str) -> Plan:

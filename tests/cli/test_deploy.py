@@ -141,7 +141,9 @@ def test_text_output_shows_the_plan_and_pasteable_commands(cli):
     (["qwen3-8b", "--gpu", "4090", "--backend", "tgi"], 2, "Unknown backend 'tgi'"),
     (["qwen3-8b", "--gpu", "M2 Max 38-core", "--ram", "64", "--backend", "vllm"], 2, "serves from NVIDIA or AMD GPUs"),
     (["qwen3-8b", "--gpu", "4090", "--target-tps", "-1"], 2, "--target-tps must be a positive number"),
-    (["deepseek-v3-671b", "--gpu", "4090", "--users", "8"], 1, "does not fit"),
+    (["deepseek-v3-671b", "--gpu", "4090", "--gpus", "1", "--users", "8"], 1, "does not fit"),
+    (["deepseek-v3-671b", "--gpu", "4090", "--users", "8", "--max-gpus", "8"], 1, "does not fit 8 GPUs"),
+    (["qwen3-8b", "--gpu", "h100-sxm", "--users", "8", "--max-gpus", "0"], 2, "--max-gpus must be at least 1"),
     (["qwen3-8x", "--gpu", "4090"], 1, "Did you mean"),
 ])
 def test_errors_are_one_clear_line(cli, args, code, message):
@@ -199,3 +201,37 @@ def test_quantized_repositories_come_from_the_catalog(cli, catalog):
             assert not (v.downloads and any(u.format == "awq" for u in v.downloads.repos))
     r = cli("deploy", "llama-2-13b-chat", "--gpu", "rtx-4090", "--backend", "vllm")
     assert "-AWQ" not in r.output
+
+
+@pytest.mark.parametrize("model, gpu, users", [
+    ("llama-3.1-70b-instruct", "A100 80GB", 50),
+    ("llama-3.3-70b-instruct", "H100", 200),
+    ("llama-3.1-8b-instruct", "L4", 300),
+    ("qwen3-8b", "h100-sxm", 64),
+])
+def test_sizing_finds_the_fewest_gpus_that_hold_the_users(cli, model, gpu, users):
+    """Without --gpus the plan is sized: it holds every user, one GPU fewer (of the same shape) does
+    not, and more users never need fewer GPUs."""
+    p = cli.json("deploy", model, "--users", str(users), "--gpu", gpu)
+    assert p["sized"] and p["concurrent_sequences"] >= users and not any("queue" in w for w in p["warnings"])
+    assert p["gpus_total"] == p["gpus_per_node"] * p["nodes"] == p["tensor_parallel"] * p["pipeline_parallel"] * p["replicas"]
+    smaller = cli.json("deploy", model, "--users", str(users), "--gpu", gpu, "--max-gpus", str(p["gpus_total"] - 1)) \
+        if p["gpus_total"] > 1 else None
+    if smaller is not None:
+        assert smaller["concurrent_sequences"] < users  # minimal: no layout of fewer GPUs holds them, in any format
+    more = cli.json("deploy", model, "--users", str(users * 2), "--gpu", gpu)
+    assert more["gpus_total"] >= p["gpus_total"]
+
+
+def test_no_fp8_on_cards_without_fp8_and_a_fixed_count_is_kept(cli):
+    a100 = cli.json("deploy", "llama-3.1-70b-instruct", "--users", "50", "--gpu", "A100 80GB")
+    assert a100["quant"] != "FP8" and a100["kv_cache_dtype"] == "auto"
+    assert any("no FP8" in w for w in a100["why"])
+    fixed = cli.json("deploy", "llama-3.1-70b-instruct", "--users", "50", "--gpu", "A100 80GB", "--gpus", "2")
+    assert not fixed["sized"] and fixed["gpus_total"] == 2
+    h100 = cli.json("deploy", "llama-3.1-8b-instruct", "--users", "300", "--gpu", "L4")
+    line = h100["commands"][-1]["lines"][0]
+    if h100["replicas"] > 1:
+        assert f"--data-parallel-size {h100['replicas']}" in line
+    if h100["kv_cache_dtype"] == "fp8":
+        assert "--kv-cache-dtype fp8" in line
