@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 DEFAULT_QUANTS = "Q4_K_M,Q5_K_M,Q6_K,Q8_0,F16"
 DEFAULT_GPU_FORMATS = "BF16,FP8,AWQ"  # --backend vllm or transformers
+PICK_QUANT = "Q4_K_M"  # a family's pick must run whole at this quantization or better
 
 
 @dataclass(frozen=True)
@@ -214,22 +215,22 @@ def _family_pick(cat: Catalog, name: str, hw: Hardware, context: int) -> ModelRe
     note saying so; None when ``name`` is not such a family."""
     from dataclasses import replace
 
-    from llmguide.estimate.ladder import choose_quant
     from llmguide.model.modelref import family_variants
 
     found = family_variants(cat, name)
     if found is None:
         return None
     fam, refs = found
-    runs = []
-    for ref in refs:
-        option, _ = choose_quant(ref.arch, context, hw)
-        runs.append((ref, bool(hw.known and option is not None and option.placement is not None
-                               and option.placement.mode in ("gpu", "cpu", "expert_offload"))))
-    pick = _flagship(runs) or max(refs, key=lambda r: r.params.counted_total)
-    why = "the largest instruct or chat variant that fits here" if any(ok for _, ok in runs) else "none fits here; its largest"
-    return replace(pick, note=f"'{name}' is the {fam.name} family: planning {pick.id}, {why} "
-                              f"(others: {', '.join(r.id for r in refs if r.id != pick.id)})")
+    # The same test as fit FAMILY's pick: runs whole at Q4_K_M (a 2-bit 27B is not a better pick than a 6-bit 12B).
+    runs = [(ref, hw.known and fit(ref.id, hardware=hw, quants=PICK_QUANT, context=context, catalog=cat).runs_whole)
+            for ref in refs]
+    picked = _flagship(runs)
+    tuned = [r for r in refs if r.kind in ("instruct", "chat")] or list(refs)
+    pick = picked or min(tuned, key=lambda r: r.params.counted_total)
+    why = ("its largest instruct or chat variant that runs whole here at Q4_K_M or better" if picked
+           else f"its smallest instruct or chat variant, as none runs whole here at {PICK_QUANT}")
+    others = ", ".join(r.id for r in refs if r.id != pick.id)
+    return replace(pick, note=f"'{name}' is the {fam.name} family: planning {pick.id}, {why} (others: {others})")
 
 
 def show(name: str, *, context: int = 4096, catalog: Catalog | None = None) -> Card:

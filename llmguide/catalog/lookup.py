@@ -59,7 +59,7 @@ def resolve(catalog: Catalog, name: str) -> Match:
     hit = None if ollama else _exact(catalog, cleaned)
     if hit is not None:
         return Match(*hit, quant=quant)
-    found = _by_stem_and_size(catalog, cleaned)
+    found = _by_stem_and_size(catalog, cleaned, repo="/" in name and not ollama)
     if found is not None:
         fam, var = found
         return Match(fam, var, quant, f"'{name}' is read as {var.id}")
@@ -102,19 +102,26 @@ class _Parsed:
     size: str | None  # "70b", "8x7b", "135m"
     after: str  # normalized words after the size
     words: frozenset[str]  # the words after the size, as typed (lower case)
+    tokens: tuple[str, ...] = ()  # the stem as words and version numbers: llama-3.1 -> ("llama", "3.1")
+    versions: frozenset[str] = frozenset()  # version numbers and dates after the size: v0.2 -> "0.2", 2507
+
+
+_TOKEN = re.compile(r"[a-z]+|\d+(?:\.\d+)*")
+_VERSION = re.compile(r"\d+\.\d+|\d{4}")
 
 
 def _parse(text: str) -> _Parsed:
     low = text.lower()
     m = _SIZE.search(low)
     if not m:
-        return _Parsed(normalize(low), None, "", frozenset())
+        return _Parsed(normalize(low), None, "", frozenset(), tuple(_TOKEN.findall(low)))
     after = low[m.end():]
     return _Parsed(normalize(low[: m.start()]), m.group(1) + m.group(2), normalize(after),
-                   frozenset(w for w in re.split(r"[^a-z0-9]+", after) if w))
+                   frozenset(w for w in re.split(r"[^a-z0-9.]+", after) if w) | frozenset(re.split(r"[^a-z0-9]+", after)) - {""},
+                   tuple(_TOKEN.findall(low[: m.start()])), frozenset(_VERSION.findall(after)))
 
 
-def _by_stem_and_size(catalog: Catalog, text: str) -> tuple[Family, Variant] | None:
+def _by_stem_and_size(catalog: Catalog, text: str, repo: bool = False) -> tuple[Family, Variant] | None:
     q = _parse(text)
     if not q.size or not q.stem:
         return None
@@ -122,28 +129,42 @@ def _by_stem_and_size(catalog: Catalog, text: str) -> tuple[Family, Variant] | N
     for fam in catalog.families:
         fam_names = {normalize(n) for n in (fam.id, fam.name, *fam.aliases)}
         for var in fam.variants:
-            score = _score(q, fam_names, var)
+            score = _score(q, fam_names, var, repo)
             if score is not None and (best is None or score > best[0]):
                 best = (score, fam, var)
     return (best[1], best[2]) if best else None
 
 
-def _score(q: _Parsed, fam_names: set[str], var: Variant) -> tuple | None:
+def _score(q: _Parsed, fam_names: set[str], var: Variant, repo: bool = False) -> tuple | None:
     """How well a variant fits a parsed name (higher is better), or None when it does not."""
-    forms = [_parse(n) for n in (var.id, var.name, var.hf_repo.rsplit("/", 1)[-1])]
+    repo_name = var.hf_repo.rsplit("/", 1)[-1]
+    forms = [_parse(n) for n in (var.id, var.name, repo_name)]
     sized = [f for f in forms if f.size == q.size]
+    size = q.size or ""
+    if not sized and not any(f.size for f in forms) and size.endswith("b") and "x" not in size:
+        # a name without a size (phi-3-medium-4k-instruct): its published parameters decide
+        if abs(var.params.total_b - float(size[:-1])) <= 0.1 * var.params.total_b:
+            sized = forms
     if not sized:
         return None
-    stem = max((3 if f.stem == q.stem else 2 if f.stem.startswith(q.stem) else 0) for f in sized)
+    def stem_score(f: _Parsed) -> int:
+        if f.stem == q.stem or f.tokens == q.tokens:
+            return 3
+        return 2 if f.tokens[: len(q.tokens)] == q.tokens else 0  # deepseek-r1 begins deepseek-r1-distill-qwen; llama3 does not begin llama-3.1
+    stem = max(stem_score(f) for f in sized)
     if not stem and q.stem in fam_names:
         stem = 2
     if not stem:
         return None
+    if q.versions and not any(q.versions <= f.versions for f in sized):
+        return None  # another version or date of the model (v0.2 is not v0.3; 2507 is not the original)
     asked_kinds = {_KIND_WORDS[w] for w in q.words if w in _KIND_WORDS}
     if asked_kinds and _KIND_WORDS.get(var.kind, var.kind) not in asked_kinds:
         return None  # the name asks for another kind (base, instruct, code); the catalog may not have it
+    if repo and not asked_kinds and set(re.split(r"[^a-z0-9]+", repo_name.lower())) & {"instruct", "chat", "it"}:
+        return None  # a repository named without "Instruct" is the base model, not its tuned sibling
     kind = {"instruct": 2, "chat": 2, "code": 1, "python": 1}.get(var.kind, 0)
-    asked = max(len(q.words & set(re.split(r"[^a-z0-9]+", f.after))) for f in sized) if q.words else 0
+    asked = max(len(q.words & f.words) for f in sized) if q.words else 0
     shortest = -min(len(f.after) for f in sized)  # qwen3-30b-a3b over qwen3-30b-a3b-instruct-2507 for "qwen3:30b"
     return (stem, asked, kind, shortest, var.release.month)
 
