@@ -53,7 +53,7 @@ def _index(devices: tuple[Device, ...]) -> dict[str, Device]:
     return index
 
 
-VENDOR_PREFIXES = ("nvidiageforce", "nvidia", "geforce", "amdradeon", "amd", "radeon", "intel", "apple")
+VENDOR_PREFIXES = ("nvidiageforce", "nvidiatesla", "nvidia", "geforce", "tesla", "amdradeon", "amd", "radeon", "intel", "apple")
 LAPTOP_WORDS = (("laptopgpu", "laptop"), ("mobile", "laptop"), ("maxq", "laptop"), ("notebook", "laptop"))
 
 
@@ -122,6 +122,9 @@ def _sized(devices: tuple[Device, ...], text: str, vram_gb: float | None = None)
     try:
         return GpuName(_unambiguous(devices, find_device(devices, text), text, vram_gb))
     except UnknownNameError:
+        bare = _bare_matches(devices, text)
+        if bare:  # "RTX 2060": no preset goes by the bare name, several go by it with a size
+            return GpuName(_unambiguous(devices, bare[0], text, vram_gb, force=True))
         m = _SIZE_IN_NAME.search(text)
         if not m:
             raise
@@ -129,7 +132,16 @@ def _sized(devices: tuple[Device, ...], text: str, vram_gb: float | None = None)
         rest = (text[: m.start()] + " " + text[m.end():]).strip()
         if not rest:
             raise
-        dev = find_device(devices, rest)
+        try:
+            dev = find_device(devices, rest)
+        except UnknownNameError:
+            sized_cards = [d for d in _bare_matches(devices, rest) if d.memory_gb == size]
+            if not sized_cards:
+                raise
+            if len({d.bandwidth_gbs for d in sized_cards}) > 1:
+                names = " or ".join(f'"{d.name}"' for d in sized_cards[:3])
+                raise UsageError(f"'{text}' names cards with different memory bandwidth: say which.", f"--gpu {names}") from None
+            return GpuName(sized_cards[0])
         if dev.kind in ("unified", "igpu"):
             return GpuName(dev, size_gb=size)
         if dev.memory_gb == size:
@@ -143,13 +155,32 @@ def _sized(devices: tuple[Device, ...], text: str, vram_gb: float | None = None)
                          "Drop the size from the name, or give the card with --vram GB and --bandwidth GB/s.") from None
 
 
-def _unambiguous(devices: tuple[Device, ...], dev: Device, text: str, vram_gb: float | None) -> Device:
+def _bare_matches(devices: tuple[Device, ...], text: str) -> list[Device]:
+    """Discrete cards whose names, without their memory size, are what the user typed."""
+    keys = set(_keys(normalize(text)))
+    return [d for d in devices if d.kind == "gpu" and _bare_keys(d) & keys]
+
+
+@lru_cache(maxsize=4096)
+def _bare_keys(dev: Device) -> frozenset[str]:
+    out: set[str] = set()
+    for name in (dev.name, *dev.aliases):
+        bare = _SIZE_IN_NAME.sub(" ", name)
+        out.update(_keys(normalize(bare)))
+        out.update(_keys(normalize(_FORM_FACTOR.sub(" ", bare))))  # "P100" for the PCIe and SXM2 cards alike
+    return frozenset(out)
+
+
+_FORM_FACTOR = re.compile(r"\b(pcie|sxm\d?|nvl|mezzanine)\b", re.I)
+
+
+def _unambiguous(devices: tuple[Device, ...], dev: Device, text: str, vram_gb: float | None, force: bool = False) -> Device:
     """``dev``, unless the name is one a card sold in several memory sizes goes by ("A100", "RTX 4060
     Ti"): then --vram picks the size, and without it the user is asked."""
     sized = _SIZE_IN_NAME.search(text)
     if dev.kind != "gpu" or normalize(text) in (normalize(dev.id), normalize(dev.name)) or (sized and float(sized.group(1)) == dev.memory_gb):
         return dev
-    same = [d for d in devices if d.kind == "gpu" and _base_name(d) == _base_name(dev)]
+    same = _bare_matches(devices, text) if force else [d for d in devices if d.kind == "gpu" and _base_name(d) == _base_name(dev)]
     sizes = sorted({d.memory_gb for d in same if d.memory_gb})
     if len(sizes) < 2:
         return dev
