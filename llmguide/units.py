@@ -39,12 +39,13 @@ def parse_size_gb(text: str) -> float:
 
 
 def parse_tokens(text: str) -> int:
-    """A token count as people type it: ``32768``, ``32k``, ``32K``, ``128k``, ``1M`` (k = 1024,
-    M = 1024 x 1024, as context lengths are named). ValueError otherwise."""
+    """A token count as people type it: ``32768``, ``32k``, ``32K``, ``128k``, ``1M``. ``k`` counts
+    1024s, as context lengths are named (128K = 131,072); ``M`` counts millions, as million-token
+    contexts are quoted (1M = 1,000,000, within every "1M" model's limit). ValueError otherwise."""
     m = _TOKENS.fullmatch(text)
     if not m:
         raise ValueError(f"'{text}' is not a number of tokens: give one like 32768, 32k or 1M")
-    scale = {None: 1, "k": 1024, "m": 1 << 20}[(m.group(2) or "").lower() or None]
+    scale = {None: 1, "k": 1024, "m": 1_000_000}[(m.group(2) or "").lower() or None]
     value = float(m.group(1)) * scale
     if value != int(value):
         raise ValueError(f"'{text}' is not a whole number of tokens")

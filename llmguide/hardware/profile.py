@@ -158,6 +158,7 @@ class Hardware:
             "reserve_rule": {
                 "vram": self._rule(VRAM_RESERVE_MIN, VRAM_RESERVE_SHARE) + " per card",
                 "ram": self._rule(RAM_RESERVE_MIN, RAM_RESERVE_SHARE),
-                "unified": "GPU working set (Apple's Metal limit, assumed for other unified-memory chips too): 2/3 of memory up to 36 GiB, 3/4 above",
+                "unified": ("GPU working set (Apple's Metal limit): 2/3 of memory up to 36 GiB, 3/4 above; on Linux "
+                            "(DGX Spark, AMD APUs) all of it less the RAM reserve"),
             },
         }
