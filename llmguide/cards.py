@@ -39,6 +39,7 @@ class Card:
     variants: tuple[VariantFacts, ...]
     focus: Variant | None
     context: int
+    note: str | None = None  # how a loose name (an Ollama tag, a GGUF repo) was read
 
     @property
     def id(self) -> str:
@@ -79,6 +80,7 @@ def make_card(catalog: Catalog, name: str, context: int = CARD_CONTEXT) -> Card:
         tuple(variant_facts(match.family, v, context, catalog=catalog) for v in chosen),
         match.variant,
         context,
+        match.note,
     )
 
 

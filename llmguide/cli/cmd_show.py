@@ -18,6 +18,10 @@ def show(
     from llmguide import api
 
     card = api.show(name, context=context, catalog=common.catalog())
+    if card.note:
+        from llmguide.cli.console import err
+
+        err().print(f"[yellow]Note:[/] {card.note}", highlight=False)
     if as_json:
         from llmguide.cli.console import emit_json
         from llmguide.cli.serialize import card_dict
