@@ -106,9 +106,16 @@ def _gguf_name(plan: Plan) -> str:
     return f"./{plan.model.id}-{plan.quant}.gguf"
 
 
+def _gguf_repo(plan: Plan) -> str | None:
+    """A known GGUF upload of a catalog model (the catalog's downloads), to fetch the file from."""
+    return plan.model.upload("gguf") if plan.model.gguf is None else None
+
+
 def _llama_server(plan: Plan, req: DeployRequest) -> tuple[Step, ...]:
     placement = (plan.llama_flags or f"-ngl {plan.gpu_layers or 0}").split()
-    args = ["llama-server", "-m", _q(_gguf_name(plan)), *placement,
+    repo = _gguf_repo(plan)
+    source = ["-hf", _q(f"{repo}:{plan.quant}")] if repo else ["-m", _q(_gguf_name(plan))]  # -hf downloads and caches the file
+    args = ["llama-server", *source, *placement,
             "-c", str(req.context * req.users), "-np", str(req.users), "-fa", "on",
             "--host", "0.0.0.0", "--port", str(PORTS["llama.cpp"]), "--metrics"]
     return (Step(f"Serve (-c is shared by the {req.users} slot(s): {req.context} tokens each)", (" ".join(args),)),)
@@ -116,8 +123,12 @@ def _llama_server(plan: Plan, req: DeployRequest) -> tuple[Step, ...]:
 
 def _ollama(plan: Plan, req: DeployRequest) -> tuple[Step, ...]:
     name = plan.model.id
-    modelfile = (f"FROM {_gguf_name(plan)}", f"PARAMETER num_ctx {req.context}")
+    repo = _gguf_repo(plan)
+    tag = f"hf.co/{repo}:{plan.quant}" if repo else None
+    modelfile = (f"FROM {tag or _gguf_name(plan)}", f"PARAMETER num_ctx {req.context}")
+    pull = (Step(f"Download the {plan.quant} file from Hugging Face", (f"ollama pull {_q(tag)}",)),) if tag else ()
     return (
+        *pull,
         Step("Write a file named Modelfile", modelfile),
         Step("Create the model", (f"ollama create {_q(name)} -f Modelfile",)),
         Step(f"Serve {req.users} request(s) at once, on every interface",

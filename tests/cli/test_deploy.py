@@ -22,6 +22,9 @@ SCENARIOS = {
     "llama-server-mac": ["qwen3-8b", "--users", "2", "--gpu", "M2 Max 38-core", "--ram", "64"],
     "llama-server-cpu": ["qwen3-4b", "--users", "1", "--cpu-only", "--ram", "32"],
     "ollama": ["qwen3-8b", "--users", "4", "--gpu", "4090", "--backend", "ollama"],
+    "llama-server-download": ["apertus-8b-instruct", "--users", "2", "--gpu", "4090"],
+    "ollama-download": ["apertus-8b-instruct", "--users", "2", "--gpu", "4090", "--backend", "ollama"],
+    "vllm-sized-replicas": ["llama-3.1-8b-instruct", "--users", "300", "--gpu", "L4"],
 }
 
 
@@ -235,3 +238,15 @@ def test_no_fp8_on_cards_without_fp8_and_a_fixed_count_is_kept(cli):
         assert f"--data-parallel-size {h100['replicas']}" in line
     if h100["kv_cache_dtype"] == "fp8":
         assert "--kv-cache-dtype fp8" in line
+
+
+def test_a_known_gguf_upload_is_downloaded_by_the_commands(plans, catalog):
+    """-hf (llama-server) and an hf.co pull (Ollama) of a repository the catalog records, at the
+    plan's quantization; without a known upload the command reads a local file."""
+    recorded = {u.repo for _, v in catalog.variants() if v.downloads for u in v.downloads.repos}
+    server = plans["llama-server-download"]["commands"][0]["lines"][0]
+    repo, quant = shlex.split(server)[shlex.split(server).index("-hf") + 1].split(":")
+    assert repo in recorded and quant == plans["llama-server-download"]["quant"]
+    steps = plans["ollama-download"]["commands"]
+    assert steps[0]["lines"][0].startswith("ollama pull hf.co/") and steps[1]["lines"][0].startswith("FROM hf.co/")
+    assert " -m ./" in plans["llama-server-gpu"]["commands"][0]["lines"][0]  # qwen3-8b: no GGUF upload recorded
