@@ -250,3 +250,28 @@ def test_a_known_gguf_upload_is_downloaded_by_the_commands(plans, catalog):
     steps = plans["ollama-download"]["commands"]
     assert steps[0]["lines"][0].startswith("ollama pull hf.co/") and steps[1]["lines"][0].startswith("FROM hf.co/")
     assert " -m ./" in plans["llama-server-gpu"]["commands"][0]["lines"][0]  # qwen3-8b: no GGUF upload recorded
+
+
+@pytest.mark.parametrize("start", range(4))
+def test_every_repository_a_plan_names_is_one_the_catalog_records(catalog, start):
+    """A quarter of the catalog per case, every engine: vllm serve, SGLang --model-path, llama-server
+    -hf and Ollama's hf.co name only the variant's own repository or a recorded upload."""
+    from llmguide import api
+    from llmguide.errors import LLMGuideError
+
+    checked = 0
+    for _, v in catalog.variants()[start::4]:
+        recorded = {v.hf_repo} | ({u.repo for u in v.downloads.repos} if v.downloads else set())
+        for backend, gpu, ram in (("vllm", "H100", None), ("sglang", "H100", None), ("llama.cpp", "4090", 256), ("ollama", "4090", 256)):
+            try:
+                d = api.plan_deployment(v.id, users=4, gpu=gpu, ram=ram, backend=backend, catalog=catalog)
+            except LLMGuideError:
+                continue  # does not fit: nothing to launch
+            for line in (line for step in d.steps for line in step.lines):
+                w = shlex.split(line)
+                repo = (w[2] if w[:2] == ["vllm", "serve"] else w[w.index("--model-path") + 1] if "--model-path" in w
+                        else w[w.index("-hf") + 1].split(":")[0] if "-hf" in w
+                        else w[1][len("hf.co/"):].split(":")[0] if w[:1] == ["FROM"] and w[1].startswith("hf.co/") else None)
+                assert repo is None or repo in recorded, (v.id, backend, line)
+                checked += repo is not None
+    assert checked > 50
