@@ -23,6 +23,8 @@ def deploy(
     target_tps: Optional[float] = typer.Option(None, "--target-tps", help="Generation speed each user should see, tokens per second."),
     hardware_spec: HardwareSpec | None = None,
     nodes: int = typer.Option(1, "--nodes", help="Machines (nodes); more than one needs vLLM or SGLang. With --gpus, fixes the deployment's size."),
+    max_users: bool = typer.Option(False, "--max-users", help="Print only how many users of --context fit at once on the plan."),
+    max_context: bool = typer.Option(False, "--max-context", help="Print only the longest context (tokens) each of --users gets on the plan."),
     max_gpus: int = typer.Option(64, "--max-gpus", help="Without --gpus or --nodes, vLLM and SGLang plans find the fewest GPUs that hold the users, up to this many."),
     backend: str = typer.Option("auto", "--backend", help="auto, vllm, sglang, llama.cpp or ollama."),
     as_json: bool = common.JSON_OPTION,
@@ -45,6 +47,14 @@ def deploy(
                             target_tps=target_tps, backend=backend, nodes=nodes, max_gpus=max_gpus, size=size,
                             hardware=hw, catalog=cat)
     p, req, steps, items = d.plan, d.request, d.steps, d.checklist
+    if (max_users or max_context) and not as_json:  # a capacity question: one number per line, for scripts
+        from llmguide.cli.console import out
+
+        if max_users:
+            out().print(str(p.concurrent_sequences))
+        if max_context:
+            out().print(str(p.max_context or 0))
+        return
     if p.model.note:
         from llmguide.cli.console import err
 

@@ -351,6 +351,8 @@ def deploy_dict(p, req, hw, steps, items) -> dict:
         "gpu_layers": p.gpu_layers,
         "llama_cpp_flags": p.llama_flags if p.backend in ("llama.cpp", "ollama") else None,
         "concurrent_sequences": p.concurrent_sequences,
+        "max_users": p.concurrent_sequences,
+        "max_context": p.max_context,
         "per_user_tokens_per_s": round(p.per_user_tokens_per_s, 2) if p.per_user_tokens_per_s else None,
         "aggregate_tokens_per_s": round(p.aggregate_tokens_per_s, 1) if p.aggregate_tokens_per_s else None,
         "ttft_s": round(p.ttft_s, 3) if p.ttft_s is not None else None,

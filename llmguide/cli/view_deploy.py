@@ -49,6 +49,10 @@ def render_deploy(p, req, hw, steps, items, width: int = 100) -> Group:
     plan.append("\nCapacity: ", style="bold").append(f"{p.concurrent_sequences} context(s) of {tokens(req.context)} in memory at once")
     if p.memory_per_gpu and p.weights_per_gpu and p.backend in ("vllm", "sglang"):
         plan.append(f" (per GPU: {gib(p.weights_per_gpu)} weights within a {gib(p.memory_per_gpu)} budget)")
+    if p.max_context:
+        plan.append("\nRoom: ", style="bold").append(
+            f"up to {p.concurrent_sequences} user(s) of {tokens(req.context)} at once, or {req.users} user(s) of up to "
+            f"{tokens(p.max_context)} ({p.max_context} tokens) each")
     plan.append("\nSpeed: ", style="bold")
     if p.per_user_tokens_per_s:
         plan.append(f"{_tps(p.per_user_tokens_per_s)} tok/s per user, {_tps(p.aggregate_tokens_per_s)} tok/s in total")

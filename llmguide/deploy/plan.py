@@ -102,6 +102,7 @@ class Plan:
     llama_flags: str | None = None  # the placement's llama.cpp options (-ngl 99 --n-cpu-moe N)
     replicas: int = 1  # copies of the model behind a load balancer (data parallel)
     kv_cache_dtype: str = "auto"  # "fp8" where the KV cache is planned in FP8
+    max_context: int | None = None  # the longest context each of the users could have on this plan (tokens)
 
     @property
     def gpus_total(self) -> int:
@@ -297,10 +298,34 @@ def _gpu_result(model, hw, req, backend, why, lay: _Layout, warnings) -> Plan:
         tensor, pipeline = tp * lay.pp, 1
         reasons.append(f"SGLang spreads tensor parallelism over the nodes: {tensor} GPUs in one group "
                        "(the memory per GPU is the same as with pipeline stages)")
+    def holds(context: int) -> bool:
+        one = vllm_memory(a, lay.fmt, hw.vram or 0, context, tensor_parallel=tp, pipeline_parallel=lay.pp, kv_type=lay.kv)
+        return one.concurrent_sequences * lay.replicas >= req.users
+
+    longest = _largest(holds, model.max_context or MAX_CONTEXT_SEARCH)
     return Plan(model, backend, tuple(reasons), name, nodes, per_node, tensor, pipeline, lay.capacity,
                 speed.per_user_tokens_per_s if speed else None,
                 speed.aggregate_tokens_per_s * lay.replicas if speed else None, ttft,
-                int(mem.budget), mem.weights, None, warnings, tuple(basis), replicas=lay.replicas, kv_cache_dtype=lay.kv)
+                int(mem.budget), mem.weights, None, warnings, tuple(basis), replicas=lay.replicas, kv_cache_dtype=lay.kv,
+                max_context=longest)
+
+
+MAX_CONTEXT_SEARCH = 1 << 20  # the longest context tried when the model states none
+CONTEXT_STEP = 256  # contexts are answered in steps of a llama.cpp cache cell pad
+
+
+def _largest(ok, limit: int) -> int | None:
+    """The largest context (a multiple of CONTEXT_STEP, at most ``limit``) that ``ok`` accepts,
+    ``ok`` holding for every smaller one; None when not even CONTEXT_STEP does."""
+    if not ok(CONTEXT_STEP):
+        return None
+    lo, hi = 1, max(1, limit // CONTEXT_STEP)
+    if ok(hi * CONTEXT_STEP):
+        return min(limit, hi * CONTEXT_STEP)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if ok(mid * CONTEXT_STEP) else (lo, mid)
+    return lo * CONTEXT_STEP
 
 
 def _llama_cpp_plan(model: ModelRef, hw: Hardware, req: DeployRequest, backend: str, why: str) -> Plan:
@@ -336,9 +361,21 @@ def _llama_cpp_plan(model: ModelRef, hw: Hardware, req: DeployRequest, backend: 
     ttft = single.ttft_s if single else None
     reasons = (why, f"{est.quant}: the highest GGUF quantization that fits {req.users} cache slot(s) of {req.context} tokens")
     gpus = hw.gpu_count if where.mode in ("gpu", "split", "expert_offload") else 0
+
+    def holds(context: int) -> bool:
+        from llmguide.estimate.memory import estimate_memory
+        from llmguide.estimate.placement import place
+
+        try:
+            e = estimate_memory(model.arch, est.quant, context, sequences=req.users)
+        except LLMGuideError:  # a GGUF file's own type label: priced from its header, not searched
+            return False
+        return place(model.arch, e, hw).mode == where.mode  # still runs as planned (on the GPU stays on the GPU)
+
+    longest = _largest(holds, model.max_context or MAX_CONTEXT_SEARCH)
     return Plan(model, backend, reasons, est.quant, 1, gpus, 1, 1, req.users, per_user, aggregate, ttft,
                 est.total, est.weights, where.gpu_layers if where.mode != "cpu" else 0, tuple(warnings), tuple(basis),
-                where.flags(model.arch))
+                where.flags(model.arch), max_context=longest)
 
 
 __all__ = ["BACKENDS", "DeployRequest", "Plan", "plan", "GPU_MEMORY_UTILIZATION"]

@@ -275,3 +275,15 @@ def test_every_repository_a_plan_names_is_one_the_catalog_records(catalog, start
                 assert repo is None or repo in recorded, (v.id, backend, line)
                 checked += repo is not None
     assert checked > 50
+
+
+def test_capacity_questions_are_answered_from_the_plan(cli):
+    p = cli.json("deploy", "qwen3-8b", "--gpu", "h100-sxm", "--gpus", "1", "--users", "50", "--context", "8192")
+    assert p["max_users"] == p["concurrent_sequences"] >= 50
+    assert p["max_context"] >= 8192 and p["max_context"] % 256 == 0
+    more = cli.json("deploy", "qwen3-8b", "--gpu", "h100-sxm", "--gpus", "1", "--users", "100", "--context", "8192")
+    assert more["max_context"] < p["max_context"]  # more users, less context each
+    r = cli("deploy", "qwen3-8b", "--gpu", "h100-sxm", "--gpus", "1", "--users", "50", "--context", "8192", "--max-users", "--max-context")
+    assert r.stdout.split() == [str(p["max_users"]), str(p["max_context"])]
+    local = cli.json("deploy", "qwen3-8b", "--gpu", "4090", "--users", "2")
+    assert local["max_context"] >= 4096  # llama.cpp: the longest context that still runs all on the GPU
