@@ -329,11 +329,24 @@ def _largest(ok, limit: int) -> int | None:
 
 
 def _llama_cpp_plan(model: ModelRef, hw: Hardware, req: DeployRequest, backend: str, why: str) -> Plan:
-    from llmguide.estimate.ladder import choose_quant
+    from llmguide.estimate.ladder import QuantOption, choose_quant
 
-    fit, smallest = choose_quant(model.arch, req.context, hw, sequences=req.users)
+    g = model.gguf
+    if g is not None:  # a file is served as it is: its own type, priced from its header
+        from llmguide.estimate.fit import placement_speed
+        from llmguide.estimate.memory import estimate_memory
+        from llmguide.estimate.placement import place
+
+        own = estimate_memory(model.arch, g.file_type, req.context, sequences=req.users,
+                              measured_weights=(g.file_bytes, g.repeating_bytes), matrices=g.matrices,
+                              expert_layers=g.expert_layers or None)
+        placed = place(model.arch, own, hw)
+        fit: QuantOption | None = QuantOption(own, placed, placement_speed(model.arch, own.quant, hw, placed))
+    else:
+        fit, _ = choose_quant(model.arch, req.context, hw, sequences=req.users)
     if fit is None or fit.placement is None or not fit.placement.fits:
-        raise LLMGuideError(f"{model.id} does not fit here for {req.users} user(s) of {req.context} tokens, even at Q2_K.",
+        even = f"as the file's {g.file_type}" if g is not None else "even at Q2_K"
+        raise LLMGuideError(f"{model.id} does not fit here for {req.users} user(s) of {req.context} tokens, {even}.",
                          "Fewer users (--users), a shorter --context, more memory, or a GPU engine on bigger GPUs.")
     where, est = fit.placement, fit.estimate
     per_user = aggregate = None
@@ -359,7 +372,8 @@ def _llama_cpp_plan(model: ModelRef, hw: Hardware, req: DeployRequest, backend: 
 
     single = placement_speed(model.arch, est.quant, hw, where, prompt_tokens=req.prompt_tokens)
     ttft = single.ttft_s if single else None
-    reasons = (why, f"{est.quant}: the highest GGUF quantization that fits {req.users} cache slot(s) of {req.context} tokens")
+    reasons = (why, f"{est.quant}: the file's own type, served as it is" if g is not None else
+               f"{est.quant}: the highest GGUF quantization that fits {req.users} cache slot(s) of {req.context} tokens")
     gpus = hw.gpu_count if where.mode in ("gpu", "split", "expert_offload") else 0
 
     def holds(context: int) -> bool:

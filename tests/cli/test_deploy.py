@@ -178,6 +178,7 @@ def test_a_gguf_file_is_served_by_llama_cpp(cli, tmp_path):
     w.close()
     p = cli.json("deploy", str(path), "--users", "16", "--gpu", "4090")
     assert p["backend"] == "llama.cpp" and str(path) in p["commands"][0]["lines"][0]
+    assert p["quant"] == "F16" and any("file's own type" in w for w in p["why"])  # one format name end to end
     r = cli("deploy", str(path), "--users", "16", "--gpu", "4090", "--backend", "vllm")
     assert r.exit_code == 2 and "not a .gguf file" in r.stderr
 
