@@ -85,6 +85,7 @@ class Deployment:
     hardware: Hardware
     steps: tuple[Step, ...]
     checklist: tuple[str, ...]
+    kubernetes: str | None = None  # a manifest (YAML) when more than one server process serves the plan
 
 
 @lru_cache(maxsize=1)
@@ -278,8 +279,11 @@ def plan_deployment(model: str, *, users: int = 1, gpu: str | None = None, vram:
     req = DeployRequest(users, context, prompt_tokens, output_tokens, target_tps, backend.lower(), nodes, size, max_gpus)
     hw = hardware or hardware_spec(gpu, vram=vram, ram=ram, gpus=gpus, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth, catalog=cat)
     ref = _family_pick(cat, model, hw, context) or model_ref(cat, model)
+    from llmguide.deploy.kubernetes import manifest
+
     p = plan(ref, hw, req)
-    return Deployment(p, req, hw, tuple(commands(p, req)), tuple(checklist(p, req)))
+    steps = tuple(commands(p, req))
+    return Deployment(p, req, hw, steps, tuple(checklist(p, req)), manifest(p, steps, hw.gpu_family))
 
 
 __all__ = ["Deployment", "FamilyFit", "FitReport", "WhyNot", "compare", "fit", "fit_family", "hardware_spec", "list_models",

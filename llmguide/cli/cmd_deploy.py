@@ -63,13 +63,13 @@ def deploy(
         from llmguide.cli.console import emit_json
         from llmguide.cli.serialize import deploy_dict
 
-        emit_json(deploy_dict(p, req, hw, steps, items))
+        emit_json(deploy_dict(p, req, hw, steps, items, d.kubernetes))
         return
     from llmguide.cli.console import out
     from llmguide.cli.view_deploy import render_deploy
 
     console = out()
-    console.print(render_deploy(p, req, hw, steps, items, console.width))
+    console.print(render_deploy(p, req, hw, steps, items, console.width, d.kubernetes))
 
 
 def register(app: typer.Typer) -> None:

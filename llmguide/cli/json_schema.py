@@ -220,7 +220,8 @@ COMMANDS: dict[str, Schema] = {
         "max_context": opt(INT),
         "per_user_tokens_per_s": opt(NUM), "aggregate_tokens_per_s": opt(NUM), "ttft_s": opt(NUM),
         "memory_per_gpu_bytes": opt(INT), "weights_per_gpu_bytes": opt(INT), "warnings": arr(STR),
-        "commands": arr(obj({"title": STR, "lines": arr(STR)})), "checklist": arr(STR), "basis": arr(STR),
+        "commands": arr(obj({"title": STR, "lines": arr(STR)})), "checklist": arr(STR), "kubernetes": opt(STR),
+        "basis": arr(STR),
     }),
     "explain": {"oneOf": [
         obj({"schema_version": VERSION, "id": STR, "term": STR,

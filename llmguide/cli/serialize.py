@@ -329,7 +329,7 @@ def glossary_dict(g) -> dict:
     }
 
 
-def deploy_dict(p, req, hw, steps, items) -> dict:
+def deploy_dict(p, req, hw, steps, items, kubernetes: str | None = None) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
         "model": {"id": p.model.id, "hf_repo": p.model.hf_repo, "source": p.model.source},
@@ -361,6 +361,7 @@ def deploy_dict(p, req, hw, steps, items) -> dict:
         "warnings": list(p.warnings),
         "commands": [{"title": s.title, "lines": list(s.lines)} for s in steps],
         "checklist": list(items),
+        "kubernetes": kubernetes,
         "basis": list(p.basis),
     }
 

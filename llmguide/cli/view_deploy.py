@@ -24,7 +24,7 @@ def _continued(line: str, width: int) -> list[str]:
     return [*out, cur]
 
 
-def render_deploy(p, req, hw, steps, items, width: int = 100) -> Group:
+def render_deploy(p, req, hw, steps, items, width: int = 100, kubernetes: str | None = None) -> Group:
     head = Text()
     head.append(p.model.id, style="bold").append(f" for {req.users} user(s), {tokens(req.context)} context each\n")
     head.append("Hardware: ", style="bold").append(hw.describe() + (f" ({hw.source})" if hw.known else ""))
@@ -70,6 +70,11 @@ def render_deploy(p, req, hw, steps, items, width: int = 100) -> Group:
             for piece in _continued(line, width - 4):
                 parts.append(Text(f"  {piece}", style="cyan", no_wrap=True, overflow="ignore"))
     parts.append(Text(""))
+    if kubernetes:
+        parts.append(Text("\nKubernetes (instead of the commands above: kubectl apply -f this; needs a PersistentVolumeClaim "
+                          "named model-cache" + (" and the LeaderWorkerSet controller" if "LeaderWorkerSet" in kubernetes else "")
+                          + ")", style="bold"))
+        parts.append(Text(kubernetes.rstrip(), style="dim"))
     check = Text("Production checklist\n", style="bold")
     for item in items:
         check.append(f"  - {item}\n")

@@ -288,3 +288,59 @@ def test_capacity_questions_are_answered_from_the_plan(cli):
     assert r.stdout.split() == [str(p["max_users"]), str(p["max_context"])]
     local = cli.json("deploy", "qwen3-8b", "--gpu", "4090", "--users", "2")
     assert local["max_context"] >= 4096  # llama.cpp: the longest context that still runs all on the GPU
+
+
+K8S = yaml.safe_load((Path(__file__).resolve().parents[1] / "data" / "kubernetes_fields.yaml").read_text())
+
+
+def _paths(node, prefix: str = "") -> list[str]:
+    if isinstance(node, dict):
+        return [p for k, v in node.items() for p in _paths(v, f"{prefix}.{k}" if prefix else k)]
+    if isinstance(node, list):
+        return [p for v in node for p in _paths(v, prefix + "[]")] or [prefix + "[]"]
+    return [prefix]
+
+
+def _get(doc: dict, dotted: str):
+    for part in dotted.split("."):
+        doc = doc[part]
+    return doc
+
+
+@pytest.mark.parametrize("name", ["vllm-sized-replicas", "vllm-two-nodes", "sglang-two-nodes"])
+def test_kubernetes_manifests_use_documented_fields(plans, name):
+    """Plans with more than one server process write a manifest: every key is one its API
+    reference documents (tests/data/kubernetes_fields.yaml), the GPUs add up, and the pods are probed."""
+    import re
+
+    def documented(path: str, patterns) -> bool:
+        return any(re.fullmatch(re.escape(f).replace(r"\*", ".*"), path) for f in patterns)
+
+    p = plans[name]
+    text = p["kubernetes"]
+    assert text, name
+    docs = list(yaml.safe_load_all(text))
+    assert {d["kind"] for d in docs} >= {"Service"}
+    for doc in docs:
+        spec = K8S["kinds"][doc["kind"]]
+        assert doc["apiVersion"] == spec["apiVersion"]
+        allowed = {"apiVersion", "kind", *spec["fields"]}
+        templates = {t: _get(doc, t) for t in spec["templates"]}
+        for t, pod in templates.items():
+            for path in _paths(pod):
+                assert documented(path, K8S["pod"]), (doc["kind"], t, path)
+        for path in _paths(doc):
+            if any(path.startswith(t + ".") for t in templates):
+                continue
+            assert documented(path, allowed), (doc["kind"], path)
+        for pod in templates.values():
+            container = pod["spec"]["containers"][0]
+            gpus = next(iter(container["resources"]["limits"].values()))
+            assert gpus * (doc["spec"].get("leaderWorkerTemplate", {}).get("size", 1)) * doc["spec"]["replicas"] == p["gpus_total"]
+            for var in re.findall(r"\$\((\w+)\)", " ".join(container["command"])):
+                assert var in spec["env"], var
+    assert "readinessProbe" in text and "livenessProbe" in text and "model-cache" in text
+
+
+def test_one_server_process_needs_no_manifest(plans):
+    assert plans["vllm-one-gpu"]["kubernetes"] is None and plans["llama-server-gpu"]["kubernetes"] is None
