@@ -111,6 +111,20 @@ def _gguf_repo(plan: Plan) -> str | None:
     return plan.model.upload("gguf") if plan.model.gguf is None else None
 
 
+def _make_gguf(plan: Plan) -> tuple[Step, ...]:
+    """When no GGUF upload is known: download the checkpoint, convert it and quantize it with
+    llama.cpp's own tools (run from a llama.cpp checkout), so the file the server reads exists."""
+    if plan.model.gguf is not None or _gguf_repo(plan) or not plan.model.hf_repo:
+        return ()
+    folder, bf16, out = f"./{plan.model.id}", f"./{plan.model.id}-BF16.gguf", _gguf_name(plan)
+    lines = [f"hf download {_q(plan.model.hf_repo)} --local-dir {_q(folder)}",
+             f"python convert_hf_to_gguf.py {_q(folder)} --outtype bf16 --outfile {_q(bf16)}"]
+    if plan.quant not in ("BF16", "F16"):
+        lines.append(f"llama-quantize {_q(bf16)} {_q(out)} {plan.quant}")
+    return (Step(f"Make the {plan.quant} file (no GGUF upload is recorded): download, convert and quantize "
+                 "in a llama.cpp checkout", tuple(lines)),)
+
+
 def _llama_server(plan: Plan, req: DeployRequest) -> tuple[Step, ...]:
     placement = (plan.llama_flags or f"-ngl {plan.gpu_layers or 0}").split()
     repo = _gguf_repo(plan)
@@ -118,7 +132,7 @@ def _llama_server(plan: Plan, req: DeployRequest) -> tuple[Step, ...]:
     args = ["llama-server", *source, *placement,
             "-c", str(req.context * req.users), "-np", str(req.users), "-fa", "on",
             "--host", "0.0.0.0", "--port", str(PORTS["llama.cpp"]), "--metrics"]
-    return (Step(f"Serve (-c is shared by the {req.users} slot(s): {req.context} tokens each)", (" ".join(args),)),)
+    return (*_make_gguf(plan), Step(f"Serve (-c is shared by the {req.users} slot(s): {req.context} tokens each)", (" ".join(args),)))
 
 
 def _ollama(plan: Plan, req: DeployRequest) -> tuple[Step, ...]:
@@ -126,7 +140,7 @@ def _ollama(plan: Plan, req: DeployRequest) -> tuple[Step, ...]:
     repo = _gguf_repo(plan)
     tag = f"hf.co/{repo}:{plan.quant}" if repo else None
     modelfile = (f"FROM {tag or _gguf_name(plan)}", f"PARAMETER num_ctx {req.context}")
-    pull = (Step(f"Download the {plan.quant} file from Hugging Face", (f"ollama pull {_q(tag)}",)),) if tag else ()
+    pull = (Step(f"Download the {plan.quant} file from Hugging Face", (f"ollama pull {_q(tag)}",)),) if tag else _make_gguf(plan)
     return (
         *pull,
         Step("Write a file named Modelfile", modelfile),

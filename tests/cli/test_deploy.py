@@ -51,6 +51,10 @@ def _tool_and_args(line: str) -> tuple[str, list[str], list[str]]:
         return "ray", words[2:], env
     if words[0] in ("llama-server", "ollama"):
         return ("llama-server" if words[0] == "llama-server" else "ollama"), words[1:], env
+    if words[0] in ("hf", "llama-quantize"):
+        return words[0], words[1:], env
+    if words[:2] == ["python", "convert_hf_to_gguf.py"]:
+        return "convert_hf_to_gguf.py", words[2:], env
     return "modelfile", words, env
 
 
@@ -66,7 +70,7 @@ def test_every_flag_is_documented(plans, name):
                     assert args[1] in doc["parameters"], line
                 continue
             assert set(env) <= set(doc.get("env", [])), line
-            if tool == "ollama":
+            if tool in ("ollama", "hf"):
                 assert args[0] in doc["commands"], line
                 args = args[1:]
             for i, a in enumerate(args):
@@ -111,7 +115,7 @@ def test_llama_cpp_numbers_agree_with_fit(cli, plans):
     fit = cli.json("fit", "qwen3-8b", "--gpu", "4090", "--quant", p["quant"], "--parallel", "2")
     est = fit["estimates"][0]
     assert est["placement"]["gpu_layers"] == p["gpu_layers"]
-    line = p["commands"][0]["lines"][0]
+    line = p["commands"][-1]["lines"][0]  # the serve step, after the one that makes the file
     assert est["placement"]["llama_cpp_flags"] == p["llama_cpp_flags"] == "-ngl 99"  # all layers, output head included
     assert f" {p['llama_cpp_flags']} " in line and "-c 8192 -np 2" in line
 
@@ -250,7 +254,10 @@ def test_a_known_gguf_upload_is_downloaded_by_the_commands(plans, catalog):
     assert repo in recorded and quant == plans["llama-server-download"]["quant"]
     steps = plans["ollama-download"]["commands"]
     assert steps[0]["lines"][0].startswith("ollama pull hf.co/") and steps[1]["lines"][0].startswith("FROM hf.co/")
-    assert " -m ./" in plans["llama-server-gpu"]["commands"][0]["lines"][0]  # qwen3-8b: no GGUF upload recorded
+    made = plans["llama-server-gpu"]["commands"]  # qwen3-8b: no GGUF upload recorded, so the file is made first
+    assert made[0]["lines"][0].startswith("hf download Qwen/Qwen3-8B --local-dir ")
+    assert any(line.startswith("python convert_hf_to_gguf.py ") for line in made[0]["lines"])
+    assert " -m ./qwen3-8b-" in made[-1]["lines"][0]
 
 
 @pytest.mark.parametrize("start", range(4))
