@@ -52,7 +52,8 @@ def render_deploy(p, req, hw, steps, items, width: int = 100, kubernetes: str | 
     if p.max_context:
         plan.append("\nRoom: ", style="bold").append(
             f"up to {p.concurrent_sequences} user(s) of {tokens(req.context)} at once, or {req.users} user(s) of up to "
-            f"{tokens(p.max_context)} ({p.max_context} tokens) each")
+            + (f"{tokens(p.max_context)} ({p.max_context} tokens) each" if tokens(p.max_context) != str(p.max_context)
+               else f"{p.max_context} tokens each"))
     plan.append("\nSpeed: ", style="bold")
     if p.per_user_tokens_per_s:
         plan.append(f"{_tps(p.per_user_tokens_per_s)} tok/s per user, {_tps(p.aggregate_tokens_per_s)} tok/s in total")
