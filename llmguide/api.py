@@ -19,73 +19,23 @@ does that, then makes one call here per command.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from llmguide.deploy import Deployment
+    from llmguide.estimate.fit import FamilyFit, FitReport
+    from llmguide.rules.engine import WhyNot
     from llmguide.cards import Card
     from llmguide.catalog.loader import Catalog
     from llmguide.catalog.schema import Family, Variant
-    from llmguide.deploy import DeployRequest, Plan, Step
-    from llmguide.estimate.fit import FitEstimate
     from llmguide.hardware.profile import Hardware
     from llmguide.model.modelref import ModelRef
-    from llmguide.rules.engine import Ranked, Recommendation, Rejected
+    from llmguide.rules.engine import Recommendation
 
 DEFAULT_QUANTS = "Q4_K_M,Q5_K_M,Q6_K,Q8_0,F16"
 DEFAULT_GPU_FORMATS = "BF16,FP8,AWQ"  # --backend vllm or transformers
 PICK_QUANT = "Q4_K_M"  # a family's pick must run whole at this quantization or better
-
-
-@dataclass(frozen=True)
-class FitReport:
-    """``fit``: the model as read, the hardware planned for, and one estimate per quantization."""
-
-    model: ModelRef
-    hardware: Hardware
-    estimates: tuple[FitEstimate, ...]
-
-    @property
-    def runs_whole(self) -> bool:
-        """Some estimate fits without splitting layers between GPU and CPU (all on the GPU, all in
-        RAM on a CPU machine, or with only an MoE's routed experts in RAM)."""
-        return any(e.fits and e.placement is not None and e.placement.mode in ("gpu", "cpu", "expert_offload")
-                   for e in self.estimates)
-
-
-@dataclass(frozen=True)
-class FamilyFit:
-    """``fit FAMILY``: one report per variant, and the variant llmguide would pick (``best``): the
-    largest instruct or chat variant that runs whole here; None when none does or no hardware is known."""
-
-    family: Family
-    hardware: Hardware
-    reports: tuple[FitReport, ...]
-    best: str | None
-
-
-@dataclass(frozen=True)
-class WhyNot:
-    """``why_not``: the whole ranking it was judged in, and the model's place in it (ranked, or
-    rejected with every hard rule's verdict)."""
-
-    recommendation: Recommendation
-    ranked: Ranked | None
-    rejected: Rejected | None
-    note: str | None = None  # how a loose name or a family was read
-
-
-@dataclass(frozen=True)
-class Deployment:
-    """``plan_deployment``: the plan, what was asked, the hardware, and the steps and checklist to run it."""
-
-    plan: Plan
-    request: DeployRequest
-    hardware: Hardware
-    steps: tuple[Step, ...]
-    checklist: tuple[str, ...]
-    kubernetes: str | None = None  # a manifest (YAML) when more than one server process serves the plan
 
 
 @lru_cache(maxsize=1)
@@ -133,6 +83,7 @@ def why_not(model: str, task: str = "chat", *, gpu: str | None = None, vram: flo
             hardware: Hardware | None = None, catalog: Catalog | None = None) -> WhyNot:
     """Why one variant is, or is not, recommended for ``task`` here (``llmguide why-not``)."""
     from llmguide.catalog.lookup import resolve
+    from llmguide.rules.engine import WhyNot
 
     cat = catalog or _shipped()
     hw = hardware or hardware_spec(gpu, vram=vram, ram=ram, gpus=gpus, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth, catalog=cat)
@@ -162,8 +113,8 @@ def fit(model: str, *, gpu: str | None = None, vram: float | None = None, ram: f
     ``cpu_moe_layers`` (``--n-cpu-moe``) or ``cpu_moe`` (``--cpu-moe``) price that llama.cpp placement
     instead of choosing one."""
     from llmguide.errors import UsageError
+    from llmguide.estimate.fit import FitReport, parse_quants
     from llmguide.estimate.fit import fit as run
-    from llmguide.estimate.fit import parse_quants
     from llmguide.estimate.runtime import LlamaCppRun
     from llmguide.model.modelref import model_ref
 
@@ -189,6 +140,7 @@ def fit_family(family: str, *, hardware: Hardware | None = None, catalog: Catalo
     """``fit`` for every variant of a family (``llmguide fit FAMILY``), with the one llmguide would
     pick; ``options`` are ``fit``'s. A name that is not a family of several variants is a usage error."""
     from llmguide.errors import UsageError
+    from llmguide.estimate.fit import FamilyFit
     from llmguide.model.modelref import family_variants
 
     cat = catalog or _shipped()
@@ -269,7 +221,7 @@ def plan_deployment(model: str, *, users: int = 1, gpu: str | None = None, vram:
     ``size`` says so explicitly (the command line passes it with ``hardware``)."""
     import re
 
-    from llmguide.deploy import DeployRequest, checklist, commands, plan
+    from llmguide.deploy import Deployment, DeployRequest, checklist, commands, plan
     from llmguide.model.modelref import model_ref
 
     cat = catalog or _shipped()
@@ -284,6 +236,17 @@ def plan_deployment(model: str, *, users: int = 1, gpu: str | None = None, vram:
     p = plan(ref, hw, req)
     steps = tuple(commands(p, req))
     return Deployment(p, req, hw, steps, tuple(checklist(p, req)), manifest(p, steps, hw.gpu_family))
+
+
+def __getattr__(name: str):
+    """The result types, from where they are made (imported when asked, so the command line starts fast)."""
+    homes = {"FitReport": "llmguide.estimate.fit", "FamilyFit": "llmguide.estimate.fit", "WhyNot": "llmguide.rules.engine",
+             "Deployment": "llmguide.deploy"}
+    if name in homes:
+        import importlib
+
+        return getattr(importlib.import_module(homes[name]), name)
+    raise AttributeError(f"module 'llmguide.api' has no attribute {name!r}")
 
 
 __all__ = ["Deployment", "FamilyFit", "FitReport", "WhyNot", "compare", "fit", "fit_family", "hardware_spec", "list_models",

@@ -23,6 +23,7 @@ from llmguide.estimate.weights import gguf_file_bytes, known_preset
 from llmguide.hardware.profile import CPU_BANDWIDTH_ASSUMPTION, Hardware
 from llmguide.model.architecture import need
 from llmguide.model.modelref import ModelRef
+from llmguide.catalog.schema import Family
 
 COMMON_QUANTS = ("Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0", "F16")
 ALL_QUANTS = ("Q2_K", "Q3_K_S", "Q3_K_M", "Q3_K_L", "IQ4_XS", "Q4_0", "Q4_K_S", "Q4_K_M", "Q5_K_S", "Q5_K_M", "Q6_K", "Q8_0", "F16")
@@ -408,3 +409,30 @@ def cpu_share_speed_bound(arch, quant: str, hw: Hardware, where: Placement | Non
                                       graphs=gpu_device(hw).graphs)
     share = 1 - where.gpu_layers / arch.layers
     return 1 / decode_seconds(arch, _block_label(quant), cpu, 0, share)
+
+
+@dataclass(frozen=True)
+class FitReport:
+    """``fit``: the model as read, the hardware planned for, and one estimate per quantization."""
+
+    model: ModelRef
+    hardware: Hardware
+    estimates: tuple[FitEstimate, ...]
+
+    @property
+    def runs_whole(self) -> bool:
+        """Some estimate fits without splitting layers between GPU and CPU (all on the GPU, all in
+        RAM on a CPU machine, or with only an MoE's routed experts in RAM)."""
+        return any(e.fits and e.placement is not None and e.placement.mode in ("gpu", "cpu", "expert_offload")
+                   for e in self.estimates)
+
+
+@dataclass(frozen=True)
+class FamilyFit:
+    """``fit FAMILY``: one report per variant, and the variant llmguide would pick (``best``): the
+    largest instruct or chat variant that runs whole here; None when none does or no hardware is known."""
+
+    family: Family
+    hardware: Hardware
+    reports: tuple[FitReport, ...]
+    best: str | None

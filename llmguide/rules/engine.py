@@ -254,3 +254,14 @@ def serves_task(catalog: Catalog, task: str, family, variant) -> bool:
     arch = Architecture.from_facts(variant.architecture)
     cand = Candidate(family, variant, arch, None, None)  # type: ignore[arg-type]
     return all(rule.judge(cand, env).passed for rule in hard_rules() if rule.code in ("H1", "H2", "H3", "H4"))
+
+
+@dataclass(frozen=True)
+class WhyNot:
+    """``why_not``: the whole ranking it was judged in, and the model's place in it (ranked, or
+    rejected with every hard rule's verdict)."""
+
+    recommendation: Recommendation
+    ranked: Ranked | None
+    rejected: Rejected | None
+    note: str | None = None  # how a loose name or a family was read
