@@ -14,6 +14,7 @@ reported with its file, line and field rather than silently ignored.
 from __future__ import annotations
 
 import re
+import operator
 from dataclasses import dataclass, fields, is_dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -233,7 +234,10 @@ class ArchitectureFacts:
 
     def numbers(self) -> dict[str, object]:
         """The architecture numbers without the sources."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "sources"}
+        names = _NUMBER_FIELDS.get(type(self))
+        if names is None:
+            names = _NUMBER_FIELDS[type(self)] = tuple(f.name for f in fields(self) if f.name != "sources")
+        return dict(zip(names, operator.attrgetter(*names)(self)))
 
 
 @dataclass(frozen=True, kw_only=True, repr=False, eq=False)
@@ -335,6 +339,9 @@ class Family:
         missing = sorted(k for k in _cited_keys(self) if k not in self.sources)
         if missing:
             raise ValueError(f"source key(s) not in this family's sources: {', '.join(missing)}")
+
+
+_NUMBER_FIELDS: dict[type, tuple[str, ...]] = {}  # the numbers' field names, per class, read once
 
 
 def _cited_keys(obj: object) -> set[str]:

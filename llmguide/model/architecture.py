@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, fields
 from functools import cached_property, lru_cache
 from typing import TypeVar
@@ -94,7 +95,7 @@ class Architecture:
         # on every lookup cost more than ranking a catalog's cached results.
         cached = self.__dict__.get("_hash")
         if cached is None:
-            cached = hash(tuple(getattr(self, f) for f in _FIELDS))
+            cached = hash(_VALUES(self))
             object.__setattr__(self, "_hash", cached)
         return cached
 
@@ -216,6 +217,7 @@ class Architecture:
 
 
 _FIELDS = tuple(f.name for f in fields(Architecture))
+_VALUES = operator.attrgetter(*_FIELDS)  # every field's value, as one tuple, in C
 
 
 @lru_cache(maxsize=4096)
