@@ -120,7 +120,10 @@ def parse_gpu(devices: tuple[Device, ...], text: str, vram_gb: float | None = No
 
 def _sized(devices: tuple[Device, ...], text: str, vram_gb: float | None = None) -> GpuName:
     try:
-        return GpuName(_unambiguous(devices, find_device(devices, text), text, vram_gb))
+        found = find_device(devices, text)
+        if found.kind in ("unified", "igpu"):
+            return GpuName(_chip(devices, found, text, None))
+        return GpuName(_unambiguous(devices, found, text, vram_gb))
     except UnknownNameError:
         bare = _bare_matches(devices, text)
         if bare:  # "RTX 2060": no preset goes by the bare name, several go by it with a size
@@ -143,7 +146,7 @@ def _sized(devices: tuple[Device, ...], text: str, vram_gb: float | None = None)
                 raise UsageError(f"'{text}' names cards with different memory bandwidth: say which.", f"--gpu {names}") from None
             return GpuName(sized_cards[0])
         if dev.kind in ("unified", "igpu"):
-            return GpuName(dev, size_gb=size)
+            return GpuName(_chip(devices, dev, rest, size), size_gb=size)
         if dev.memory_gb == size:
             return GpuName(dev)
         same_card = [d for d in devices if d.kind == "gpu" and d.memory_gb == size and _base_name(d) == _base_name(dev)]
@@ -153,6 +156,38 @@ def _sized(devices: tuple[Device, ...], text: str, vram_gb: float | None = None)
         known = ", ".join(f"{x:g}" for x in sizes)
         raise UsageError(f"No {size:g} GB {_base_title(dev)} among the presets (known: {known} GB).",
                          "Drop the size from the name, or give the card with --vram GB and --bandwidth GB/s.") from None
+
+
+_CORES = re.compile(r"\b\d+\s*-?\s*cores?(\s*gpu)?\b|\b\d+c\b", re.I)
+
+
+def _chip(devices: tuple[Device, ...], dev: Device, text: str, size: float | None) -> Device:
+    """A unified-memory chip sold with several GPU core counts ("M3 Max": 30 or 40 cores): the one
+    the name says, or the one sold with the memory size given (36 GB is only the 30-core M3 Max);
+    when the counts differ in bandwidth and nothing decides, the user is asked."""
+    if _CORES.search(text):
+        return dev
+    same = [d for d in devices if d.kind == dev.kind and _chip_base(d) == _chip_base(dev)]
+    if size is not None:
+        sold = [d for d in same if size in d.memory_options_gb]
+        if sold:
+            same = sold
+    if len({d.bandwidth_gbs for d in same}) > 1:
+        ranked = sorted(same, key=lambda d: d.bandwidth_gbs)
+        kinds = " or ".join(f"{_cores(d)} ({d.bandwidth_gbs:g} GB/s)" for d in ranked)
+        raise UsageError(f"'{text}' comes as {kinds}, which changes the speed: say which.",
+                         f'For example --gpu "{" ".join(text.split())} {_cores(ranked[-1])}".')
+    return dev if dev in same else same[0]
+
+
+def _cores(dev: Device) -> str:
+    m = _CORES.search(dev.name)
+    return m.group(0).strip() if m else dev.name
+
+
+@lru_cache(maxsize=4096)
+def _chip_base(dev: Device) -> str:
+    return normalize(_CORES.sub(" ", dev.name))
 
 
 def _bare_matches(devices: tuple[Device, ...], text: str) -> list[Device]:
