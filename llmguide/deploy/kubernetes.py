@@ -35,11 +35,10 @@ def manifest(plan: Plan, steps: tuple[Step, ...], gpu_family: str | None) -> str
     if plan.nodes > 1 and plan.backend == "sglang":  # one process per node, ranked; LWS gives each its index
         first = steps[0].lines[0].replace("HEAD_IP", "$(LWS_LEADER_ADDRESS)")
         leader_cmd, worker_cmd = first, first.replace("--node-rank 0", "--node-rank $(LWS_WORKER_INDEX)")
-        size = plan.nodes
+        size, gpus = plan.nodes, plan.gpus_per_node
     else:
         leader_cmd, worker_cmd = f"ray start --head --port=6379 && {serve}", "ray start --address=$(LWS_LEADER_ADDRESS):6379 --block"
         size = plan.pipeline_parallel
-    gpus = plan.gpus_per_node if plan.nodes > 1 and plan.backend == "sglang" else gpus
     if plan.nodes > 1:
         leader = {"metadata": {"labels": {"role": "leader"}}, **_pod(plan, leader_cmd, gpus, port, key, probes=True)}
         worker = _pod(plan, worker_cmd, gpus, port, key, probes=False)

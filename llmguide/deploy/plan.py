@@ -263,9 +263,7 @@ def _gpu_result(model, hw, req, backend, why, lay: _Layout, warnings) -> Plan:
     name, tp, mem, speed = lay.name, lay.tp, lay.mem, lay.speed
     ttft = None
     if hw.gpu_flops:
-        dev = gpu_device(hw, tp)
-        fmt = model.gpu_format(name)
-        ttft = estimate_speed(a, fmt.speed_label, [(dev, 1.0)], prompt_tokens=req.prompt_tokens).ttft_s
+        ttft = estimate_speed(a, lay.fmt.speed_label, [(gpu_device(hw, tp), 1.0)], prompt_tokens=req.prompt_tokens).ttft_s
     shipped = f"NATIVE weights (as the developer ships them: {model.native.label})" if name == NATIVE and model.native else f"{name} weights"
     reasons = [why, f"{shipped}" + (" with an FP8 KV cache" if lay.kv == "fp8" else "")
                + f": the best-quality format whose KV pool holds the users at {req.context} tokens"

@@ -40,12 +40,14 @@ OFFLOAD_ORDER = ("Q4_K_M", "Q3_K_M", "Q2_K")  # larger presets cannot split wher
 
 def quant_options(
     arch: Architecture, context: int, hw: Hardware, sequences: int = 1, encoder: bool = False,
+    smallest: MemoryEstimate | None = None,
 ) -> tuple[list[QuantOption], MemoryEstimate]:
     """Every ladder step that fits ``hw`` in one place, and from Q4_K_M down the ones that fit split
     between GPU and RAM, best quality first, with speeds; and the smallest estimate tried. Without
-    hardware, the common default alone. ``encoder``: images or audio will be given (mmproj loaded)."""
-    estimates = [estimate_memory(arch, q, context, sequences=sequences, encoder=encoder) for q in LADDER]
-    smallest = estimates[-1]
+    hardware, the common default alone. ``encoder``: images or audio will be given (mmproj loaded).
+    ``smallest``: the last step's estimate, when the caller already made it."""
+    smallest = smallest or estimate_memory(arch, LADDER[-1], context, sequences=sequences, encoder=encoder)
+    estimates = [estimate_memory(arch, q, context, sequences=sequences, encoder=encoder) for q in LADDER[:-1]] + [smallest]
     if not hw.known:
         return [QuantOption(next(e for e in estimates if e.quant == UNCHECKED_QUANT), None)], smallest
     return [fit for fit in (_option(arch, e, hw) for e in estimates) if fit is not None], smallest

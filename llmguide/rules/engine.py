@@ -147,7 +147,7 @@ def _rank(catalog: Catalog, request: Request, hardware: Hardware, sort: str) -> 
         # The rules that do not read the fit are judged once per model (rules/registry.py, per_fit).
         fixed = {r.code: r.judge(Candidate(family, variant, arch, None, smallest, q), env) for r in hard if not r.per_fit}
         if all(v.passed for v in fixed.values()):
-            options, smallest = quant_options(arch, request.context, hardware, encoder=media)
+            options, _ = quant_options(arch, request.context, hardware, encoder=media, smallest=smallest)
             judged = _judge_options([Candidate(family, variant, arch, fit, smallest, q) for fit in options], env, hard, soft, fixed)
             passing = [j for j in judged if j[2] is not None]
             if passing:
