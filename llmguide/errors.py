@@ -22,6 +22,10 @@ class LLMGuideError(Exception):
         return self.message
 
 
+_LISTS = {"model": "'llmguide list' shows every model; a config.json folder or a .gguf path works too.",
+          "GPU": "Name it as the vendor does (RTX 4090, 'RX 7900 XTX', 'M2 Max'; docs/hardware.md), or give --vram and --bandwidth."}
+
+
 class UnknownNameError(LLMGuideError):
     """A model, family, task or quantization name that is not in the catalog."""
 
@@ -29,8 +33,10 @@ class UnknownNameError(LLMGuideError):
         self.kind = kind
         self.name = name
         self.suggestions = suggestions
-        hint = f"Did you mean: {', '.join(suggestions)}?" if suggestions else None
-        super().__init__(f"Unknown {kind} '{name}'.", hint)
+        hint = f"Did you mean: {', '.join(suggestions)}?" if suggestions else _LISTS.get(kind)
+        from llmguide.units import shorten
+
+        super().__init__(f"Unknown {kind} '{shorten(name)}'.", hint)
 
 
 class CatalogError(LLMGuideError):

@@ -59,6 +59,14 @@ def check_json_schema(args, stdout: str) -> None:
         f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message[:200]}" for e in errors[:5])
 
 
+def strict_json(text: str):
+    """JSON as strict parsers read it: NaN, Infinity and -Infinity are not JSON."""
+    def refuse(constant):
+        raise AssertionError(f"{constant} in --json output")
+
+    return json.loads(text, parse_constant=refuse)
+
+
 _VALIDATORS: dict = {}
 
 
@@ -84,6 +92,7 @@ class Cli:
         result = self.runner.invoke(app, list(args), env=base, prog_name="llmguide")
         assert "Traceback" not in result.output, result.output
         if "--json" in args and result.exit_code == 0:
+            strict_json(result.stdout)
             check_json_schema(args, result.stdout)
         return result
 

@@ -8,6 +8,8 @@ user or data errors, 2 for usage errors. ``LLMGUIDE_DEBUG=1`` re-raises instead,
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import sys
 from pathlib import Path
@@ -24,26 +26,56 @@ from llmguide.cli import (
 from llmguide.cli.clickcompat import Abort, ClickException, NoArgsIsHelpError, UsageError
 from llmguide.errors import LLMGuideError
 
+MIN_COLUMNS = 40  # the narrowest width llmguide lays tables out for
+
 
 class GuardedGroup(TyperGroup):
     """A typer group whose ``main`` is the error boundary."""
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        from llmguide.cli.console import ascii_fallback
+
+        _usable_columns()
+        ascii_fallback()
         try:
+            if sys.stdout is None:  # started with stdout closed ('llmguide list >&-')
+                raise OSError(errno.EBADF, "standard output is closed")
             code = super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[misc]  # keyword wins, as intended
+            sys.stdout.flush()  # a full disk or closed pipe shows here, inside the boundary
         except Exception as exc:  # noqa: BLE001 - this is the boundary
-            code = _handle(exc)
+            code = _handle(exc, _command(self, args[0] if args else kwargs.get("args", sys.argv[1:])))
         if not standalone_mode:
             return code
         sys.exit(code if isinstance(code, int) else 0)
 
 
-def _handle(exc: BaseException) -> int:
+def _usable_columns() -> None:
+    """COLUMNS=0 (or 3, or 'wide') would have rich print nothing or one letter a line: a width it
+    cannot use is raised to 40 columns, or dropped when it is not a number."""
+    value = os.environ.get("COLUMNS")
+    if value is None:
+        return
+    try:
+        os.environ["COLUMNS"] = str(max(MIN_COLUMNS, min(int(value), 1000)))
+    except ValueError:
+        del os.environ["COLUMNS"]
+
+
+def _command(group: TyperGroup, args: Any) -> str:
+    """'llmguide CMD' for the command the arguments name (for the "Try ... --help" hint)."""
+    names = [a for a in (args or []) if isinstance(a, str) and a in group.commands]
+    return f"llmguide {names[0]}" if names else "llmguide"
+
+
+def _handle(exc: BaseException, command: str = "llmguide") -> int:
     """Print one line for ``exc`` and return the exit code."""
     if os.environ.get("LLMGUIDE_DEBUG") == "1" and not isinstance(exc, NoArgsIsHelpError):
         raise exc
+    if isinstance(exc, OSError) and exc.errno in _OUTPUT_ERRNOS and exc.filename is None:
+        return _output_failed(exc)
     if isinstance(exc, LLMGuideError):
-        return _fail(exc.message, exc.hint, exc.exit_code)
+        hint = exc.hint or (f"Try '{command} --help'." if exc.exit_code == 2 else None)
+        return _fail(exc.message, hint, exc.exit_code)
     if isinstance(exc, NoArgsIsHelpError):  # bare 'llmguide': typer has printed the help already
         return 2
     if isinstance(exc, UsageError):
@@ -53,6 +85,9 @@ def _handle(exc: BaseException) -> int:
         return _fail(exc.format_message(), None, exc.exit_code)
     if isinstance(exc, (Abort, KeyboardInterrupt)):
         return _fail("Interrupted.", None, 130)
+    if isinstance(exc, OSError):  # a file the command read or wrote (the readers name their own)
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _fail(f"{where}{exc.strerror or exc}", None, 1)
     return _fail(
         f"internal error: {type(exc).__name__}: {exc}",
         "This is a bug in llmguide; please report it with the command you ran (LLMGUIDE_DEBUG=1 shows the traceback).",
@@ -61,15 +96,36 @@ def _handle(exc: BaseException) -> int:
 
 
 def _fail(message: str, hint: str | None, code: int) -> int:
-    from rich.markup import escape
+    from rich.text import Text
 
-    from llmguide.cli.console import err
+    from llmguide.cli.console import clean, err
 
     console = err()
-    console.print(f"[bold red]Error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    if hint:
-        console.print(hint, markup=False, highlight=False, soft_wrap=True)
+    try:
+        console.print(Text.assemble(("Error:", "bold red"), " ", clean(message)), soft_wrap=True)
+        if hint:
+            console.print(clean(hint), soft_wrap=True)
+    except OSError:  # stderr closed or full too: the exit code is all that is left
+        pass
     return code
+
+
+# Failures to write the answer: stdout closed (EBADF), its reader gone (EPIPE), its disk full
+# (ENOSPC, EDQUOT, EFBIG) or failing (EIO). They end with exit code 1: quietly for a closed pipe
+# ('llmguide list | head'), with one line on stderr otherwise. (A file the command names has a
+# filename on its error, and gets its own message.)
+_OUTPUT_ERRNOS = {errno.EPIPE, errno.EBADF, errno.ENOSPC, errno.EIO, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def _output_failed(exc: OSError) -> int:
+    try:  # later flushes (at exit) must not fail again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno()) if sys.stdout is not None else None
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass
+    if exc.errno == errno.EPIPE:
+        return 1
+    return _fail(f"cannot write the output: {exc.strerror or exc}", None, 1)
 
 
 app = typer.Typer(

@@ -29,15 +29,15 @@ def validate(
 
         emit_json(validation_dict(target, report))
     else:
-        from rich.markup import escape
+        from rich.text import Text
 
-        from llmguide.cli.console import err, out
+        from llmguide.cli.console import clean, err, out
 
         if report.ok:
-            out().print(f"{target}: {report.files} file(s), no problems.")
+            out().print(clean(f"{target}: {report.files} file(s), no problems."))
         else:
             for line in report.problems:
-                err().print(f"[red]✗[/] {escape(line)}", highlight=False, soft_wrap=True)
+                err().print(Text.assemble(("✗", "red"), " ", clean(line)), soft_wrap=True)
             err().print(f"{len(report.problems)} problem(s) in {report.files} file(s).")
     if not report.ok:
         raise typer.Exit(1)

@@ -17,11 +17,11 @@ def compare(
     from llmguide import api
 
     cards = api.compare(*names, context=context, catalog=common.catalog())
-    from llmguide.cli.console import err
+    from llmguide.cli.console import note
 
     for card in cards:
         if card.note:
-            err().print(f"[yellow]Note:[/] {card.note}", highlight=False)
+            note(card.note)
     if as_json:
         from llmguide.cli.console import emit_json
         from llmguide.cli.serialize import compare_dict

@@ -56,9 +56,9 @@ def deploy(
             out().print(str(p.max_context or 0))
         return
     if p.model.note:
-        from llmguide.cli.console import err
+        from llmguide.cli.console import note
 
-        err().print(f"[yellow]Note:[/] {p.model.note}", highlight=False)
+        note(p.model.note)
     if as_json:
         from llmguide.cli.console import emit_json
         from llmguide.cli.serialize import deploy_dict

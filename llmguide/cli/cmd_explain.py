@@ -24,6 +24,7 @@ def explain(
     from llmguide.knowledge.glossary import load_glossary
 
     g = load_glossary()
+    common.one_format(as_json, markdown)
     if markdown:
         from llmguide.cli.console import out
         from llmguide.knowledge.kb_doc import glossary_markdown

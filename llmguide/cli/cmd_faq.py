@@ -25,6 +25,7 @@ def faq(
     from llmguide.knowledge.glossary import load_glossary
 
     f = load_faq()
+    common.one_format(as_json, markdown)
     if markdown:
         from llmguide.cli.console import out
         from llmguide.knowledge.kb_doc import faq_markdown

@@ -34,7 +34,7 @@ def fit(
     · llmguide fit gpt-oss-120b --gpu 4090 --ram 64 -ngl 99 --n-cpu-moe 30 · llmguide fit ./my-model/config.json --vram 24 --quant all
     """
     from llmguide import api
-    from llmguide.cli.console import err
+    from llmguide.cli.console import note
     from llmguide.model.modelref import family_variants
 
     if flash_attn.lower() not in ("on", "off"):
@@ -60,7 +60,7 @@ def fit(
     report = api.fit(model, hardware=hw, catalog=cat, **options)  # type: ignore[arg-type]
     ref, results = report.model, list(report.estimates)
     if ref.note:
-        err().print(f"[yellow]Note:[/] {ref.note}", highlight=False)
+        note(ref.note)
     if as_json:
         from llmguide.cli.console import emit_json
         from llmguide.cli.serialize import fit_dict

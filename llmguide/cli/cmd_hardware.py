@@ -33,11 +33,11 @@ def hardware(
 
         emit_json(machine_dict(machine, hw, notes, cat.hardware))
         return
-    from llmguide.cli.console import err, out
+    from llmguide.cli.console import note, out
     from llmguide.cli.view_hardware import render_machine
 
     for line in machine.warnings:
-        err().print(f"[yellow]Note:[/] {line}", highlight=False)
+        note(line)
     out().print(render_machine(machine, hw, notes, cat.hardware))
 
 

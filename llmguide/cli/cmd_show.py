@@ -19,9 +19,9 @@ def show(
 
     card = api.show(name, context=context, catalog=common.catalog())
     if card.note:
-        from llmguide.cli.console import err
+        from llmguide.cli.console import note
 
-        err().print(f"[yellow]Note:[/] {card.note}", highlight=False)
+        note(card.note)
     if as_json:
         from llmguide.cli.console import emit_json
         from llmguide.cli.serialize import card_dict

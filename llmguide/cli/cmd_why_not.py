@@ -32,9 +32,9 @@ def why_not(
                          max_ttft=max_ttft, modalities=modality, hardware=hw, catalog=cat)
     rec, ranked, rejected = answer.recommendation, answer.ranked, answer.rejected
     if answer.note:
-        from llmguide.cli.console import err
+        from llmguide.cli.console import note
 
-        err().print(f"[yellow]Note:[/] {answer.note}", highlight=False)
+        note(answer.note)
     if as_json:
         from llmguide.cli.console import emit_json
         from llmguide.cli.serialize import why_not_dict

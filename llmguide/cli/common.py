@@ -70,6 +70,14 @@ class _Tokens(ParamType):
             self.fail(str(exc), param, ctx)
 
 
+def one_format(as_json: bool, markdown: bool) -> None:
+    """--json and --markdown each replace the whole output; asking for both is a usage error."""
+    if as_json and markdown:
+        from llmguide.errors import UsageError
+
+        raise UsageError("--json and --markdown cannot be used together.", "Pick one: --json for programs, --markdown for documents.")
+
+
 SIZE = _Size()
 TOKENS = _Tokens()
 HARDWARE_PANEL = "Hardware (default: this machine, detected)"
@@ -144,10 +152,10 @@ def hardware_options(*, headroom: bool = True, gpus_option=None):
 def hardware(spec: HardwareSpec | None):
     """The hardware to plan for (``hardware.resolve``): the flags when given, else this machine as
     detected. Detection warnings and notes go to stderr, so --json output stays pure."""
-    from llmguide.cli.console import err
+    from llmguide.cli.console import note
     from llmguide.hardware.resolve import resolve
 
     hw, notes = resolve(spec or HardwareSpec(), catalog().hardware)
     for line in notes:
-        err().print(f"[yellow]Note:[/] {line}", highlight=False)
+        note(line)
     return hw

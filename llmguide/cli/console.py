@@ -1,22 +1,99 @@
 """Consoles for output and errors, made when a command runs (so NO_COLOR, COLUMNS and redirection
-in effect at that moment are honoured; rich turns colour off when stdout is not a terminal)."""
+in effect at that moment are honoured (the app makes an unusable COLUMNS usable first); rich turns colour off when stdout is not a terminal).
+
+Text printed here may come from data (catalog files, model headers, probe output, what the user
+typed), so the consoles never read rich markup in it: styles are given as ``Text`` spans, and
+``clean`` removes terminal control codes. A terminal whose encoding is not UTF-8 gets ASCII
+stand-ins (see ``ascii_fallback``).
+"""
 
 from __future__ import annotations
 
+import codecs
 import json
+import math
+import re
 import sys
 
 from rich.console import Console
+from rich.text import Text
+
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LONG_WORD = re.compile(r"\S{121,}")
 
 
 def out() -> Console:
-    return Console(highlight=False, soft_wrap=False, emoji=False)
+    return Console(highlight=False, soft_wrap=False, emoji=False, markup=False)
 
 
 def err() -> Console:
-    return Console(stderr=True, highlight=False, emoji=False)
+    return Console(stderr=True, highlight=False, emoji=False, markup=False)
+
+
+def clean(text: str) -> str:
+    """``text`` as it may reach a terminal: control codes (ANSI escapes, bells, carriage returns)
+    removed, and any single word longer than 120 characters shortened around an ellipsis."""
+    text = _CONTROL.sub("", text)
+    return _LONG_WORD.sub(lambda m: f"{m.group()[:80]}…{m.group()[-20:]} ({len(m.group()):,} characters)", text)
+
+
+def note(text: str) -> None:
+    """A note on stderr (what llmguide assumed or how it read a name), kept apart from the answer."""
+    err().print(Text.assemble(("Note:", "yellow"), " ", clean(text)))
 
 
 def emit_json(data: object) -> None:
-    """Machine output: JSON and nothing else on stdout."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    """Machine output: strict JSON (no NaN or Infinity: a non-finite number becomes null) and
+    nothing else on stdout; escaped to ASCII when stdout cannot take UTF-8."""
+    ascii_only = not _utf8(sys.stdout)
+    try:
+        text = json.dumps(data, indent=2, ensure_ascii=ascii_only, allow_nan=False)
+    except ValueError:
+        text = json.dumps(_finite(data), indent=2, ensure_ascii=ascii_only, allow_nan=False)
+    sys.stdout.write(text + "\n")
+
+
+def _finite(value: object) -> object:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _utf8(stream) -> bool:
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        return codecs.lookup(encoding).name in ("utf-8", "utf-16", "utf-32", "utf-8-sig")
+    except LookupError:
+        return False
+
+
+# What a non-UTF-8 terminal gets instead of the characters llmguide prints.
+_ASCII = {"—": "-", "–": "-", "−": "-", "‑": "-", "…": "...", "★": "*", "✓": "ok", "✗": "x", "×": "x", "·": "-",
+          "≤": "<=", "≥": ">=", "≈": "~", "→": "->", "←": "<-", "±": "+/-", "°": " deg", "µ": "u", "’": "'", "‘": "'",
+          "“": '"', "”": '"', "•": "*", "█": "#", "▏": "|", "▌": "|", "─": "-", "│": "|", "┃": "|", "━": "=", " ": " "}
+
+
+def _ascii_stand_in(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    bad = error.object[error.start:error.end]
+    return "".join(_ASCII.get(ch, "?") for ch in bad), error.end
+
+
+codecs.register_error("llmguide-ascii", _ascii_stand_in)
+
+
+def ascii_fallback() -> None:
+    """On a terminal or pipe whose encoding is not UTF-8 (``PYTHONIOENCODING=ascii``, a Latin-1
+    locale), print ASCII stand-ins (``—`` as ``-``, ``★`` as ``*``, anything else as ``?``) instead
+    of failing on the first dash."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and not _utf8(stream) and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="llmguide-ascii")
+            except (ValueError, OSError):  # a detached or closed stream: nothing to print on anyway
+                pass

@@ -87,7 +87,7 @@ def render_card(card: Card) -> Group:
     if bench is not None:
         parts += [Text(""), Text("Benchmark evidence (independent evaluators first; --json lists every row)", style="bold"), bench]
     parts += [Text(""), _sources(card)]
-    return Group(Panel(Group(*parts), title=f"[bold]{title}[/]", title_align="left", border_style="cyan"))
+    return Group(Panel(Group(*parts), title=Text(title, style="bold"), title_align="left", border_style="cyan"))
 
 
 def _ffn(a) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 
 from llmguide.cards import Card, compared_facts
 from llmguide.cli.fmt import billions, gib, span, tokens
@@ -26,7 +27,8 @@ LABELS = {
 def render_compare(cards: list[Card], differing: list[str]) -> Table:
     facts = [compared_facts(c) for c in cards]
     keys = list(dict.fromkeys(k for f in facts for k in f))
-    t = Table(title=f"Differences in [bold yellow]yellow[/]; memory at {tokens(cards[0].context)} context (llama.cpp)", title_justify="left")
+    t = Table(title=Text.assemble("Differences in ", ("yellow", "bold yellow"), f"; memory at {tokens(cards[0].context)} context (llama.cpp)"),
+              title_justify="left")
     t.add_column("", style="bold")
     for c in cards:
         t.add_column(c.focus.name if c.focus else c.family.name, overflow="fold")

@@ -27,4 +27,4 @@ def render_question(q, f, glossary) -> Panel:
         terms = {t.id: t.term for t in glossary.terms}
         body.append("\nTerms: ", style="bold").append(", ".join(f"{terms[s]} (llmguide explain {s})" for s in q.see_also))
     append_sources(body, q.sources, f.sources)
-    return Panel(body, title=q.question, title_align="left", box=box.ROUNDED)
+    return Panel(body, title=Text(q.question), title_align="left", box=box.ROUNDED)

@@ -31,7 +31,7 @@ def render_term(term, g) -> Panel:
         names = {t.id: t.term for t in g.terms}
         body.append("\nSee also: ", style="bold").append(", ".join(f"{names[s]} ({s})" for s in term.see_also))
     append_sources(body, term.sources, g.sources)
-    return Panel(body, title=f"{term.term}  ·  {term.kind}", title_align="left", box=box.ROUNDED)
+    return Panel(body, title=Text(f"{term.term}  ·  {term.kind}"), title_align="left", box=box.ROUNDED)
 
 
 def append_commands(body: Text, label: str, commands) -> None:

@@ -113,7 +113,7 @@ def _explain(r: Ranked) -> Table:
     t.add_column()
     t.add_column(overflow="fold")
     for v in r.verdicts:
-        t.add_row(v.code, "[green]pass[/]", v.reason)
+        t.add_row(v.code, Text("pass", style="green"), v.reason)
     for s in r.scores:
         t.add_row(s.code, f"{s.points:+.1f}", s.reason + (" (estimated)" if s.estimated else ""))
     for line in evidence_lines(c.quality):
@@ -195,7 +195,7 @@ def render_why_not(rec: Recommendation, ranked, rejected) -> Group:
     t.add_column()
     t.add_column(overflow="fold")
     for v in rejected.verdicts:
-        mark = "[green]pass[/]" if v.passed else "[red]fail[/]"
+        mark = Text("pass", style="green") if v.passed else Text("fail", style="red")
         t.add_row(v.code, mark, v.reason + (f" — {v.would_fit_with}" if v.would_fit_with and not v.passed else ""))
     parts.append(t)
     return Group(*parts)

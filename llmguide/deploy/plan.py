@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from llmguide.errors import LLMGuideError, UsageError
+from llmguide.units import MAX_CONTEXT, check_context, check_count, check_positive
 from llmguide.estimate.gpu_formats import GPU_FORMATS, NATIVE, GpuFormat, active_weight_bytes
 from llmguide.estimate.speed import BatchSpeed, SpeedDevice, batch_decode_speed, estimate_speed
 from llmguide.estimate.vllm import GPU_MEMORY_UTILIZATION, VllmMemory, vllm_memory
@@ -58,19 +59,17 @@ class DeployRequest:
     max_gpus: int = 64  # the most GPUs that search may plan
 
     def check(self) -> None:
-        if self.users < 1:
-            raise UsageError(f"--users must be at least 1, not {self.users}.")
-        if self.nodes < 1:
-            raise UsageError(f"--nodes must be at least 1, not {self.nodes}.")
-        if self.context < 1 or self.prompt_tokens < 1 or self.output_tokens < 1:
-            raise UsageError("--context, --prompt-tokens and --output-tokens must be positive.")
+        check_count("--users", self.users, 1 << 20)
+        check_count("--nodes", self.nodes)
+        check_context(self.context)
+        for flag, value in (("--prompt-tokens", self.prompt_tokens), ("--output-tokens", self.output_tokens)):
+            check_positive(flag, value, MAX_CONTEXT, "tokens")
         if self.prompt_tokens + self.output_tokens > self.context:
             raise UsageError(f"A {self.prompt_tokens}-token prompt and {self.output_tokens} output tokens "
                              f"do not fit a {self.context}-token context.", "Raise --context or shorten them.")
-        if self.target_tps is not None and self.target_tps <= 0:
-            raise UsageError(f"--target-tps must be a positive number, not {self.target_tps:g}.")
-        if self.max_gpus < 1:
-            raise UsageError(f"--max-gpus must be at least 1, not {self.max_gpus}.")
+        if self.target_tps is not None:
+            check_positive("--target-tps", self.target_tps, unit="tokens/s")
+        check_count("--max-gpus", self.max_gpus)
         if self.backend not in BACKENDS:
             raise UsageError(f"Unknown backend '{self.backend}'.", f"Use one of: {', '.join(BACKENDS)}.")
 

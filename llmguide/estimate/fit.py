@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from llmguide.units import check_context
+from llmguide.units import MAX_CONTEXT, check_context, check_positive
 from llmguide.errors import UsageError
 from llmguide.estimate.kv_cache import KV_TYPE_BYTES
 from llmguide.estimate.memory import DEFAULT_RUN, MemoryEstimate, estimate_memory, mmproj_bytes
@@ -101,8 +101,7 @@ def fit(
         quants = (SAFETENSORS_LABEL, *quants)
     if kv_type not in KV_TYPE_BYTES:
         raise UsageError(f"Unknown KV cache type '{kv_type}'.", f"Use one of: {', '.join(KV_TYPE_BYTES)}.")
-    if prompt_tokens <= 0:
-        raise UsageError(f"--prompt-tokens must be positive, not {prompt_tokens}.")
+    check_positive("--prompt-tokens", prompt_tokens, MAX_CONTEXT, "tokens")
     context_notes = _context_check(model, context)
     out = []
     g = model.gguf

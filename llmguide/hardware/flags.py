@@ -16,19 +16,7 @@ from llmguide.catalog.schema import normalize
 from llmguide.errors import UnknownNameError, UsageError
 from llmguide.hardware.presets import Device
 from llmguide.hardware.profile import DRAM_SUSTAINED_SHARE, Hardware
-from llmguide.units import gib_to_bytes
-
-MAX_GB = 1 << 20  # a petabyte-class number is a typo, not a machine
-
-
-def check_positive(flag: str, value: float | None) -> None:
-    if value is None:
-        return
-    if value != value or value <= 0:  # NaN or not positive
-        raise UsageError(f"{flag} must be a positive number, not {value:g}.")
-    if value > MAX_GB:
-        raise UsageError(f"{flag} {value:g} is not a plausible size.")
-
+from llmguide.units import MAX_GB, MAX_RATE, check_count, check_positive, gib_to_bytes
 
 def find_device(devices: tuple[Device, ...], name: str) -> Device:
     """The preset a name means: its id, name or an alias, in any case and spacing, with or without
@@ -252,10 +240,12 @@ def from_flags(
 ) -> Hardware:
     """The hardware the flags describe. ``notes`` (when given) receives how a loosely read name or
     an assumed memory size was taken, for the caller to show."""
-    for flag, value in (("--vram", vram_gb), ("--ram", ram_gb), ("--bandwidth", bandwidth_gbs)):
-        check_positive(flag, value)
-    if gpus is not None and gpus < 1:
-        raise UsageError(f"--gpus must be at least 1, not {gpus}.")
+    for flag, value, top, unit in (("--vram", vram_gb, MAX_GB, "GB"), ("--ram", ram_gb, MAX_GB, "GB"),
+                                   ("--bandwidth", bandwidth_gbs, MAX_RATE, "GB/s")):
+        if value is not None:
+            check_positive(flag, value, top, unit)
+    if gpus is not None:
+        check_count("--gpus", gpus)
     count = gpus or 1
     dev = None
     named_size = None

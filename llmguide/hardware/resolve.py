@@ -111,7 +111,8 @@ def to_hardware(machine: Machine, devices: tuple[Device, ...], cpu_only: bool = 
 def resolve(spec: HardwareSpec, devices: tuple[Device, ...], *, detect: bool = True) -> tuple[Hardware, list[str]]:
     """The ``Hardware`` to plan with, and notes on how it was found (detection warnings, devices left
     out, presets used). With ``detect=False`` nothing is probed: an empty spec is unknown hardware."""
-    from llmguide.hardware.flags import check_positive, from_flags
+    from llmguide.hardware.flags import from_flags
+    from llmguide.units import check_count, check_positive
 
     room_bytes, room_share = parse_headroom(spec.headroom)
     notes: list[str] = []
@@ -129,14 +130,14 @@ def resolve(spec: HardwareSpec, devices: tuple[Device, ...], *, detect: bool = T
         machine = probe.detect_machine()
         hw, found = to_hardware(machine, devices, spec.cpu_only, (room_bytes, room_share))
         notes = [*machine.warnings, *found]
-        if spec.gpus is not None and spec.gpus < 1:
-            raise UsageError(f"--gpus must be at least 1, not {spec.gpus}.")
+        if spec.gpus is not None:
+            check_count("--gpus", spec.gpus)
         if spec.gpus is not None or spec.bandwidth is not None:  # refine what was detected
-            check_positive("--bandwidth", spec.bandwidth)
+            if spec.bandwidth is not None:
+                check_positive("--bandwidth", spec.bandwidth, unit="GB/s")
             hw = replace(hw, gpu_count=spec.gpus or hw.gpu_count,
                          gpu_bandwidth=spec.bandwidth * 1e9 if spec.bandwidth else hw.gpu_bandwidth)
     if spec.cpu_bandwidth is not None:
-        if not 0 < spec.cpu_bandwidth < 100_000:
-            raise UsageError(f"--cpu-bandwidth must be a positive number of GB/s, not {spec.cpu_bandwidth:g}.")
+        check_positive("--cpu-bandwidth", spec.cpu_bandwidth, 100_000, "GB/s")
         hw = replace(hw, cpu_bandwidth=spec.cpu_bandwidth * 1e9)
     return hw, notes

@@ -67,7 +67,7 @@ def model_ref(catalog: Catalog, name: str) -> ModelRef:
     if name.lower().endswith(".gguf"):
         info = read_gguf(path)
         return ModelRef(info.name or path.stem, None, info.arch, info.max_context, str(path), info)
-    if name.endswith(".json") or path.is_dir() or (path.exists() and path.is_file()):
+    if name.endswith(".json") or _on_disk(path):
         return _from_path(path)
     match = resolve(catalog, name)
     if match.variant is None:
@@ -83,12 +83,21 @@ def family_variants(catalog: Catalog, name: str) -> tuple[Family, tuple[ModelRef
     """Every variant of the family ``name`` means, when it means a family of several; else None
     (a variant, a one-variant family, a file or a folder)."""
     path = Path(name)
-    if name.lower().endswith((".gguf", ".json")) or path.exists():
+    if name.lower().endswith((".gguf", ".json")) or _on_disk(path):
         return None
     match = resolve(catalog, name)
     if match.variant is not None or len(match.family.variants) == 1:
         return None
     return match.family, tuple(variant_ref(v) for v in match.family.variants)
+
+
+def _on_disk(path: Path) -> bool:
+    """Whether a name is a file or folder here; a name the system cannot look up (too long, not
+    allowed) is not one, and is then read as a model name."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
 
 
 def variant_ref(v: Variant, named_quant: str | None = None, note: str | None = None) -> ModelRef:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from llmguide.catalog.languages import parse_languages
 from llmguide.catalog.loader import Catalog
-from llmguide.units import check_context
+from llmguide.units import check_context, check_positive
 from llmguide.errors import UsageError
 from llmguide.estimate.fit import spare_share
 from llmguide.hardware.profile import Hardware
@@ -106,9 +106,9 @@ def make_request(
         check_context(context)
     if top <= 0:
         raise UsageError(f"--top must be at least 1, not {top}.")
-    for flag, value in (("--min-speed", min_speed), ("--max-ttft", max_ttft)):
-        if value is not None and not value > 0:
-            raise UsageError(f"{flag} must be a positive number, not {value:g}.")
+    for flag, value, unit in (("--min-speed", min_speed, "tokens/s"), ("--max-ttft", max_ttft, "seconds")):
+        if value is not None:
+            check_positive(flag, value, unit=unit)
     mods = tuple(dict.fromkeys(m.strip().lower() for v in (modalities or []) for m in v.split(",") if m.strip()))
     bad = [m for m in mods if m not in MODALITIES]
     if bad:
