@@ -159,3 +159,56 @@ def test_gguf_block_of_unknown_kind_is_refused(tmp_path):
     w.close()
     with pytest.raises(LLMGuideError, match="block 0 of 'rwkv7'"):
         read_gguf(tmp_path / "rwkv.gguf")
+
+
+def test_tensor_table_matches_the_gguf_package(tiny_gguf):
+    """Our reader and gguf-py's agree on every tensor's name, type name, shape, bytes and place."""
+    from llmguide.model.gguf_header import read_header
+
+    ours = read_header(tiny_gguf)
+    theirs = gguf.GGUFReader(tiny_gguf, "r")
+    assert [(t.name, t.ggml_type, list(t.shape), t.n_bytes, ours.data_offset + t.offset) for t in ours.tensors] == [
+        (t.name, t.tensor_type.name, [int(x) for x in t.shape], int(t.n_bytes), int(t.data_offset)) for t in theirs.tensors]
+
+
+def test_names_from_the_file_lose_terminal_escapes(tmp_path):
+    path = tmp_path / "evil.gguf"
+    w = gguf.GGUFWriter(str(path), "llama")
+    w.add_name("evil\x1b[2J\x1b]0;owned\x07" + "x" * 500)
+    for add, value in ((w.add_block_count, 1), (w.add_embedding_length, 8), (w.add_head_count, 2)):
+        add(value)
+    w.add_tensor("token_embd.weight", np.zeros((10, 8), np.float16))
+    w.add_tensor("blk.0.attn_k.weight", np.zeros((8, 8), np.float16))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    info = read_gguf(path)
+    assert info.name.startswith("evilxxx") and len(info.name) == 200
+    assert not any(ord(c) < 32 or 127 <= ord(c) < 160 for c in info.name)
+
+
+def test_a_block_count_beyond_the_tensors_is_refused(tmp_path):
+    """Nothing sizes a per-block list by a hostile block count."""
+    path = tmp_path / "huge.gguf"
+    w = gguf.GGUFWriter(str(path), "llama")
+    w.add_uint64("llama.block_count", 1 << 60)
+    w.add_embedding_length(8)
+    w.add_head_count(2)
+    w.add_tensor("token_embd.weight", np.zeros((10, 8), np.float16))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    with pytest.raises(LLMGuideError, match="1152921504606846976 blocks but holds only 1 tensors"):
+        read_gguf(path)
+
+
+def test_cli_refuses_a_fifo_at_once(cli, tmp_path):
+    import os
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this platform")
+    os.mkfifo(tmp_path / "model.gguf")
+    r = cli("fit", str(tmp_path / "model.gguf"), "--gpu", "4090")
+    assert r.exit_code == 1 and "not a regular file" in r.stderr

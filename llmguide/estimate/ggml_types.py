@@ -32,6 +32,27 @@ BLOCKS: dict[str, tuple[int, int]] = {
     "IQ4_NL": (32, 18),
     "IQ4_XS": (256, 136),
     "MXFP4": (32, 17),
+    # Types that llama.cpp's quantizer does not pick but a file can still hold.
+    "Q8_1": (32, 36),
+    "TQ1_0": (256, 54),
+    "TQ2_0": (256, 66),
+    "NVFP4": (64, 36),
+    "Q1_0": (128, 18),
+    "I8": (1, 1),
+    "I16": (1, 2),
+    "I32": (1, 4),
+    "I64": (1, 8),
+    "F64": (1, 8),
+}
+
+# The id a GGUF tensor table stores for each type (``enum ggml_type`` in ggml.h). Ids 4, 5, 31-33
+# and 36-38 belonged to types that ggml has since removed; a file holding them cannot be loaded.
+TYPE_IDS: dict[int, str] = {
+    0: "F32", 1: "F16", 2: "Q4_0", 3: "Q4_1", 6: "Q5_0", 7: "Q5_1", 8: "Q8_0", 9: "Q8_1",
+    10: "Q2_K", 11: "Q3_K", 12: "Q4_K", 13: "Q5_K", 14: "Q6_K", 15: "Q8_K",
+    16: "IQ2_XXS", 17: "IQ2_XS", 18: "IQ3_XXS", 19: "IQ1_S", 20: "IQ4_NL", 21: "IQ3_S", 22: "IQ2_S", 23: "IQ4_XS",
+    24: "I8", 25: "I16", 26: "I32", 27: "I64", 28: "F64", 29: "IQ1_M", 30: "BF16",
+    34: "TQ1_0", 35: "TQ2_0", 39: "MXFP4", 40: "NVFP4", 41: "Q1_0",
 }
 
 

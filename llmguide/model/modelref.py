@@ -7,7 +7,6 @@ reads its header only, never the weights.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,13 +16,11 @@ from llmguide.catalog.schema import Context, Family, Params, Variant
 from llmguide.errors import LLMGuideError, UsageError
 from llmguide.estimate.gpu_formats import GpuFormat, native_format
 from llmguide.model.architecture import Architecture
-from llmguide.model.config import from_config
+from llmguide.model.config import config_name, from_config, max_context, read_config
+from llmguide.model.files import shown_path
 from llmguide.model.gguf_file import GGUFInfo, read_gguf
 from llmguide.model.safetensors_header import SafetensorsInfo, read_folder
 from llmguide.model.params import ParamCount, count_params
-
-MAX_CONFIG_BYTES = 4 << 20  # a config.json is a few kB; refuse to read a huge file by mistake
-
 
 @dataclass(frozen=True)
 class ModelRef:
@@ -110,19 +107,15 @@ def variant_ref(v: Variant, named_quant: str | None = None, note: str | None = N
 
 
 def _from_path(path: Path) -> ModelRef:
-    config = path / "config.json" if path.is_dir() else path
-    if not config.is_file():
-        raise LLMGuideError(f"{path}: no config.json found", "Point at a model folder or its config.json.")
-    if config.stat().st_size > MAX_CONFIG_BYTES:
-        raise LLMGuideError(f"{config}: {config.stat().st_size} bytes is too large for a config.json")
     try:
-        data = json.loads(config.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LLMGuideError(f"{config}: cannot read: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise LLMGuideError(f"{config}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
-    arch = from_config(data, str(config))
-    max_ctx = data.get("max_position_embeddings") or (data.get("text_config") or {}).get("max_position_embeddings")
-    name = data.get("_name_or_path") or (config.parent.name if path.is_dir() else config.stem)
+        folder = path.is_dir()
+    except OSError:
+        folder = False
+    config = path / "config.json" if folder else path
+    if folder and not _on_disk(config):
+        raise LLMGuideError(f"{shown_path(path)}: no config.json found", "Point at a model folder or its config.json.")
+    data = read_config(config)  # a regular file, size capped, strict JSON (llmguide.model.files)
+    arch = from_config(data, shown_path(config))
+    name = config_name(data, config.parent.name if folder else config.stem)
     st = read_folder(config.parent)
-    return ModelRef(str(name), None, arch, int(max_ctx) if isinstance(max_ctx, int) else None, str(config), safetensors=st)
+    return ModelRef(name, None, arch, max_context(data, shown_path(config)), str(config), safetensors=st)

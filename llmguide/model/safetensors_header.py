@@ -1,21 +1,32 @@
 """Read the headers of a model folder's ``*.safetensors`` files: exact tensor shapes, dtypes, bytes.
 
 A safetensors file starts with an 8-byte little-endian length and a JSON header naming every
-tensor's dtype, shape and byte range; only that header is read, never the weights. The header
-length is checked before reading, so a hostile or truncated file gives a clear error instead of a
-huge read.
+tensor's dtype, shape and byte range; only that header is read, never the weights. Only a regular
+file is opened (a FIFO never blocks); the header length is checked against the file and capped
+before reading, its JSON parsed strictly (no NaN, no 400-digit numbers), and every tensor's dtype,
+shape and byte range checked against each other and the file, so a hostile or truncated file gives
+a clear error naming it instead of a huge read or a negative size.
 """
 
 from __future__ import annotations
 
-import json
 import struct
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from llmguide.errors import LLMGuideError
+from llmguide.model.files import clean_text, open_regular, os_problem, parse_json, shown_path
+from llmguide.model.limits import shown
 
-MAX_HEADER_BYTES = 100 << 20  # real headers are a few MB at most
+# The format allows 100 MB; real headers are a few MB at most (some 100 bytes per tensor, and no
+# shard holds 300,000 tensors), and parsing a hostile 100 MB header would take seconds.
+MAX_HEADER_BYTES = 32 << 20
+# Bits per element of each dtype the format defines (safetensors 0.6).
+DTYPE_BITS = {"BOOL": 8, "F4": 4, "F6_E2M3": 6, "F6_E3M2": 6, "U8": 8, "I8": 8, "F8_E5M2": 8, "F8_E4M3": 8,
+              "F8_E8M0": 8, "I16": 16, "U16": 16, "F16": 16, "BF16": 16, "I32": 32, "U32": 32, "F32": 32,
+              "C64": 64, "F64": 64, "I64": 64, "U64": 64}
+MAX_DIMS = 16  # real tensors have at most 5
 
 
 @dataclass(frozen=True)
@@ -39,17 +50,11 @@ def read_folder(folder: Path) -> SafetensorsInfo | None:
     total = layers = experts = 0
     dtypes: dict[str, int] = {}
     for path in paths:
-        for name, meta in _header(path).items():
-            if name == "__metadata__" or not isinstance(meta, dict):
+        header, data_bytes = _header(path)
+        for name, meta in header.items():
+            if name == "__metadata__":
                 continue
-            try:
-                start, end = meta["data_offsets"]
-                size = int(end) - int(start)
-                dtype = str(meta["dtype"])
-            except (KeyError, TypeError, ValueError):
-                raise LLMGuideError(f"{path}: tensor '{name}' has no valid dtype/data_offsets in its header") from None
-            if size < 0:
-                raise LLMGuideError(f"{path}: tensor '{name}' has a negative size")
+            dtype, size = _tensor(path, name, meta, data_bytes)
             total += size
             dtypes[dtype] = dtypes.get(dtype, 0) + size
             if any(f".{k}." in name for k in ("layers", "h", "blocks")):
@@ -59,22 +64,51 @@ def read_folder(folder: Path) -> SafetensorsInfo | None:
     return SafetensorsInfo(len(paths), total, layers, dtypes, experts)
 
 
-def _header(path: Path) -> dict:
-    try:
-        with path.open("rb") as fh:
+def _count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _tensor(path: Path, name: str, meta: object, data_bytes: int) -> tuple[str, int]:
+    """One header entry checked: (dtype, bytes). Its dtype is one the format defines, its shape
+    non-negative whole numbers, its byte range inside the file's data and as long as the shape
+    and dtype make it."""
+    where = f"{shown_path(path)}: tensor '{clean_text(name, 120)}'"
+    if not isinstance(meta, dict):
+        raise LLMGuideError(f"{where}: expected an object with dtype, shape and data_offsets, not {shown(meta)}")
+    dtype, shape, offsets = meta.get("dtype"), meta.get("shape"), meta.get("data_offsets")
+    if not isinstance(dtype, str) or dtype not in DTYPE_BITS:
+        raise LLMGuideError(f"{where}: dtype {shown(dtype)} is not a safetensors dtype ({', '.join(DTYPE_BITS)})")
+    if not isinstance(shape, list) or len(shape) > MAX_DIMS or not all(_count(d) for d in shape):
+        raise LLMGuideError(f"{where}: shape must be a list of at most {MAX_DIMS} non-negative whole numbers")
+    if not isinstance(offsets, list) or len(offsets) != 2 or not all(_count(x) for x in offsets):
+        raise LLMGuideError(f"{where}: data_offsets must be two non-negative whole numbers")
+    start, end = offsets
+    if start > end or end > data_bytes:
+        raise LLMGuideError(f"{where}: data_offsets {shown(start)}..{shown(end)} lie outside the file's {data_bytes:,} data bytes")
+    elements = 1
+    for d in shape:
+        elements *= d
+    if elements * DTYPE_BITS[dtype] != 8 * (end - start):
+        raise LLMGuideError(f"{where}: {dtype} of shape {shape} is not the {end - start:,} bytes its data_offsets give")
+    return dtype, end - start
+
+
+def _header(path: Path) -> tuple[dict, int]:
+    """The header of one file and the number of data bytes after it."""
+    with open_regular(path, "a safetensors file", sys.maxsize) as fh:
+        try:
+            size = fh.seek(0, 2)
+            fh.seek(0)
             head = fh.read(8)
             if len(head) < 8:
-                raise LLMGuideError(f"{path}: too short to be a safetensors file")
+                raise LLMGuideError(f"{shown_path(path)}: too short to be a safetensors file")
             (length,) = struct.unpack("<Q", head)
-            if length > MAX_HEADER_BYTES or length > path.stat().st_size - 8:
-                raise LLMGuideError(f"{path}: header length {length} is impossible for this file (truncated or not safetensors)")
+            if length > MAX_HEADER_BYTES or length > size - 8:
+                raise LLMGuideError(f"{shown_path(path)}: header length {length} is impossible for this file (truncated or not safetensors)")
             data = fh.read(length)
-    except OSError as exc:
-        raise LLMGuideError(f"{path}: cannot read: {exc}") from None
-    try:
-        header = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise LLMGuideError(f"{path}: the safetensors header is not valid JSON") from None
+        except OSError as exc:
+            raise LLMGuideError(f"{shown_path(path)}: cannot read: {os_problem(exc)}") from None
+    header = parse_json(data, f"{shown_path(path)}: the safetensors header", max_depth=None)
     if not isinstance(header, dict):
-        raise LLMGuideError(f"{path}: the safetensors header is not a JSON object")
-    return header
+        raise LLMGuideError(f"{shown_path(path)}: the safetensors header is not a JSON object")
+    return header, size - 8 - length
