@@ -9,9 +9,11 @@ never import this module (nor annotated_types, nor pydantic).
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from collections.abc import Iterator
+from typing import Annotated, Any
 
-from annotated_types import Ge, Gt, Le, MinLen, Predicate  # noqa: F401 - Ge is exported through NAMES
+from annotated_types import GroupedMetadata, Ge, Gt, Le, MinLen, Predicate  # noqa: F401 - Ge is exported through NAMES
+from pydantic import Strict
 
 _SLUG = re.compile(r"[a-z0-9]+(?:[-.][a-z0-9]+)*")
 _HF_REPO = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -62,10 +64,38 @@ def ollama_tag(v: str) -> bool:
     return bool(_OLLAMA.fullmatch(v)) and len(v) <= 120
 
 
+class Within(GroupedMetadata):
+    """The range ``llmguide.model.limits.LIMITS`` gives a field (``Annotated[int, Within("layers")]``),
+    strictly typed: a YAML ``true`` is not the number 1, nor ``"32"`` the number 32."""
+
+    __slots__ = ("field",)
+
+    def __init__(self, field: str):
+        from llmguide.model.limits import LIMITS
+
+        if field not in LIMITS:
+            raise KeyError(f"no limit for {field!r} in llmguide/model/limits.py")
+        self.field = field
+
+    def __iter__(self) -> Iterator[Any]:
+        from llmguide.model.limits import LIMITS
+
+        limit = LIMITS[self.field]
+        yield Strict()
+        if limit.low_open or (limit.integer and limit.low == 1):  # "greater than 0" reads better than ">= 1"
+            yield Gt(limit.low - (0 if limit.low_open else 1))
+        else:
+            yield Ge(limit.low)
+        yield Le(limit.high)
+
+
+# Numbers are strict: pydantic's lax mode would take a YAML true as 1 and the text "7" as 7.
+# Non-finite floats are refused by the models' config (schema.FORBID: allow_inf_nan False).
 Slug = Annotated[str, Predicate(lowercase_slug)]
 SourceKeys = Annotated[tuple[Slug, ...], MinLen(1)]
-PositiveInt = Annotated[int, Gt(0)]
-PositiveFloat = Annotated[float, Gt(0)]
+PositiveInt = Annotated[int, Strict(), Gt(0)]
+PositiveFloat = Annotated[float, Strict(), Gt(0)]
+Flag = Annotated[bool, Strict()]
 Text = Annotated[str, MinLen(3)]
 Url = Annotated[str, Predicate(http_url)]
 Month = Annotated[str, Predicate(year_month)]
@@ -75,7 +105,7 @@ LanguageCode = Annotated[str, Predicate(iso_639_1_code)]
 HfRepo = Annotated[str, Predicate(owner_slash_name)]
 OllamaTag = Annotated[str, Predicate(ollama_tag)]
 QuantName = Annotated[str, Predicate(upper_case_quant_name)]
-Weight = Annotated[float, Gt(0), Le(1)]
+Weight = Annotated[float, Strict(), Gt(0), Le(1)]
 
 NAMES = {name: value for name, value in globals().items() if name[0].isupper() and name != "NAMES"}
 

@@ -22,8 +22,8 @@ if TYPE_CHECKING:  # at run time, llmguide.catalog.validate installs these names
     from typing import Annotated  # noqa: F401
 
     from llmguide.catalog.constraints import (  # noqa: F401
-        Ge, HfRepo, LanguageCode, LicenseId, MinLen, Month, MonthOrDate, PositiveFloat, PositiveInt,
-        OllamaTag, Slug, SourceKeys, Text, Url,
+        Flag, HfRepo, LanguageCode, LicenseId, MinLen, Month, MonthOrDate, PositiveInt,
+        OllamaTag, Slug, SourceKeys, Text, Url, Within,
     )
 
 Kind = Literal["base", "chat", "instruct", "code", "python"]
@@ -43,7 +43,8 @@ UploadFormat = Literal["gguf", "fp8", "awq", "gptq", "mlx", "nvfp4", "mxfp4", "i
 LAYER_KINDS = "ASLMPCXH-E"
 CommercialUse = Literal["yes", "no", "restricted"]
 
-FORBID = {"extra": "forbid"}  # pydantic config: unknown keys are errors
+# pydantic config: unknown keys are errors, and so are NaN and infinities in any float field.
+FORBID = {"extra": "forbid", "allow_inf_nan": False}
 
 # _Record: the catalog's records are frozen dataclasses without generated __repr__/__eq__: they are
 # compared by identity (each is loaded once), and skipping the generated methods makes defining the
@@ -105,8 +106,8 @@ class Params:
     """Parameter counts as the developer publishes them, in billions (active only for MoE)."""
 
     __pydantic_config__ = FORBID
-    total_b: PositiveFloat
-    active_b: PositiveFloat | None = None
+    total_b: Annotated[float, Within("params_b")]
+    active_b: Annotated[float, Within("params_b")] | None = None
     note: str | None = None  # why the architecture's count differs from the published figure, if it does
     sources: SourceKeys
 
@@ -130,28 +131,29 @@ class ArchitectureFacts:
     """
 
     __pydantic_config__ = FORBID
-    layers: PositiveInt
-    hidden_size: PositiveInt
-    intermediate_size: PositiveInt
-    attention_heads: PositiveInt
-    kv_heads: PositiveInt
-    head_dim: PositiveInt
-    vocab_size: PositiveInt
-    tied_embeddings: bool = False
-    experts: Annotated[int, Ge(2)] | None = None
-    experts_per_token: PositiveInt | None = None
-    sliding_window: PositiveInt | None = None
-    sliding_window_layers: Annotated[int, Ge(0)] = 0
+    # Every number's range is llmguide/model/limits.py's (Within), strictly typed.
+    layers: Annotated[int, Within("layers")]
+    hidden_size: Annotated[int, Within("hidden_size")]
+    intermediate_size: Annotated[int, Within("intermediate_size")]
+    attention_heads: Annotated[int, Within("attention_heads")]
+    kv_heads: Annotated[int, Within("kv_heads")]
+    head_dim: Annotated[int, Within("head_dim")]
+    vocab_size: Annotated[int, Within("vocab_size")]
+    tied_embeddings: Flag = False
+    experts: Annotated[int, Within("experts")] | None = None
+    experts_per_token: Annotated[int, Within("experts_per_token")] | None = None
+    sliding_window: Annotated[int, Within("sliding_window")] | None = None
+    sliding_window_layers: Annotated[int, Within("sliding_window_layers")] = 0
     model_type: Annotated[str, MinLen(2)] = "llama"
-    moe_intermediate_size: PositiveInt | None = None
-    shared_experts: Annotated[int, Ge(0)] = 0
-    dense_layers: Annotated[int, Ge(0)] = 0
-    q_lora_rank: PositiveInt | None = None
-    kv_lora_rank: PositiveInt | None = None
-    qk_rope_head_dim: PositiveInt | None = None
-    qk_nope_head_dim: PositiveInt | None = None
-    v_head_dim: PositiveInt | None = None
-    linear_attention_layers: Annotated[int, Ge(0)] = 0
+    moe_intermediate_size: Annotated[int, Within("moe_intermediate_size")] | None = None
+    shared_experts: Annotated[int, Within("shared_experts")] = 0
+    dense_layers: Annotated[int, Within("dense_layers")] = 0
+    q_lora_rank: Annotated[int, Within("q_lora_rank")] | None = None
+    kv_lora_rank: Annotated[int, Within("kv_lora_rank")] | None = None
+    qk_rope_head_dim: Annotated[int, Within("qk_rope_head_dim")] | None = None
+    qk_nope_head_dim: Annotated[int, Within("qk_nope_head_dim")] | None = None
+    v_head_dim: Annotated[int, Within("v_head_dim")] | None = None
+    linear_attention_layers: Annotated[int, Within("linear_attention_layers")] = 0
     # Per-layer layout of hybrid models, one character per layer (overrides the counts above):
     # A full attention, S sliding-window attention, L linear attention (Gated DeltaNet), M Mamba2,
     # P attention and Mamba2 side by side (Falcon-H1), C short convolution (LFM2), X compressed
@@ -160,36 +162,36 @@ class ArchitectureFacts:
     # '-' (dense) or 'E' (MoE), as Nemotron-H's hybrid_override_pattern does.
     layer_pattern: Annotated[str, MinLen(1)] | None = None
     # Mamba2 mixers: heads x head_dim channels, a state of ssm_state_size per channel, groups of B/C.
-    ssm_heads: PositiveInt | None = None
-    ssm_head_dim: PositiveInt | None = None
-    ssm_state_size: PositiveInt | None = None
-    ssm_groups: PositiveInt = 1
-    ssm_conv_kernel: PositiveInt = 4
+    ssm_heads: Annotated[int, Within("ssm_heads")] | None = None
+    ssm_head_dim: Annotated[int, Within("ssm_head_dim")] | None = None
+    ssm_state_size: Annotated[int, Within("ssm_state_size")] | None = None
+    ssm_groups: Annotated[int, Within("ssm_groups")] = 1
+    ssm_conv_kernel: Annotated[int, Within("ssm_conv_kernel")] = 4
     # Gated DeltaNet (linear attention): key/value heads and sizes, causal convolution kernel.
-    linear_key_heads: PositiveInt | None = None
-    linear_value_heads: PositiveInt | None = None
-    linear_key_head_dim: PositiveInt | None = None
-    linear_value_head_dim: PositiveInt | None = None
-    linear_conv_kernel: PositiveInt = 4
+    linear_key_heads: Annotated[int, Within("linear_key_heads")] | None = None
+    linear_value_heads: Annotated[int, Within("linear_value_heads")] | None = None
+    linear_key_head_dim: Annotated[int, Within("linear_key_head_dim")] | None = None
+    linear_value_head_dim: Annotated[int, Within("linear_value_head_dim")] | None = None
+    linear_conv_kernel: Annotated[int, Within("linear_conv_kernel")] = 4
     # Short-convolution blocks (LFM2): kernel length (the state keeps kernel-1 tokens).
-    short_conv_kernel: PositiveInt | None = None
+    short_conv_kernel: Annotated[int, Within("short_conv_kernel")] | None = None
     # DeepSeek sparse attention: the lightning indexer's heads and key size (one cached key per token).
-    index_heads: PositiveInt | None = None
-    index_head_dim: PositiveInt | None = None
-    index_topk: PositiveInt | None = None
+    index_heads: Annotated[int, Within("index_heads")] | None = None
+    index_head_dim: Annotated[int, Within("index_head_dim")] | None = None
+    index_topk: Annotated[int, Within("index_topk")] | None = None
     # DeepSeek V4: KV compression of the X and H layers (tokens per stored row) and low-rank output.
-    csa_compression: PositiveInt | None = None
-    hca_compression: PositiveInt | None = None
-    o_lora_rank: PositiveInt | None = None
-    o_groups: PositiveInt | None = None
+    csa_compression: Annotated[int, Within("csa_compression")] | None = None
+    hca_compression: Annotated[int, Within("hca_compression")] | None = None
+    o_lora_rank: Annotated[int, Within("o_lora_rank")] | None = None
+    o_groups: Annotated[int, Within("o_groups")] | None = None
     # Gemma 3n / Gemma 4 E-models: per-layer embeddings (a table of per_layer_vocab_size rows of
     # layers x per_layer_embedding_dim) and the last kv_shared_layers reusing earlier layers' KV.
-    per_layer_embedding_dim: PositiveInt | None = None
-    per_layer_vocab_size: PositiveInt | None = None
-    kv_shared_layers: Annotated[int, Ge(0)] = 0
+    per_layer_embedding_dim: Annotated[int, Within("per_layer_embedding_dim")] | None = None
+    per_layer_vocab_size: Annotated[int, Within("per_layer_vocab_size")] | None = None
+    kv_shared_layers: Annotated[int, Within("kv_shared_layers")] = 0
     # Vision/audio encoders and their projector, in billions: not in the decoder's count; llama.cpp
     # loads them from a separate mmproj file (F16) when images or audio are given.
-    encoder_params_b: PositiveFloat | None = None
+    encoder_params_b: Annotated[float, Within("encoder_params_b")] | None = None
     sources: SourceKeys
 
     def __post_init__(self) -> None:
@@ -199,16 +201,13 @@ class ArchitectureFacts:
             raise ValueError("dense_layers or linear_attention_layers exceed layers")
         if (self.kv_lora_rank is None) != (self.qk_rope_head_dim is None):
             raise ValueError("kv_lora_rank and qk_rope_head_dim go together (multi-head latent attention)")
-        if self.attention_heads % self.kv_heads:
-            raise ValueError(
-                f"attention_heads ({self.attention_heads}) is not a multiple of kv_heads ({self.kv_heads})"
-            )
         if (self.experts is None) != (self.experts_per_token is None):
             raise ValueError("experts and experts_per_token go together")
-        if self.experts is not None and self.experts_per_token is not None and self.experts_per_token > self.experts:
-            raise ValueError("experts_per_token is larger than experts")
-        if self.sliding_window_layers > self.layers:
-            raise ValueError("sliding_window_layers is larger than layers")
+        from llmguide.model.limits import relation_problems  # the rules config.json and GGUF headers pass too
+
+        problems = relation_problems(self.numbers())
+        if problems:
+            raise ValueError("; ".join(problems))
         if self.sliding_window_layers and self.sliding_window is None:
             raise ValueError("sliding_window_layers needs sliding_window")
 
@@ -246,8 +245,8 @@ class Context:
     the longest is reached by extension (YaRN, RoPE scaling)."""
 
     __pydantic_config__ = FORBID
-    length: PositiveInt
-    native: PositiveInt | None = None
+    length: Annotated[int, Within("context_length")]
+    native: Annotated[int, Within("context_length")] | None = None
     note: str | None = None
     sources: SourceKeys
 

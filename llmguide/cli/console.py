@@ -18,7 +18,6 @@ import sys
 from rich.console import Console
 from rich.text import Text
 
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LONG_WORD = re.compile(r"\S{121,}")
 
 
@@ -33,7 +32,9 @@ def err() -> Console:
 def clean(text: str) -> str:
     """``text`` as it may reach a terminal: control codes (ANSI escapes, bells, carriage returns)
     removed, and any single word longer than 120 characters shortened around an ellipsis."""
-    text = _CONTROL.sub("", text)
+    from llmguide.model.files import strip_controls
+
+    text = strip_controls(text)
     return _LONG_WORD.sub(lambda m: f"{m.group()[:80]}…{m.group()[-20:]} ({len(m.group()):,} characters)", text)
 
 

@@ -59,23 +59,70 @@ def _path() -> Path:
 
 _read: dict[tuple[Path, int], list[Calibration]] = {}  # (file, mtime) -> its calibrations: read once per change
 
+MAX_FILE_BYTES = 1 << 20  # a calibration is some 300 bytes: thousands of machines fit in far less
+_TEXT_FIELDS = ("machine", "placement", "model", "quant", "measured_at", "runtime")
+_FACTOR_FIELDS = ("decode_factor", "prefill_factor")
+
 
 def load_all() -> list[Calibration]:
-    """Every stored calibration; an unreadable file is an error naming it (never silently ignored)."""
+    """Every stored calibration; an unreadable file is an error naming it (never silently ignored).
+
+    The file is read at the edge like any input: only a regular file (a FIFO never blocks), at
+    most ``MAX_FILE_BYTES``, strict JSON, every field of the right type, factors finite and within
+    ``PLAUSIBLE`` (what ``save`` stores), text without control characters."""
+    from llmguide.model.files import read_json
+
     path = _path()
     try:
         stamp = path.stat().st_mtime_ns
-    except OSError:
+    except (FileNotFoundError, NotADirectoryError):
         return []
+    except OSError:
+        stamp = -1  # unreadable in some other way: read_json says how
     if (path, stamp) in _read:
         return _read[(path, stamp)]
     try:
-        rows = json.loads(path.read_text(encoding="utf-8"))
-        found = [Calibration(**row) for row in rows["calibrations"]]
-    except (OSError, ValueError, TypeError, KeyError) as exc:
-        raise LLMGuideError(f"{path}: cannot read the stored calibrations ({exc}).",
-                            "Delete the file, or run llmguide bench again to rewrite it.") from None
+        found = _parse(read_json(path, "the stored calibrations", MAX_FILE_BYTES), path)
+    except LLMGuideError as exc:
+        raise LLMGuideError(f"{exc.message}.", "Delete the file, or run llmguide bench again to rewrite it.") from None
     _read[(path, stamp)] = found
+    return found
+
+
+def _parse(data: object, path: Path) -> list[Calibration]:
+    from llmguide.model.files import clean_text, shown_path
+    from llmguide.model.limits import shown
+
+    where = f"{shown_path(path)}: cannot read the stored calibrations"
+    rows = data.get("calibrations") if isinstance(data, dict) else None
+    if not isinstance(rows, list):
+        raise LLMGuideError(f"{where}: expected an object with a 'calibrations' list")
+    found = []
+    for i, row in enumerate(rows):
+        at = f"{where}: calibrations[{i}]"
+        if not isinstance(row, dict):
+            raise LLMGuideError(f"{at}: expected an object, not {shown(row)}")
+        unknown = sorted(set(row) - set(_TEXT_FIELDS) - set(_FACTOR_FIELDS))
+        missing = [k for k in (*_TEXT_FIELDS, *_FACTOR_FIELDS) if k not in row]
+        if unknown or missing:
+            what = f"unknown field {clean_text(unknown[0], 60)!r}" if unknown else f"no {missing[0]}"
+            raise LLMGuideError(f"{at}: {what}")
+        values: dict = {}
+        for key in _TEXT_FIELDS:
+            if not isinstance(row[key], str):
+                raise LLMGuideError(f"{at}.{key}: {shown(row[key])} is not text")
+            values[key] = clean_text(row[key])
+        for key in _FACTOR_FIELDS:
+            value = row[key]
+            if value is None and key == "prefill_factor":
+                values[key] = None
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise LLMGuideError(f"{at}.{key}: {shown(value)} is not a number")
+            if not PLAUSIBLE[0] <= value <= PLAUSIBLE[1]:  # NaN fails this too
+                raise LLMGuideError(f"{at}.{key}: {shown(value)} is outside the plausible {PLAUSIBLE[0]}-{PLAUSIBLE[1]}")
+            values[key] = float(value)
+        found.append(Calibration(**values))
     return found
 
 

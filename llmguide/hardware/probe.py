@@ -9,14 +9,12 @@ is stopped at ``PROBE_MAX_BYTES`` instead of being buffered whole, and one that 
 
 from __future__ import annotations
 
-import re
 import subprocess
 import threading
 import time
 
 PROBE_TIMEOUT_S = 3.0
 PROBE_MAX_BYTES = 4 << 20  # system_profiler's display report is ~100 kB; nvidia-smi's CSV a few hundred bytes
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class ProbeFailure(Exception):
@@ -80,4 +78,6 @@ class _Drain(threading.Thread):
             self.pipe.close()
 
     def text(self) -> str:
-        return _CONTROL.sub("", b"".join(self.chunks).decode("utf-8", "replace"))
+        from llmguide.model.files import strip_controls
+
+        return strip_controls(b"".join(self.chunks).decode("utf-8", "replace"))

@@ -97,7 +97,7 @@ def test_all_quants(cli):
         (["zephyr-7b-beta", "--backend", "sglang"], 2, "not modelled yet"),
         (["zephyr-7b-beta", "--backend", "vllm"], 2, "vLLM runs on GPUs"),
         (["zephyr-7b-beta", "--backend", "vllm", "--vram", "24", "--quant", "Q4_K_M"], 2, "vllm formats"),
-        (["/nonexistent/config.json"], 1, "no config.json"),
+        (["/nonexistent/config.json"], 1, "no such file"),
     ],
 )
 def test_fit_errors(cli, args, code, message):
