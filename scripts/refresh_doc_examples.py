@@ -18,6 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from llmguide.model.files import write_atomic  # noqa: E402
 
 
 def live(command: str) -> list[str]:
@@ -75,7 +76,7 @@ def main() -> int:
                             continue
             i += 1
         if changed and not args.check:
-            path.write_text("\n".join(out))
+            write_atomic(path, "\n".join(out))
     return 1 if stale and args.check else 0
 
 

@@ -57,6 +57,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from llmguide.model.files import write_atomic  # noqa: E402
 
 from llmguide.catalog.schema import normalize  # noqa: E402  (the repository's llmguide, not an installed one)
 
@@ -715,7 +716,7 @@ def write_yaml(cards: list[Card], sources: dict[str, tuple], header: list[str], 
         if c.fp16 is not None:
             lines.append(f"    fp16_tflops: {number(c.fp16)}")
         lines += [f"    notes: {yaml_str(notes_for(c))}", f"    sources: [{', '.join(c.sources)}]"]
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_atomic(out, "\n".join(lines) + "\n")
 
 
 # --- the pipeline ---------------------------------------------------------------------------------------

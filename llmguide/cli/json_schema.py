@@ -324,12 +324,14 @@ def main(argv: list[str] | None = None) -> int:
     import json
     from pathlib import Path
 
+    from llmguide.model.files import write_atomic
+
     ap = argparse.ArgumentParser(description="Write the JSON Schema of every command's --json output.")
     ap.add_argument("--write", type=Path, required=True, help="folder for one COMMAND.json per command")
     args = ap.parse_args(argv)
     args.write.mkdir(parents=True, exist_ok=True)
     for command in COMMANDS:
-        (args.write / file_name(command)).write_text(json.dumps(schema_for(command), indent=2) + "\n", encoding="utf-8")
+        write_atomic(args.write / file_name(command), json.dumps(schema_for(command), indent=2) + "\n")
     return 0
 
 

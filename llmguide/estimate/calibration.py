@@ -142,8 +142,7 @@ def save(cal: Calibration) -> Path:
                                 "Close other programs using the machine and run llmguide bench again.")
     path = _path()
     kept = [c for c in load_all() if (c.machine, c.placement) != (cal.machine, cal.placement)]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"calibrations": [asdict(c) for c in [*kept, cal]]}, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    from llmguide.model.files import write_atomic
+
+    write_atomic(path, json.dumps({"calibrations": [asdict(c) for c in [*kept, cal]]}, indent=2) + "\n")
     return path

@@ -81,16 +81,32 @@ def _path() -> Path:
 
 def stored(machine: str | None) -> RamBandwidth | None:
     """The measurement stored for this machine, if any (an unreadable file is an error naming it)."""
+    from llmguide.model.files import clean_text, read_json
+
     path = _path()
-    if not machine or not path.is_file():
+    if not machine or not _exists(path):
         return None
+    hint = "Delete the file, or run llmguide hardware --measure-bandwidth again."
     try:
-        rows = json.loads(path.read_text(encoding="utf-8"))["measurements"]
+        rows = read_json(path, "the stored RAM bandwidth", 1 << 20)["measurements"]  # type: ignore[index]
         found = [RamBandwidth(**row) for row in rows]
-    except (OSError, ValueError, TypeError, KeyError) as exc:
-        raise LLMGuideError(f"{path}: cannot read the stored RAM bandwidth ({exc}).",
-                            "Delete the file, or run llmguide hardware --measure-bandwidth again.") from None
+    except LLMGuideError as exc:
+        raise LLMGuideError(exc.message, hint) from None
+    except (ValueError, TypeError, KeyError) as exc:
+        raise LLMGuideError(f"{path}: cannot read the stored RAM bandwidth ({clean_text(str(exc), 120)}).", hint) from None
+    for m in found:
+        if isinstance(m.gbs, bool) or not isinstance(m.gbs, (int, float)) or not PLAUSIBLE_GBS[0] <= m.gbs <= PLAUSIBLE_GBS[1]:
+            raise LLMGuideError(f"{path}: gbs: {clean_text(repr(m.gbs), 40)} is not a plausible RAM bandwidth "
+                                f"({PLAUSIBLE_GBS[0]:g}-{PLAUSIBLE_GBS[1]:g} GB/s).", hint)
     return next((m for m in found if m.machine == machine), None)
+
+
+def _exists(path) -> bool:
+    """Whether a stored file is there; a folder llmguide may not look into counts as none."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
 
 
 def save(m: RamBandwidth) -> Path:
@@ -98,15 +114,17 @@ def save(m: RamBandwidth) -> Path:
         raise LLMGuideError(f"{m.gbs:.1f} GB/s is not a plausible RAM bandwidth; not stored.")
     path = _path()
     kept = []
-    if path.is_file():
+    if _exists(path):
+        from llmguide.model.files import read_json
+
         try:
-            kept = [row for row in json.loads(path.read_text(encoding="utf-8"))["measurements"] if row.get("machine") != m.machine]
-        except (OSError, ValueError, TypeError, KeyError):
+            kept = [row for row in read_json(path, "the stored RAM bandwidth", 1 << 20)["measurements"]  # type: ignore[index]
+                    if row.get("machine") != m.machine]
+        except (LLMGuideError, ValueError, TypeError, KeyError, AttributeError):
             kept = []
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"measurements": [*kept, asdict(m)]}, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    from llmguide.model.files import write_atomic
+
+    write_atomic(path, json.dumps({"measurements": [*kept, asdict(m)]}, indent=2) + "\n")
     return path
 
 
