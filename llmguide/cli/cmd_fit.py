@@ -26,6 +26,7 @@ def fit(
     gpu_layers: Optional[int] = typer.Option(None, "--n-gpu-layers", "--gpu-layers", "-ngl", help="llama.cpp's -ngl: price this many layers on the GPU instead of choosing (99: all)."),
     n_cpu_moe: Optional[int] = typer.Option(None, "--n-cpu-moe", "-ncmoe", help="llama.cpp's --n-cpu-moe: keep the routed experts of the first N layers in RAM (MoE models)."),
     cpu_moe: bool = typer.Option(False, "--cpu-moe", "-cmoe", help="llama.cpp's --cpu-moe: keep every layer's routed experts in RAM."),
+    runtime: str = common.RUNTIME_OPTION,
     as_json: bool = common.JSON_OPTION,
 ) -> None:
     """Show the memory a model needs (weights, KV cache, buffers), where it fits, and its speed.
@@ -71,7 +72,7 @@ def fit(
     from llmguide.cli.view_fit import render_fit
 
     console = out()
-    console.print(render_fit(ref, hw, results, console.width))
+    console.print(render_fit(ref, hw, results, console.width, common.check_runtime(runtime)), crop=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -24,6 +24,7 @@ def recommend(
     explain: bool = typer.Option(False, "--explain", help="Show every rule's verdict and score, and the evidence behind each pick."),
     sort: str = typer.Option("score", "--sort", help="Order: score (default), quality (task quality after quantization), "
                              "speed or size (fastest or smallest first among models within 80% of the best quality)."),
+    runtime: str = common.RUNTIME_OPTION,
     as_json: bool = common.JSON_OPTION,
 ) -> None:
     """Recommend models for a task that fit your memory, with the quantization to use and why.
@@ -55,7 +56,7 @@ def recommend(
     if not hardware.known:
         err().print("Note: no memory was detected or given, so fit is not checked. Pass --gpu NAME, or --vram and/or --ram (GB).")
     console = out()
-    console.print(render_recommendation(result, explain, console.width))
+    console.print(render_recommendation(result, explain, console.width, common.check_runtime(runtime)), crop=False)
 
 
 def register(app: typer.Typer) -> None:

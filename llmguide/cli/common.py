@@ -70,6 +70,14 @@ class _Tokens(ParamType):
             self.fail(str(exc), param, ctx)
 
 
+def check_runtime(runtime: str) -> str:
+    from llmguide.deploy.run import RUNTIMES
+
+    if runtime.lower() not in RUNTIMES:
+        raise typer.BadParameter(f"use one of {', '.join(RUNTIMES)}, not '{runtime}'", param_hint="--runtime")
+    return runtime.lower()
+
+
 def one_format(as_json: bool, markdown: bool) -> None:
     """--json and --markdown each replace the whole output; asking for both is a usage error."""
     if as_json and markdown:
@@ -106,6 +114,7 @@ LICENSE_OPTION = typer.Option(None, "--license", help="License policy: an SPDX i
 MIN_SPEED_OPTION = typer.Option(None, "--min-speed", help="Minimum generation speed, tokens per second.")
 MAX_TTFT_OPTION = typer.Option(None, "--max-ttft", help="Maximum time to the first token, seconds (for a 512-token prompt).")
 MODALITY_OPTION = typer.Option(None, "--modality", help="Input the model must take: text, image, audio, video (repeat or comma-separate).")
+RUNTIME_OPTION = typer.Option("llama.cpp", "--runtime", help="The runtime to print get-and-run commands for: llama.cpp, ollama or lmstudio (--json gives all three).")
 HEADROOM_OPTION = typer.Option(None, "--headroom", help="Memory kept free for the desktop and OS: GB (e.g. 2) or a share (e.g. 10%). Default: max(0.5 GB, 5%) of VRAM, max(2 GB, 10%) of RAM.", rich_help_panel=HARDWARE_PANEL)
 
 

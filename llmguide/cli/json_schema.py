@@ -121,6 +121,8 @@ LANGUAGE_SUPPORT = obj({
 
 SCORE = obj({"code": STR, "points": NUM, "reason": STR, "estimated": BOOL})
 
+RUN = obj({"llama.cpp": opt(STR), "ollama": opt(STR), "lmstudio": opt(STR), "note": opt(STR)})
+
 RANKED = obj({
     "rank": INT, "id": STR, "name": STR, "hf_repo": STR, "family": STR, "params_total": INT, "params_active": INT,
     "params": ref("params"), "quant": STR, "context_length": INT, "languages": arr(STR),
@@ -128,6 +130,7 @@ RANKED = obj({
     "specialties": arr(STR), "memory_bytes": INT, "memory": ref("memory"), "placement": opt(ref("placement")),
     "prefill_tokens_per_s": opt(NUM), "decode_tokens_per_s": opt(NUM), "ttft_s": opt(NUM), "score": NUM, "estimated": BOOL,
     "expected_quality": NUM, "quality": opt(ref("quality")), "reasons": arr(STR), "scores": arr(ref("score")),
+    "run": ref("run"),
 })
 
 REJECTED = obj({
@@ -143,7 +146,7 @@ CONSTRAINTS = obj({
 DEFS: dict[str, Schema] = {
     "source": SOURCE, "memory": MEMORY, "hardware": HARDWARE, "placement": PLACEMENT, "speed": SPEED,
     "evidence": EVIDENCE, "quality": QUALITY, "params": PARAMS, "language_support": LANGUAGE_SUPPORT,
-    "score": SCORE, "ranked": RANKED, "rejected": REJECTED, "constraints": CONSTRAINTS,
+    "score": SCORE, "run": RUN, "ranked": RANKED, "rejected": REJECTED, "constraints": CONSTRAINTS,
 }
 
 CARD = obj({
@@ -167,7 +170,7 @@ FIT = obj({  # fit's single-model document (also, less its version and hardware,
     "estimates": arr(obj({
         "quant": STR, "context": INT, "backend": STR, "file_bytes": INT, "memory": ref("memory"),
         "placement": opt(ref("placement")), "fits": BOOL, "fit_level": STR, "vllm": opt(VLLM),
-        "speed": opt(ref("speed")), "basis": arr(STR),
+        "speed": opt(ref("speed")), "basis": arr(STR), "run": opt(RUN),
     })),
 })
 

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from llmguide.cards import Card, VariantFacts, differing_fields
 from llmguide.model.params import count_params
 from llmguide.catalog.schema import Family, Variant, languages_of
+from llmguide.deploy.run import for_pick, run_commands
 from llmguide.rules.engine import Recommendation
 
 SCHEMA_VERSION = 1
@@ -164,6 +165,7 @@ def recommendation_dict(rec: Recommendation) -> dict:
                 "quality": quality_dict(c.quality),
                 "reasons": [v.reason for v in r.verdicts] + [s.reason for s in r.scores],
                 "scores": [{"code": s.code, "points": round(s.points, 2), "reason": s.reason, "estimated": s.estimated} for s in r.scores],
+                "run": for_pick(c.variant, c.arch, est.quant, req.context, fit.placement).as_dict(),
             }
         )
     for j in rec.rejected:
@@ -219,10 +221,19 @@ def fit_dict(ref, hw, results) -> dict:
                 },
                 "speed": None if r.speed is None else r.speed.as_dict(),
                 "basis": list(r.basis),
+                "run": _fit_run(ref, r),
             }
             for r in results
         ],
     }
+
+
+def _fit_run(ref, r) -> dict | None:
+    """How to get and run a llama.cpp estimate that fits (None for other backends or no fit)."""
+    if r.backend != "llama.cpp" or not r.fits:
+        return None
+    flags = r.placement.flags(ref.arch) if r.placement is not None else None
+    return run_commands(ref, r.quant, r.context, flags, r.server_flags, r.sequences).as_dict()
 
 
 def family_fit_dict(ff) -> dict:

@@ -21,7 +21,7 @@ LEVEL = {
 }
 
 
-def render_fit(ref, hw, results, width: int = 100) -> Group:
+def render_fit(ref, hw, results, width: int = 100, runtime: str = "llama.cpp") -> Group:
     head = Text()
     head.append(f"{ref.id}", style="bold")
     params = ref.params
@@ -49,7 +49,32 @@ def render_fit(ref, hw, results, width: int = 100) -> Group:
         parts.append(Text("\n".join(notes), style="dim"))
     if not hw.known:
         parts.append(Text("Pass --gpu NAME or --vram/--ram (GB) to check the fit and estimate speed.", style="dim"))
+    run = _run_line(ref, results, runtime)
+    if run is not None:
+        parts += [Text(""), run]
     return Group(*parts)
+
+
+RUNTIME_NAMES = {"llama.cpp": "llama.cpp", "ollama": "Ollama", "lmstudio": "LM Studio"}
+
+
+def _run_line(ref, results, runtime: str):
+    """How to get and run the best quantization that fits (comfortably, when one does)."""
+    from llmguide.deploy.run import run_commands
+
+    fitting = [r for r in results if r.backend == "llama.cpp" and r.fits]
+    best = ([r for r in fitting if r.fit_level == "comfortable"] or fitting)[-1:] if fitting else []
+    if not best:
+        return None
+    r = best[0]
+    run = run_commands(ref, r.quant, r.context, r.placement.flags(ref.arch) if r.placement else None, r.server_flags, r.sequences)
+    command = run.get(runtime)
+    others = " or ".join(x for x in RUNTIME_NAMES if x != runtime)
+    head = Text.assemble((f"Get and run {r.quant} with {RUNTIME_NAMES[runtime]}", "bold"), (f" (--runtime {others} for the others):", "dim"))
+    lines = [head, Text(f"  {command}", no_wrap=True, overflow="ignore") if command else Text(f"  {run.note}", style="dim")]
+    if command and run.note:
+        lines.append(Text(f"  {run.note}", style="dim"))
+    return Group(*lines)
 
 
 def _resident_note(r) -> str:

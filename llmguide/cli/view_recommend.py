@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from llmguide.catalog.languages import language_name
+from llmguide.deploy.run import for_pick
 from llmguide.cli.fmt import gib, tokens
 from llmguide.hardware.profile import CPU_BANDWIDTH_ASSUMPTION
 from llmguide.rules.engine import Ranked, Recommendation
@@ -19,7 +20,7 @@ WHERE = {"gpu": "GPU", "cpu": "CPU", "split": "GPU+CPU", "expert_offload": "GPU,
 WIDE = 110  # below this many columns the reasons go in a list under the table
 
 
-def render_recommendation(rec: Recommendation, explain: bool, width: int = 120) -> Group:
+def render_recommendation(rec: Recommendation, explain: bool, width: int = 120, runtime: str = "llama.cpp") -> Group:
     req, hw = rec.request, rec.hardware
     langs = ", ".join(language_name(c) for c in req.languages) or "any"
     head = Text()
@@ -47,11 +48,37 @@ def render_recommendation(rec: Recommendation, explain: bool, width: int = 120) 
             "* = quality estimated (no evidence of its own for the task).", style="dim"))
         if not wide:
             parts += [Text(""), _why_list(rec)]
+        parts += [Text(""), _run_block(rec, runtime)]
     if explain:
         for r in rec.top:
             parts += [Text(""), _explain(r)]
     parts += [Text(""), _rejected(rec, explain)]
     return Group(*parts)
+
+
+RUNTIME_NAMES = {"llama.cpp": "llama.cpp", "ollama": "Ollama", "lmstudio": "LM Studio"}
+
+
+def _run_block(rec: Recommendation, runtime: str) -> Group:
+    """One get-and-run command per pick, for the chosen runtime. Commands are never wrapped, so
+    they can be copied whole (the command prints with crop=False)."""
+    others = " or ".join(r for r in RUNTIME_NAMES if r != runtime)
+    head = Text.assemble((f"Get and run with {RUNTIME_NAMES[runtime]}", "bold"),
+                         (f" (--runtime {others} for the others):", "dim"))
+    lines: list = [head]
+    notes: dict[str, None] = {}
+    for r in rec.top:
+        c, fit = r.candidate, r.fit
+        run = for_pick(c.variant, c.arch, fit.estimate.quant, rec.request.context, fit.placement)
+        command = run.get(runtime)
+        if command:
+            lines.append(Text.assemble((f"  {r.rank}  ", "bold"), command, no_wrap=True, overflow="ignore"))
+            if run.note and runtime == "ollama":
+                notes[run.note] = None
+        else:
+            lines.append(Text.assemble((f"  {r.rank}  ", "bold"), (run.note or "", "dim")))
+    lines += [Text(f"  {n}", style="dim") for n in notes]
+    return Group(*lines)
 
 
 def _limits(req) -> str:

@@ -46,6 +46,8 @@ class FitEstimate:
     fit_level: str  # comfortable | tight | offload | cpu | none | unchecked
     basis: tuple[str, ...]
     vllm: VllmMemory | None = None  # the vLLM budget, when that backend was asked for
+    sequences: int = 1  # parallel sequences (llama-server -np), each with the whole context
+    server_flags: str = ""  # llama-server switches this estimate assumed beyond placement (-ctk, -fa off, --no-mmap)
 
     @property
     def fits(self) -> bool | None:
@@ -140,8 +142,21 @@ def fit(
         file_bytes = measured[0] if measured else gguf_file_bytes(model.arch, quant)
         if where is not None and where.mode != "gpu" and not forced and kv_type == "f16" and hw.vram:
             basis.extend(_kv_suggestion(model, quant, context, parallel, run, hw, est, measured, g))
-        out.append(FitEstimate(quant, context, backend, file_bytes, est, where, speed, _level(where, hw), tuple(basis)))
+        out.append(FitEstimate(quant, context, backend, file_bytes, est, where, speed, _level(where, hw), tuple(basis),
+                               sequences=parallel, server_flags=_server_flags(kv_type, parallel, run)))
     return out
+
+
+def _server_flags(kv_type: str, parallel: int, run: LlamaCppRun) -> str:
+    """The llama-server switches that give the run this estimate prices (beyond the placement)."""
+    flags = [f"-np {parallel}"] if parallel > 1 else []
+    if kv_type != "f16":
+        flags.append(f"-ctk {kv_type} -ctv {kv_type}")
+    if not run.flash_attention:
+        flags.append("-fa off")
+    if not run.mmap:
+        flags.append("--no-mmap")
+    return " ".join(flags)
 
 
 def _kv_suggestion(model: ModelRef, quant: str, context: int, parallel: int, run, hw: Hardware, est: MemoryEstimate,

@@ -36,6 +36,7 @@ class ModelRef:
     context_facts: Context | None = None  # the catalog's context: longest supported, native, how it is extended
     modalities: tuple[str, ...] = ("text",)
     uploads: tuple[tuple[str, str], ...] = ()  # (repository, format) of known quantized copies
+    ollama_tags: tuple[str, ...] = ()  # the catalog's Ollama library tags
     named_quant: str | None = None  # a GGUF quantization the name carried (qwen2.5-coder:32b-instruct-q5_K_M)
     note: str | None = None  # how a loose name (an Ollama tag, a one-variant family) was read
     kind: str | None = None  # the catalog variant's kind (instruct, chat, code, python, base)
@@ -103,6 +104,7 @@ def variant_ref(v: Variant, named_quant: str | None = None, note: str | None = N
     return ModelRef(v.id, v.hf_repo, Architecture.from_facts(v.architecture), v.context.length, "catalog", native=native,
                     published=v.params, context_facts=v.context, modalities=tuple(v.modalities),
                     uploads=tuple((u.repo, u.format) for u in v.downloads.repos) if v.downloads else (),
+                    ollama_tags=tuple(v.downloads.ollama) if v.downloads else (),
                     named_quant=named_quant, note=note, kind=v.kind)
 
 
