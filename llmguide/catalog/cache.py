@@ -4,15 +4,22 @@ Validating the catalog means building pydantic validators and checking every fil
 more than the rest of a ``show``. The validated ``Catalog`` is pickled into the user cache
 directory under a key made of the llmguide version and every catalog file's path, size and
 modification time (and those of the catalog code): any edit, or a new version, misses the cache
-and validates afresh. A cache
-that cannot be read or written is skipped; the answer is the same either way.
+and validates afresh. A cache that cannot be read or written is skipped; the answer is the same
+either way.
+
+A cache file is written whole or not at all: into a temporary file in the cache folder, renamed
+over the old one (``os.replace``), the temporary removed on any failure. It starts with a magic
+word and the length of the pickle that follows, so a truncated or empty file (a crash, a full
+disk) is seen as such, ignored and rebuilt.
 """
 
 from __future__ import annotations
 
 import os
-import zlib
 import pickle
+import stat
+import time
+import zlib
 from pathlib import Path
 
 from llmguide import __version__
@@ -32,7 +39,11 @@ def cache_key(root: Path) -> str:
     parts = [__version__, str(root.resolve())]
     code = Path(__file__).resolve().parent
     for path in [*sorted(root.rglob("*.yaml")), *sorted(root.rglob("*.csv")), *sorted(code.glob("*.py"))]:
-        st = path.stat()
+        try:
+            st = path.stat()
+        except OSError:  # a dangling link: the key still changes with it, and loading says what is wrong
+            parts.append(f"{path}:missing")
+            continue
         parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
     return _digest(parts)
 
@@ -56,15 +67,28 @@ def files_key(base_key: str, files: list[Path]) -> str:
     return "user-" + _digest(parts)
 
 
+_MAGIC = b"llmguide-catalog-cache\n"
+_HEADER = len(_MAGIC) + 8  # the magic word, then the pickle's length (8 bytes, little-endian)
+_STALE_TMP_S = 3600  # a temporary file this old belongs to no running writer: a crashed run left it
+
+
 def read_key(key: str):
+    """The catalog stored under ``key``, or None: missing, truncated, corrupt or not a plain file."""
     import gc
 
+    path = cache_dir() / f"catalog-{key}.pickle"
     paused = gc.isenabled()
     gc.disable()  # unpickling makes many objects and no cycles: the collector would only rescan them
     try:
-        with (cache_dir() / f"catalog-{key}.pickle").open("rb") as fh:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # opening a FIFO would wait for a writer
+            return None
+        with path.open("rb") as fh:
+            head = fh.read(_HEADER)
+            size = os.fstat(fh.fileno()).st_size
+            if head[: len(_MAGIC)] != _MAGIC or int.from_bytes(head[len(_MAGIC):], "little") != size - _HEADER:
+                return None  # not ours, or cut short
             return pickle.load(fh)
-    except Exception:  # noqa: BLE001 - a missing or stale cache is simply rebuilt
+    except Exception:  # noqa: BLE001 - a missing, stale or damaged cache is simply rebuilt
         return None
     finally:
         if paused:
@@ -72,23 +96,58 @@ def read_key(key: str):
 
 
 def write_key(key: str, catalog) -> None:
-    """Store ``catalog`` under ``key``, dropping older entries of its kind (shipped or user)."""
-    import tempfile
+    """Store ``catalog`` under ``key``, dropping older entries of its kind (shipped or user).
 
+    Never fails the command: a cache folder that cannot be made or written (a read-only home, a
+    full disk) means running without a cache."""
+    try:
+        payload = pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:  # noqa: BLE001 - a catalog that cannot be pickled is a bug, not the user's problem
+        import warnings
+
+        warnings.warn(f"llmguide: the catalog cache is not written: {type(exc).__name__}: {exc}", RuntimeWarning, stacklevel=2)
+        return
     folder = cache_dir()
-    user = key.startswith("user-")
+    target = folder / f"catalog-{key}.pickle"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"catalog-{key}.pickle"
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".catalog-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(catalog, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)  # readers see the old file or the whole new one, never half
-        for old in folder.glob("catalog-*.pickle"):
-            if old != target and old.name.startswith("catalog-user-") == user:
-                old.unlink(missing_ok=True)
+        write_atomic(target, [_MAGIC, len(payload).to_bytes(8, "little"), payload])
     except OSError:
-        pass  # read-only home, full disk: run without a cache
+        return  # read-only home, full disk: run without a cache
+    user = key.startswith("user-")
+    now = time.time()
+    try:
+        for old in folder.iterdir():
+            name = old.name
+            if name.startswith("catalog-") and name.endswith(".pickle"):
+                if old != target and name.startswith("catalog-user-") == user:
+                    old.unlink(missing_ok=True)
+            elif name.startswith(".catalog-") and name.endswith(".tmp") and now - old.stat().st_mtime > _STALE_TMP_S:
+                old.unlink(missing_ok=True)  # left by a run that was killed while writing
+    except OSError:
+        pass
+
+
+def write_atomic(target: Path, chunks: list[bytes]) -> None:
+    """Write ``target`` whole or not at all: a temporary file in its folder, then a rename over it.
+    On any failure the temporary file is removed and the error raised; ``target`` is untouched.
+    (``model.files.write_atomic`` does the same for text; the cache writes bytes.)"""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".catalog-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+            fh.flush()
+            os.fsync(fh.fileno())  # on disk before the rename: a crash leaves the old file or the new, not an empty one
+        os.replace(tmp, target)  # readers see the old file or the whole new one, never half
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def read(root: Path):

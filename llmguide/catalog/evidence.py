@@ -95,13 +95,9 @@ class EvidenceTable:
 
 def read_evidence(path: Path, benchmarks: Mapping[str, object]) -> EvidenceTable:
     """Read and check ``evidence.csv``; ``benchmarks`` is the registry the ids must resolve in."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise CatalogError(str(path), [f"file is {size} bytes; evidence files are at most {MAX_BYTES}"])
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogError(str(path), [f"cannot read file: {exc}"]) from None
+    from llmguide.catalog.textfile import read_text
+
+    text = read_text(path, MAX_BYTES, "evidence")  # a plain file only, refused before reading when too large
     lines = text.splitlines()  # one row per line: the file is written without line breaks in fields
     if not lines:
         raise CatalogError(str(path), [f"line 1: the header must be: {','.join(COLUMNS)}"])

@@ -6,6 +6,7 @@ defined in ``tasks.yaml``. Every failure is a ``CatalogError`` naming the file a
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -29,6 +30,7 @@ class Catalog:
     _files: dict[str, Path] = field(default_factory=dict, compare=False, repr=False)
     hardware: tuple[Device, ...] = ()
     evidence: EvidenceTable = field(default_factory=lambda: EvidenceTable((), ""))
+    _device_files: dict[str, Path] = field(default_factory=dict, compare=False, repr=False)
 
     def variants(self) -> list[tuple[Family, Variant]]:
         return [(fam, var) for fam in self.families for var in fam.variants]
@@ -105,10 +107,9 @@ def load_catalog(root: Path | None = None, *, use_cache: bool = False) -> Catalo
     variant_ids: dict[str, Path] = {}
     for path in sorted(models_dir.glob("*.yaml")):
         fam = read_model(path, Family)
-        if fam.id in files:
+        check_file_name(path, fam)
+        if fam.id in files:  # pragma: no cover - two files cannot both be named after one id
             raise CatalogError(str(path), [f"family id '{fam.id}' is also used in {files[fam.id]}"])
-        if path.stem != fam.id:
-            raise CatalogError(str(path), [f"file name should be '{fam.id}.yaml', after the family id"])
         files[fam.id] = path
         for var in fam.variants:
             if var.id in variant_ids:
@@ -119,7 +120,8 @@ def load_catalog(root: Path | None = None, *, use_cache: bool = False) -> Catalo
         raise CatalogError(str(models_dir), ["no family files (*.yaml) found"])
     evidence_path = root / "evidence.csv"
     evidence = read_evidence(evidence_path, tasks.benchmarks) if evidence_path.exists() else EvidenceTable((), "")
-    catalog = Catalog(tuple(families), tasks, quants, root, files, _load_hardware(root, read_model), evidence)
+    devices, device_files = _load_hardware(root, read_model)
+    catalog = Catalog(tuple(families), tasks, quants, root, files, devices, evidence, device_files)
     catalog.names  # build the name index now, so duplicate names fail at load time
     return catalog
 
@@ -151,16 +153,48 @@ def _check_tasks(path: Path, table: TaskTable) -> None:
             raise CatalogError(str(path), [f"task '{task_id}': a benchmark is listed twice in its ladder or general list"])
 
 
-def _load_hardware(root: Path, read_model) -> tuple[Device, ...]:
-    """Accelerator presets from ``root/hardware/*.yaml``; ids and aliases unique across files."""
+def check_file_name(path: Path, fam: Family) -> None:
+    """A family file is named after its family: ``models/<id>.yaml``. The id decides which family a
+    user's file adds or replaces, so a file whose name says otherwise (a copy whose id was not
+    changed) would replace another family without a word."""
+    if path.stem != fam.id:
+        raise CatalogError(str(path), [file_name_problem(path, fam.id)])
+
+
+def file_name_problem(path: Path, fam_id: str) -> str:
+    return (f"file name should be '{fam_id}.yaml', after the family id '{fam_id}' (it is '{path.name}'): "
+            "rename the file, or change the id if this is a new family")
+
+
+def _load_hardware(root: Path, read_model) -> tuple[tuple[Device, ...], dict[str, Path]]:
+    """Accelerator presets from ``root/hardware/*.yaml``, with the file of each; ids and names
+    unique across the files."""
     devices: list[Device] = []
-    names: dict[str, str] = {}
+    files: dict[str, Path] = {}
     for path in sorted((root / "hardware").glob("*.yaml")):
         for dev in read_model(path, HardwareFile).devices:
-            for name in (dev.id, dev.name, *dev.aliases):
-                key = normalize(name)
-                if key in names and names[key] != dev.id:
-                    raise CatalogError(str(path), [f"hardware name '{name}' is already used by {names[key]}"])
-                names[key] = dev.id
+            if dev.id in files:
+                raise CatalogError(str(path), [f"device id '{dev.id}' is also used in {files[dev.id]}"])
+            files[dev.id] = path
             devices.append(dev)
-    return tuple(devices)
+    check_hardware_names(devices, files)
+    return tuple(devices), files
+
+
+def check_hardware_names(devices: Iterable[Device], files: Mapping[str, Path]) -> None:
+    """Every device name (id, name, aliases, compared normalized) names one device only. A clash
+    is reported with both devices and both files; every clash in the file of the first."""
+    owner: dict[str, Device] = {}
+    problems: list[tuple[str, str]] = []
+    for dev in devices:
+        for name in (dev.id, dev.name, *dev.aliases):
+            key = normalize(name)
+            if not key:
+                continue
+            other = owner.setdefault(key, dev)
+            if other.id != dev.id:
+                where = files.get(dev.id, "?")
+                problems.append((str(where), f"hardware name '{name}' of device '{dev.id}' is already used by "
+                                             f"device '{other.id}' in {files.get(other.id, '?')}"))
+    if problems:
+        raise CatalogError(problems[0][0], [msg for file, msg in problems if file == problems[0][0]])

@@ -6,8 +6,10 @@ directory (``<config>/llmguide/catalog``, see ``user_catalog_dir``), the paths i
 A path is a family file (``*.yaml``) or a folder holding ``models/*.yaml`` and/or
 ``hardware/*.yaml`` (or family files directly), and optionally ``evidence.csv``, whose rows are
 added to the shipped evidence. A family with the id of an existing one replaces
-it whole; new ids are added. The result is checked like the shipped catalog (unique names,
-
+it whole; new ids are added (a family file must be named after its id, as in the shipped catalog, so
+a copied file whose id was left unchanged does not replace a family unseen). The result is checked
+like the shipped catalog: names unique across families, variants and devices, each clash reported
+with both files.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from llmguide.catalog.loader import Catalog
+from llmguide.catalog.loader import Catalog, check_file_name, check_hardware_names
 from llmguide.errors import CatalogError
 
 ENV = "LLMGUIDE_CATALOG"
@@ -41,11 +43,22 @@ def overlay_paths(extra: list[Path] | tuple[Path, ...] = ()) -> list[Path]:
 
 
 def family_files(path: Path) -> tuple[list[Path], list[Path]]:
-    """(family files, hardware files) a catalog path stands for."""
-    if path.is_file():
-        return [path], []
-    if not path.is_dir():
-        raise CatalogError(str(path), ["no such file or folder"])
+    """(family files, hardware files) a catalog path stands for. A file is a family file, or a
+    hardware file when its folder is named ``hardware``; anything but a folder is taken for a file,
+    so a FIFO or a device is refused by the reader with what it is."""
+    try:
+        os.lstat(path)
+        is_dir = path.is_dir()
+    except FileNotFoundError:
+        raise CatalogError(str(path), ["no such file or folder"]) from None
+    except OSError as exc:  # a name too long, a folder on the way not readable
+        from llmguide.model.files import os_problem
+
+        raise CatalogError(str(path), [f"cannot read: {os_problem(exc)}"]) from None
+    except ValueError:
+        raise CatalogError(str(path), ["cannot read: the path contains a NUL character"]) from None
+    if not is_dir:
+        return ([], [path]) if path.parent.name == "hardware" else ([path], [])
     models = path / "models"
     families = sorted((models if models.is_dir() else path).glob("*.yaml"))
     hardware = sorted((path / "hardware").glob("*.yaml"))
@@ -73,7 +86,7 @@ def apply_overlays(base: Catalog | Callable[[], Catalog], paths: list[Path], use
         files += [*fam, *hw] + ([path / "evidence.csv"] if path.is_dir() and (path / "evidence.csv").is_file() else [])
     key = cache.files_key(cache.cache_key(catalog_dir()), files)
     cached = cache.read_key(key)
-    if cached is not None:
+    if isinstance(cached, Catalog):
         return cached
     merged = _merge(loaded(), paths)
     cache.write_key(key, merged)
@@ -90,24 +103,35 @@ def _merge(base: Catalog, paths: list[Path]) -> Catalog:
     families = {f.id: f for f in base.families}
     files = dict(base._files)
     devices = {d.id: d for d in base.hardware}
+    device_files = dict(base._device_files)
     evidence = list(base.evidence.rows)
     for path in paths:
+        fam_files, hw_files = family_files(path)  # first: it says what is wrong with a path
         if path.is_dir() and (path / "evidence.csv").is_file():  # the user's own scores, same format
             evidence += read_evidence(path / "evidence.csv", base.tasks.benchmarks).rows
-        fam_files, hw_files = family_files(path)
+        here: dict[str, Path] = {}  # a device id twice in one catalog is a mistake; a later catalog replaces
         for f in fam_files:
             fam = read_model(f, Family)
+            check_file_name(f, fam)
             families[fam.id] = fam
             files[fam.id] = f
         for h in hw_files:
             for dev in read_model(h, HardwareFile).devices:
+                if dev.id in here:
+                    raise CatalogError(str(h), [f"device id '{dev.id}' is also used in {here[dev.id]}"])
+                here[dev.id] = h
                 devices[dev.id] = dev
+                device_files[dev.id] = h
     merged = replace(base, families=tuple(families.values()), _files=files, hardware=tuple(devices.values()),
-                     evidence=EvidenceTable(tuple(evidence), base.evidence.path))
+                     evidence=EvidenceTable(tuple(evidence), base.evidence.path), _device_files=device_files)
     merged.__dict__.pop("names", None)  # rebuild the name index over the merged families
     merged.names  # duplicate names across shipped and user entries fail here, with the file
-    ids = [v.id for f in merged.families for v in f.variants]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    if dupes:
-        raise CatalogError(str(files.get(dupes[0], paths[-1])), [f"variant id '{dupes[0]}' is used by two families"])
+    check_hardware_names(merged.hardware, device_files)
+    owner: dict[str, Family] = {}
+    for fam in merged.families:
+        for var in fam.variants:
+            other = owner.setdefault(var.id, fam)
+            if other is not fam:
+                raise CatalogError(str(files.get(fam.id, paths[-1])), [
+                    f"variant id '{var.id}' is also used by family '{other.id}' in {files.get(other.id, '?')}"])
     return merged

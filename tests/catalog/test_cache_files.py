@@ -1,0 +1,171 @@
+"""The catalog cache writes whole files or none, leaves no temporary file behind, and a damaged or
+unwritable cache only costs a rebuild, never the command."""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from llmguide.catalog import cache, load_catalog
+from llmguide.catalog.loader import Catalog
+
+
+@pytest.fixture()
+def folder(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "cache"
+    monkeypatch.setenv("LLMGUIDE_CACHE_DIR", str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def small():
+    """A small picklable stand-in: the cache does not look inside what it stores."""
+    return {"families": list(range(1000))}
+
+
+def _names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_a_normal_write_leaves_one_file_and_no_temporary(folder, small):
+    cache.write_key("abc", small)
+    assert _names(folder) == ["catalog-abc.pickle"]
+    assert cache.read_key("abc") == small
+    cache.write_key("abc", small)  # again, over the existing file
+    cache.write_key("def", small)  # a newer key replaces the older one
+    assert _names(folder) == ["catalog-def.pickle"]
+
+
+def test_user_and_shipped_entries_are_kept_apart(folder, small):
+    cache.write_key("abc", small)
+    cache.write_key("user-xyz", small)
+    assert _names(folder) == ["catalog-abc.pickle", "catalog-user-xyz.pickle"]
+
+
+def test_a_failed_rename_leaves_no_temporary_and_fails_nothing(folder, small, monkeypatch):
+    def fail(src, dst):
+        raise PermissionError(errno.EACCES, "Permission denied", str(dst))
+
+    monkeypatch.setattr(cache.os, "replace", fail)
+    cache.write_key("abc", small)  # no exception
+    assert _names(folder) == []
+
+
+def test_a_full_disk_leaves_no_temporary_and_keeps_the_old_file(folder, small, monkeypatch):
+    cache.write_key("abc", small)
+    before = (folder / "catalog-abc.pickle").read_bytes()
+    real_fdopen = os.fdopen
+
+    class Full:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+        def write(self, data):
+            self.fh.write(data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(cache.os, "fdopen", lambda fd, mode: Full(real_fdopen(fd, mode)))
+        cache.write_key("abc", {"other": 1})
+    assert _names(folder) == ["catalog-abc.pickle"]
+    assert (folder / "catalog-abc.pickle").read_bytes() == before
+    assert cache.read_key("abc") == small
+
+
+def test_an_interrupt_while_writing_removes_the_temporary_and_goes_on(folder, small, monkeypatch):
+    def interrupted(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cache.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        cache.write_key("abc", small)
+    assert _names(folder) == []
+
+
+def test_an_unpicklable_catalog_warns_once_and_writes_nothing(folder):
+    with pytest.warns(RuntimeWarning, match="catalog cache is not written"):
+        cache.write_key("abc", {"f": lambda: 0})
+    assert _names(folder) == []
+
+
+def test_an_unwritable_cache_folder_is_skipped(tmp_path, monkeypatch, small):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("LLMGUIDE_CACHE_DIR", str(blocker / "cache"))  # cannot be made
+    cache.write_key("abc", small)
+    assert cache.read_key("abc") is None
+    assert isinstance(load_catalog(use_cache=True), Catalog)
+
+
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root writes anywhere")
+def test_a_read_only_cache_folder_is_skipped(folder, small):
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        cache.write_key("abc", small)
+        assert _names(folder) == []
+    finally:
+        folder.chmod(0o700)
+
+
+def test_commands_run_with_an_unwritable_cache(cli, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    r = cli("show", "zephyr", env={"LLMGUIDE_CACHE_DIR": str(blocker / "cache")})
+    assert r.exit_code == 0 and r.stderr == ""
+
+
+@pytest.mark.parametrize("damage", ["empty", "truncated", "garbage", "old format", "wrong length"])
+def test_a_damaged_cache_file_is_ignored_and_rebuilt(folder, damage):
+    catalog = load_catalog(use_cache=True)  # writes the cache
+    (path,) = folder.glob("catalog-*.pickle")
+    good = path.read_bytes()
+    damaged = {
+        "empty": b"",
+        "truncated": good[: len(good) // 2],
+        "garbage": b"\x00\xff" * 1000,
+        "old format": good[len(cache._MAGIC) + 8:],  # a bare pickle, as older versions wrote
+        "wrong length": good + b"x",
+    }[damage]
+    path.write_bytes(damaged)
+    assert cache.read(catalog.root) is None
+    again = load_catalog(use_cache=True)
+    assert isinstance(again, Catalog) and len(again.families) == len(catalog.families)
+    assert path.read_bytes() == good or cache.read(catalog.root) is not None  # rewritten whole
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs os.mkfifo")
+def test_a_fifo_in_place_of_the_cache_file_is_not_opened(folder):
+    folder.mkdir()
+    os.mkfifo(folder / "catalog-abc.pickle")
+    start = time.perf_counter()
+    assert cache.read_key("abc") is None
+    assert time.perf_counter() - start < 5
+
+
+def test_temporaries_of_killed_runs_are_swept_but_fresh_ones_kept(folder, small):
+    folder.mkdir()
+    stale, fresh = folder / ".catalog-old.tmp", folder / ".catalog-new.tmp"
+    stale.write_bytes(b"partial")
+    fresh.write_bytes(b"being written")
+    old = time.time() - 2 * cache._STALE_TMP_S
+    os.utime(stale, (old, old))
+    cache.write_key("abc", small)
+    assert _names(folder) == [".catalog-new.tmp", "catalog-abc.pickle"]
+
+
+def test_a_dangling_link_in_the_catalog_does_not_break_the_key(catalog_copy):
+    (catalog_copy / "models" / "gone.yaml").symlink_to(catalog_copy / "nowhere.yaml")
+    key = cache.cache_key(catalog_copy)
+    assert key and key != cache.cache_key(Path(catalog_copy.parent))
