@@ -50,6 +50,18 @@ class CatalogError(LLMGuideError):
         super().__init__(f"{path}: {first}{more}", "'llmguide catalog validate PATH' lists every problem; the format is in docs/catalog-format.md.")
 
 
+class LLMGuideWarning(UserWarning):
+    """Something llmguide went without and said so (an unreadable config or data folder): the
+    answer is still given, from the defaults. The CLI shows these as notes on stderr."""
+
+
+def warn(message: str) -> None:
+    """Tell the user what llmguide went without; the library never prints."""
+    import warnings
+
+    warnings.warn(message, LLMGuideWarning, stacklevel=2)
+
+
 class UsageError(LLMGuideError):
     """Input that can never be valid: negative memory, context 0, an unknown task."""
 

@@ -38,7 +38,8 @@ def cache_key(root: Path) -> str:
     """Changes with the version, with any catalog file, and with the code that defines the classes."""
     parts = [__version__, str(root.resolve())]
     code = Path(__file__).resolve().parent
-    for path in [*sorted(root.rglob("*.yaml")), *sorted(root.rglob("*.csv")), *sorted(code.glob("*.py"))]:
+    limits = code.parent / "model" / "limits.py"  # the schema's bounds come from there
+    for path in [*sorted(root.rglob("*.yaml")), *sorted(root.rglob("*.csv")), *sorted(code.glob("*.py")), limits]:
         try:
             st = path.stat()
         except OSError:  # a dangling link: the key still changes with it, and loading says what is wrong

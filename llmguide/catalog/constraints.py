@@ -95,6 +95,7 @@ Slug = Annotated[str, Predicate(lowercase_slug)]
 SourceKeys = Annotated[tuple[Slug, ...], MinLen(1)]
 PositiveInt = Annotated[int, Strict(), Gt(0)]
 PositiveFloat = Annotated[float, Strict(), Gt(0)]
+Number = Annotated[float, Strict()]  # any finite number, never true or "0.5"
 Flag = Annotated[bool, Strict()]
 Text = Annotated[str, MinLen(3)]
 Url = Annotated[str, Predicate(http_url)]

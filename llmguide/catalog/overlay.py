@@ -34,8 +34,13 @@ def user_catalog_dir() -> Path:
 def overlay_paths(extra: list[Path] | tuple[Path, ...] = ()) -> list[Path]:
     paths: list[Path] = []
     user = user_catalog_dir()
-    if user.is_dir():
-        paths.append(user)
+    try:
+        if user.is_dir():
+            paths.append(user)
+    except OSError as exc:  # an unreadable HOME or config folder: the shipped catalog still answers
+        from llmguide.errors import warn
+
+        warn(f"cannot read your catalog folder {user} ({exc.strerror or exc}); using the shipped catalog only")
     env = os.environ.get(ENV)
     if env:
         paths += [Path(p) for p in env.split(os.pathsep) if p]

@@ -11,7 +11,7 @@ from llmguide.catalog.schema import FORBID, Kind, Modality, Source, Specialty
 if TYPE_CHECKING:  # installed by llmguide.catalog.validate before validating
     from typing import Annotated  # noqa: F401
 
-    from llmguide.catalog.constraints import Ge, MinLen, PositiveFloat, PositiveInt, QuantName, Slug, SourceKeys  # noqa: F401
+    from llmguide.catalog.constraints import Ge, MinLen, Number, PositiveFloat, PositiveInt, QuantName, Slug, SourceKeys  # noqa: F401
 
 Unit = Literal["percent", "index", "elo", "ten"]
 
@@ -27,7 +27,7 @@ class BenchmarkDef:
     measures: str
     evaluator: Annotated[str, MinLen(2)]
     unit: Unit
-    floor: float = 0.0
+    floor: Number = 0.0
 
     @property
     def independent(self) -> bool:
@@ -76,9 +76,9 @@ class Quant:
     __pydantic_config__ = FORBID
     name: QuantName
     description: str
-    ppl_delta: float
+    ppl_delta: Number
     ref_model: str
-    kld: Annotated[float, Ge(0)]  # mean KL divergence from the 16-bit model (Llama-3-8B)
+    kld: Annotated[Number, Ge(0)]  # mean KL divergence from the 16-bit model (Llama-3-8B)
     sources: SourceKeys
 
 

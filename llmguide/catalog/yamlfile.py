@@ -13,6 +13,7 @@ last), reported with both lines. Every failure is a ``CatalogError``.
 from __future__ import annotations
 
 from pathlib import Path
+import re
 from typing import Any, TypeVar
 
 import yaml
@@ -167,6 +168,8 @@ def read_model(path: Path, model: type[M]) -> M:
     data = load_yaml(path, text)
     if not isinstance(data, dict):
         raise CatalogError(str(path), ["line 1: expected a mapping of keys to values at the top level"])
+    if "\\" in text:  # only an escape in a quoted string ("\e", "\x1b") can make a control character
+        _refuse_control_characters(path, text, data)
     try:
         return validate(data, model)
     except validation_error_type() as exc:
@@ -178,6 +181,31 @@ def read_model(path: Path, model: type[M]) -> M:
     errors = [e for e in errors if not (e["type"] == "too_short" and tuple(e["loc"]) in inner)]
     lines = _Lines(yaml.compose(text, Loader=_Base))
     raise CatalogError(str(path), _capped([_describe(err, lines) for err in errors[:MAX_PROBLEMS]], len(errors)))
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _refuse_control_characters(path: Path, text: str, data: Any) -> None:
+    """Catalog text is printed to terminals: an escape code or other control character in it (a
+    line break or tab is fine) would drive the terminal, so it is an error with its field and line."""
+    found: list[tuple] = []
+    stack: list[tuple[Any, tuple]] = [(data, ())]
+    while stack and len(found) < MAX_PROBLEMS:
+        node, loc = stack.pop()
+        if isinstance(node, str):
+            if _CONTROL.search(node):
+                found.append(loc)
+        elif isinstance(node, dict):
+            stack += [(v, (*loc, k)) for k, v in node.items()] + [(k, loc) for k in node if isinstance(k, str)]
+        elif isinstance(node, list):
+            stack += [(v, (*loc, i)) for i, v in enumerate(node)]
+    if found:
+        lines = _Lines(yaml.compose(text, Loader=_Base))
+        raise CatalogError(str(path), [
+            f"line {lines.line_of(loc)}: field '{'.'.join(map(str, loc)) or '(top level)'}': contains a control character "
+            "(an escape code or similar); catalog text is printed to terminals, so only line breaks and tabs are allowed"
+            for loc in sorted(found, key=str)])
 
 
 def _capped(problems: list[str], total: int) -> list[str]:

@@ -37,6 +37,7 @@ class GuardedGroup(TyperGroup):
 
         _usable_columns()
         ascii_fallback()
+        _warnings_as_notes()
         try:
             if sys.stdout is None:  # started with stdout closed ('llmguide list >&-')
                 raise OSError(errno.EBADF, "standard output is closed")
@@ -59,6 +60,26 @@ def _usable_columns() -> None:
         os.environ["COLUMNS"] = str(max(MIN_COLUMNS, min(int(value), 1000)))
     except ValueError:
         del os.environ["COLUMNS"]
+
+
+def _warnings_as_notes() -> None:
+    """What the library went without (``LLMGuideWarning``) is shown once as a note on stderr."""
+    import warnings
+
+    from llmguide.errors import LLMGuideWarning
+
+    shown = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, LLMGuideWarning):
+            from llmguide.cli.console import note
+
+            note(str(message))
+        else:
+            shown(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
+    warnings.simplefilter("once", LLMGuideWarning)
 
 
 def _command(group: TyperGroup, args: Any) -> str:

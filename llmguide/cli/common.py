@@ -35,7 +35,11 @@ def catalog() -> Catalog:
     from llmguide.catalog import overlay
 
     user = overlay.user_catalog_dir()
-    return _catalog(tuple(EXTRA_CATALOGS), os.environ.get("LLMGUIDE_CATALOG", ""), f"{user}:{user.is_dir()}")
+    try:
+        state = f"{user}:{user.is_dir()}"
+    except OSError:  # unreadable: overlay_paths says so
+        state = f"{user}:unreadable"
+    return _catalog(tuple(EXTRA_CATALOGS), os.environ.get("LLMGUIDE_CATALOG", ""), state)
 
 
 class _Size(ParamType):

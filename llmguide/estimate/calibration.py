@@ -77,6 +77,11 @@ def load_all() -> list[Calibration]:
         stamp = path.stat().st_mtime_ns
     except (FileNotFoundError, NotADirectoryError):
         return []
+    except PermissionError as exc:  # a data folder llmguide may not enter (an unreadable HOME)
+        from llmguide.errors import warn
+
+        warn(f"cannot read {path.parent} ({exc.strerror}); speeds are not calibrated")
+        return []
     except OSError:
         stamp = -1  # unreadable in some other way: read_json says how
     if (path, stamp) in _read:

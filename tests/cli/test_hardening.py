@@ -193,3 +193,24 @@ def test_a_reader_that_quits_early_ends_quietly():
     err = p.stderr.read()
     assert p.wait(timeout=60) in (0, 1)
     assert b"Traceback" not in err and b"internal error" not in err
+
+
+def test_an_unreadable_config_or_data_folder_degrades_to_the_defaults(cli, monkeypatch, tmp_path):
+    """As under 'sudo -u': HOME's folders cannot be entered. The answer comes from the shipped
+    catalog, uncalibrated, with a note saying so."""
+    from pathlib import Path
+
+    locked = str(tmp_path / "home")
+    monkeypatch.setenv("XDG_CONFIG_HOME", f"{locked}/.config")
+    monkeypatch.setenv("LLMGUIDE_DATA_DIR", f"{locked}/.local/share/llmguide")
+    real_stat = Path.stat
+
+    def stat(self, *a, **k):
+        if str(self).startswith(locked):
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_stat(self, *a, **k)
+
+    monkeypatch.setattr(Path, "stat", stat)
+    r = cli("fit", "zephyr-7b-beta", "--gpu", "4090")
+    assert r.exit_code == 0, r.output
+    assert "Note: cannot read" in r.stderr and "Q4_K_M" in r.stdout
