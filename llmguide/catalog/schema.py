@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # at run time, llmguide.catalog.validate installs these names
 
     from llmguide.catalog.constraints import (  # noqa: F401
         Flag, HfRepo, LanguageCode, LicenseId, MinLen, Month, MonthOrDate, PositiveInt,
-        OllamaTag, Slug, SourceKeys, Text, Url, Within,
+        OllamaTag, QuantName, Slug, SourceKeys, Text, Url, Within,
     )
 
 Kind = Literal["base", "chat", "instruct", "code", "python"]
@@ -276,6 +276,9 @@ class Upload:
     __pydantic_config__ = FORBID
     repo: HfRepo
     format: UploadFormat
+    # For a GGUF repository: the quantizations it holds as single files (what `-hf REPO:QUANT`
+    # can fetch), as seen in the source; empty when not recorded.
+    quants: tuple[QuantName, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True, repr=False, eq=False)
@@ -310,6 +313,16 @@ class Variant:
     languages: Languages | None = None  # only when this variant's languages differ from the family's
     downloads: Downloads | None = None
     notes: tuple[str, ...] = ()
+
+
+# A variant note that starts so marks an entry nobody reviewed ('llmguide catalog add hf:ORG/NAME'
+# writes one); recommend shows it beside the model's quality estimate.
+UNVETTED = "Unvetted:"
+
+
+def unvetted(variant: "Variant") -> str | None:
+    """The note that marks ``variant`` as unvetted, if it has one."""
+    return next((n for n in variant.notes if n.startswith(UNVETTED)), None)
 
 
 def languages_of(family: "Family", variant: "Variant | None") -> Languages:
