@@ -40,39 +40,52 @@ OFFLOAD_ORDER = ("Q4_K_M", "Q3_K_M", "Q2_K")  # larger presets cannot split wher
 
 def quant_options(
     arch: Architecture, context: int, hw: Hardware, sequences: int = 1, encoder: bool = False,
-    smallest: MemoryEstimate | None = None,
+    smallest: MemoryEstimate | None = None, steps: tuple[str, ...] | None = None,
 ) -> tuple[list[QuantOption], MemoryEstimate]:
     """Every ladder step that fits ``hw`` in one place, and from Q4_K_M down the ones that fit split
     between GPU and RAM, best quality first, with speeds; and the smallest estimate tried. Without
     hardware, the common default alone. ``encoder``: images or audio will be given (mmproj loaded).
-    ``smallest``: the last step's estimate, when the caller already made it."""
-    smallest = smallest or estimate_memory(arch, LADDER[-1], context, sequences=sequences, encoder=encoder)
-    estimates = [estimate_memory(arch, q, context, sequences=sequences, encoder=encoder) for q in LADDER[:-1]] + [smallest]
+    ``smallest``: the last step's estimate, when the caller already made it. ``steps``: the
+    quantizations to try instead of the ladder, largest first (``installed_steps``: the files a
+    user has), each wherever it fits, split included."""
+    ladder = steps or LADDER
+    smallest = smallest or estimate_memory(arch, ladder[-1], context, sequences=sequences, encoder=encoder)
+    estimates = [estimate_memory(arch, q, context, sequences=sequences, encoder=encoder) for q in ladder[:-1]] + [smallest]
     if not hw.known:
-        return [QuantOption(next(e for e in estimates if e.quant == UNCHECKED_QUANT), None)], smallest
-    return [fit for fit in (_option(arch, e, hw) for e in estimates) if fit is not None], smallest
+        return [QuantOption(next((e for e in estimates if e.quant == UNCHECKED_QUANT), estimates[0]), None)], smallest
+    return [fit for fit in (_option(arch, e, hw, steps is not None) for e in estimates) if fit is not None], smallest
+
+
+def installed_steps(arch: Architecture, quants: tuple[str, ...]) -> tuple[str, ...]:
+    """``quants`` as ``quant_options`` takes them: each once, the largest file first."""
+    from llmguide.estimate.weights import gguf_file_bytes
+
+    return tuple(sorted(dict.fromkeys(quants), key=lambda q: -gguf_file_bytes(arch, q)))
 
 
 def options_smallest_first(arch: Architecture, smallest: MemoryEstimate, hw: Hardware, sequences: int = 1,
-                           encoder: bool = False) -> Iterator[QuantOption]:
+                           encoder: bool = False, steps: tuple[str, ...] | None = None) -> Iterator[QuantOption]:
     """The options of ``quant_options`` from the smallest step up, each estimated only when asked
     (to explain a model that a rule rejects whatever its fit, the first that fits may do)."""
+    ladder = steps or LADDER
     if not hw.known:
-        yield QuantOption(estimate_memory(arch, UNCHECKED_QUANT, smallest.context, sequences=sequences, encoder=encoder), None)
+        first = UNCHECKED_QUANT if UNCHECKED_QUANT in ladder else ladder[0]
+        yield QuantOption(estimate_memory(arch, first, smallest.context, sequences=sequences, encoder=encoder), None)
         return
-    for q in reversed(LADDER):
+    for q in reversed(ladder):
         e = smallest if q == smallest.quant else estimate_memory(arch, q, smallest.context, sequences=sequences, encoder=encoder)
-        fit = _option(arch, e, hw)
+        fit = _option(arch, e, hw, steps is not None)
         if fit is not None:
             yield fit
 
 
-def _option(arch: Architecture, e: MemoryEstimate, hw: Hardware) -> QuantOption | None:
+def _option(arch: Architecture, e: MemoryEstimate, hw: Hardware, any_split: bool = False) -> QuantOption | None:
     """One ladder step as an option, or None. In one place, or with an MoE's experts in RAM, at
-    every step that fits; split by layers too, from Q4_K_M down, when RAM allows it: a split Q4_K_M
-    of a sparse model can beat its Q2_K on the GPU, and the scores decide."""
+    every step that fits; split by layers too, from Q4_K_M down (at any step with ``any_split``:
+    a file the user has), when RAM allows it: a split Q4_K_M of a sparse model can beat its Q2_K
+    on the GPU, and the scores decide."""
     w = place(arch, e, hw)
-    if w.mode in ("gpu", "cpu", "expert_offload") or (w.fits and e.quant in OFFLOAD_ORDER):
+    if w.mode in ("gpu", "cpu", "expert_offload") or (w.fits and (any_split or e.quant in OFFLOAD_ORDER)):
         return QuantOption(e, w, placement_speed(arch, e.quant, hw, w))
     return None
 

@@ -8,7 +8,7 @@ memory breaking ties. The survivors are then ranked by score, or re-ordered by `
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from llmguide.catalog.languages import parse_languages
@@ -21,7 +21,7 @@ from llmguide.model.architecture import Architecture
 from llmguide.quality.task import quality
 from llmguide.rules.base import DEFAULT_CONTEXT, Candidate, Env, Request, Score, Verdict
 from llmguide.estimate.memory import estimate_memory
-from llmguide.estimate.ladder import LADDER, QuantOption, options_smallest_first, quant_options
+from llmguide.estimate.ladder import LADDER, QuantOption, installed_steps, options_smallest_first, quant_options
 from llmguide.rules.license_policy import parse_policy
 from llmguide.rules.registry import Rule, hard_rules, soft_rules
 from llmguide.rules.min_speed import check_answerable
@@ -119,7 +119,10 @@ def make_request(
                    parse_policy(catalog, license), min_speed, max_ttft, mods)
 
 
-def recommend(catalog: Catalog, request: Request, hardware: Hardware, sort: str = "score") -> Recommendation:
+def recommend(catalog: Catalog, request: Request, hardware: Hardware, sort: str = "score",
+              only: Mapping[str, tuple[str, ...]] | None = None) -> Recommendation:
+    """``only``: rank just these variants (by id), each at the GGUF quantizations given instead of
+    the ladder (an empty tuple: the ladder); ``recommend --installed``."""
     if sort not in SORTS:
         raise UsageError(f"Unknown sort '{sort}'.", f"Use one of: {', '.join(SORTS)}.")
     check_answerable(request, hardware)
@@ -128,26 +131,30 @@ def recommend(catalog: Catalog, request: Request, hardware: Hardware, sort: str 
     paused = gc.isenabled()
     gc.disable()  # ranking makes many short-lived objects and keeps a few per model, none in cycles:
     try:          # the cyclic collector would rescan the whole catalog over and over (a third of the time)
-        return _rank(catalog, request, hardware, sort)
+        return _rank(catalog, request, hardware, sort, only)
     finally:
         if paused:
             gc.enable()
 
 
-def _rank(catalog: Catalog, request: Request, hardware: Hardware, sort: str) -> Recommendation:
+def _rank(catalog: Catalog, request: Request, hardware: Hardware, sort: str,
+          only: Mapping[str, tuple[str, ...]] | None = None) -> Recommendation:
     env = Env(catalog, request, hardware)
     hard, soft = hard_rules(), soft_rules()
     media = bool(set(request.task.needs_modalities + request.modalities) - {"text"})
     ranked: list[tuple[float, Candidate, tuple[Score, ...], tuple[Verdict, ...]]] = []
     rejected: list[Rejected] = []
     for family, variant in catalog.variants():
+        if only is not None and variant.id not in only:
+            continue
         arch = Architecture.from_facts(variant.architecture)
+        steps = installed_steps(arch, only[variant.id]) if only and only[variant.id] else None
         q = quality(catalog, request.task_id, family, variant)
-        smallest = estimate_memory(arch, LADDER[-1], request.context, encoder=media)
+        smallest = estimate_memory(arch, (steps or LADDER)[-1], request.context, encoder=media)
         # The rules that do not read the fit are judged once per model (rules/registry.py, per_fit).
         fixed = {r.code: r.judge(Candidate(family, variant, arch, None, smallest, q), env) for r in hard if not r.per_fit}
         if all(v.passed for v in fixed.values()):
-            options, _ = quant_options(arch, request.context, hardware, encoder=media, smallest=smallest)
+            options, _ = quant_options(arch, request.context, hardware, encoder=media, smallest=smallest, steps=steps)
             judged = _judge_options([Candidate(family, variant, arch, fit, smallest, q) for fit in options], env, hard, soft, fixed)
             passing = [j for j in judged if j[2] is not None]
             if passing:
@@ -157,7 +164,7 @@ def _rank(catalog: Catalog, request: Request, hardware: Hardware, sort: str) -> 
             explained = _fewest_failures((j[1], j[3]) for j in judged[::-1])
         else:  # rejected whatever its fit: explained by its smallest option that fails fewest
             explained = _fewest_failures((_verdicts_of(Candidate(family, variant, arch, fit, smallest, q), env, hard, fixed)
-                                          for fit in options_smallest_first(arch, smallest, hardware, encoder=media)),
+                                          for fit in options_smallest_first(arch, smallest, hardware, encoder=media, steps=steps)),
                                          floor=sum(not v.passed for v in fixed.values()))
         if explained is None:  # no option at all
             cand = Candidate(family, variant, arch, None, smallest, q)
