@@ -12,7 +12,8 @@ try:  # typer >= 0.29
     from typer._click.types import ParamType
     from typer.exceptions import Abort
 except ImportError:  # pragma: no cover - older typer with click as a dependency
-    from click.exceptions import Abort, ClickException, NoArgsIsHelpError, UsageError  # type: ignore[no-redef]
-    from click.types import ParamType  # type: ignore[no-redef]
+    # (click may also be installed beside a newer typer, by mcp's uvicorn: mypy then sees two classes, hence 'assignment')
+    from click.exceptions import Abort, ClickException, NoArgsIsHelpError, UsageError  # type: ignore[no-redef, assignment, unused-ignore]
+    from click.types import ParamType  # type: ignore[no-redef, assignment, unused-ignore]
 
 __all__ = ["Abort", "ClickException", "NoArgsIsHelpError", "ParamType", "UsageError"]
