@@ -2,16 +2,22 @@
 
 Only the header is read (by :mod:`llmguide.model.gguf_header`, with bounded work): the key/value
 metadata and the tensor table (names, shapes, types, byte sizes). A file that is not GGUF, is
-truncated, or is malformed gives one clear error.
+truncated, or is malformed gives one clear error. The first part of a split model
+(``NAME-00001-of-00003.gguf``) is read with the tensor tables of its other parts
+(:mod:`llmguide.model.gguf_split`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from llmguide.errors import LLMGuideError
 from llmguide.model.architecture import Architecture
+
+if TYPE_CHECKING:
+    from llmguide.model.gguf_header import GGUFHeader
 
 GGUF_ALIGNMENT = 32
 
@@ -35,22 +41,45 @@ class GGUFInfo:
 
 
 def read_gguf(path: str | Path) -> GGUFInfo:
-    from llmguide.model.gguf_header import clean_text, read_header  # only when a file is read: startup stays lean
+    from llmguide.model.gguf_header import read_header  # only when a file is read: startup stays lean
 
     p = Path(path)
     header = read_header(p)
+    fields, vocab_from_tokens, tensors = header_parts(header)
+    file_bytes = None
+    if fields.get("split.count") not in (None, 0, 1):  # the first of several parts (gguf-split): read them all
+        from llmguide.model.gguf_split import other_parts
+
+        more, file_bytes = other_parts(p, fields, len(tensors))
+        tensors += more
+    return gguf_info(p, fields, vocab_from_tokens, tensors, file_bytes)
+
+
+def header_parts(header: GGUFHeader) -> tuple[dict, int | None, list]:
+    """What ``gguf_info`` takes from a parsed header: its metadata (names shown to users cleaned,
+    merges dropped), the vocabulary size its token list gives, and its tensor table as
+    ``(name, GGML type, shape, bytes)``."""
+    from llmguide.model.gguf_header import clean_text
+
     fields = {name: value for name, value in header.fields.items() if not name.startswith("tokenizer.ggml.merges")}
     for name in ("general.architecture", "general.name"):  # shown to the user: no escapes, bounded length
         text = fields.get(name)
         if isinstance(text, str):
             fields[name] = clean_text(text)
-    vocab_from_tokens = header.array_counts.get("tokenizer.ggml.tokens")
     tensors = [(t.name, t.ggml_type, list(t.shape), t.n_bytes) for t in header.tensors]
-    _check_block_count(p, fields, len(tensors))
-    return _info(p, fields, vocab_from_tokens, tensors)
+    return fields, header.array_counts.get("tokenizer.ggml.tokens"), tensors
 
 
-def _check_block_count(path: Path, fields: dict, n_tensors: int) -> None:
+def gguf_info(path: Path | str, fields: dict, vocab_from_tokens: int | None, tensors: list,
+              file_bytes: int | None = None) -> GGUFInfo:
+    """A ``GGUFInfo`` from a header's parts (``header_parts``; the tensors of every part, for a
+    split model), read from a file here (``path``; its size when ``file_bytes`` is None) or over
+    HTTP (``path`` the name shown, ``file_bytes`` given; ``llmguide.model.hub``)."""
+    _check_block_count(path, fields, len(tensors))
+    return _info(path, fields, vocab_from_tokens, tensors, file_bytes)
+
+
+def _check_block_count(path: Path | str, fields: dict, n_tensors: int) -> None:
     """Every block holds at least one tensor, so a block count above the tensor count is a broken
     (or vocabulary-only) file; checked here so that nothing later sizes a list by a hostile number."""
     arch_name = fields.get("general.architecture")
@@ -62,10 +91,11 @@ def _check_block_count(path: Path, fields: dict, n_tensors: int) -> None:
                             "(a vocabulary-only or broken file)")
 
 
-def _info(path: Path, f: dict, vocab_from_tokens: int | None, tensors: list) -> GGUFInfo:
+def _info(path: Path | str, f: dict, vocab_from_tokens: int | None, tensors: list, file_bytes: int | None = None) -> GGUFInfo:
     """The architecture and sizes from a header's metadata ``f`` (key -> plain value) and tensor
-    table. Every number used is checked against ``llmguide.model.limits`` first, with errors that
-    name the file and the GGUF key (``llama.attention.head_count_kv: -8 must be positive``)."""
+    table (of every part, for a split model, whose parts measure ``file_bytes`` together). Every
+    number used is checked against ``llmguide.model.limits`` first, with errors that name the file
+    and the GGUF key (``llama.attention.head_count_kv: -8 must be positive``)."""
     from llmguide.model.files import clean_text, shown_path
     from llmguide.model.limits import HINT, LIMITS, Limit, check, shown, value_problem, whole
 
@@ -153,7 +183,7 @@ def _info(path: Path, f: dict, vocab_from_tokens: int | None, tensors: list) -> 
     names.setdefault("sliding_window_layers", f"{arch_name}.attention.sliding_window_pattern")
     check(numbers, where, names)
     arch = Architecture(**numbers, tied_embeddings="output.weight" not in names_in_file, arch=arch_name)
-    file_bytes = path.stat().st_size
+    file_bytes = Path(path).stat().st_size if file_bytes is None else file_bytes  # a split model: all its parts
     repeating = sum(_pad(t[3]) for t in tensors if t[0].startswith("blk."))
     tensor_bytes = sum(_pad(t[3]) for t in tensors)
     per_token_bytes = 0
@@ -191,7 +221,7 @@ def _is_arch_name(text: str) -> bool:
     return 0 < len(text) <= 64 and text[0].isalnum() and all(c.isascii() and (c.isalnum() or c in "_.-") for c in text)
 
 
-def _pattern(path: Path, arch_name: str, layers: int, tensors: list, window_pattern) -> str | None:
+def _pattern(path: Path | str, arch_name: str, layers: int, tensors: list, window_pattern) -> str | None:
     """Each block's kind, from the tensors it holds (llama.cpp names them by kind), or None for a
     plain transformer whose blocks all hold attention and an FFN (windows then come from the keys)."""
     blocks: list[set[str]] = [set() for _ in range(layers)]

@@ -5,7 +5,8 @@ tensor's dtype, shape and byte range; only that header is read, never the weight
 file is opened (a FIFO never blocks); the header length is checked against the file and capped
 before reading, its JSON parsed strictly (no NaN, no 400-digit numbers), and every tensor's dtype,
 shape and byte range checked against each other and the file, so a hostile or truncated file gives
-a clear error naming it instead of a huge read or a negative size.
+a clear error naming it instead of a huge read or a negative size. The same checks read a header
+on the Hugging Face Hub, through range requests (``llmguide.model.hub``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import struct
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from llmguide.errors import LLMGuideError
 from llmguide.model.files import clean_text, open_regular, os_problem, parse_json, shown_path
@@ -47,32 +49,37 @@ def read_folder(folder: Path) -> SafetensorsInfo | None:
     paths = sorted(folder.glob("*.safetensors"))
     if not paths:
         return None
+    return summarize([(shown_path(path), *_header(path)) for path in paths])
+
+
+def summarize(headers: list[tuple[str, dict, int]]) -> SafetensorsInfo:
+    """One model's weights from the headers of its files, each ``(name shown in errors, header,
+    data bytes after the header)``; every tensor is checked (``_tensor``) as it is counted."""
     total = layers = experts = 0
     dtypes: dict[str, int] = {}
-    for path in paths:
-        header, data_bytes = _header(path)
+    for where, header, data_bytes in headers:
         for name, meta in header.items():
             if name == "__metadata__":
                 continue
-            dtype, size = _tensor(path, name, meta, data_bytes)
+            dtype, size = _tensor(where, name, meta, data_bytes)
             total += size
             dtypes[dtype] = dtypes.get(dtype, 0) + size
             if any(f".{k}." in name for k in ("layers", "h", "blocks")):
                 layers += size
             if ".experts." in name:
                 experts += size
-    return SafetensorsInfo(len(paths), total, layers, dtypes, experts)
+    return SafetensorsInfo(len(headers), total, layers, dtypes, experts)
 
 
 def _count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def _tensor(path: Path, name: str, meta: object, data_bytes: int) -> tuple[str, int]:
+def _tensor(file: str, name: str, meta: object, data_bytes: int) -> tuple[str, int]:
     """One header entry checked: (dtype, bytes). Its dtype is one the format defines, its shape
     non-negative whole numbers, its byte range inside the file's data and as long as the shape
     and dtype make it."""
-    where = f"{shown_path(path)}: tensor '{clean_text(name, 120)}'"
+    where = f"{file}: tensor '{clean_text(name, 120)}'"
     if not isinstance(meta, dict):
         raise LLMGuideError(f"{where}: expected an object with dtype, shape and data_offsets, not {shown(meta)}")
     dtype, shape, offsets = meta.get("dtype"), meta.get("shape"), meta.get("data_offsets")
@@ -99,16 +106,29 @@ def _header(path: Path) -> tuple[dict, int]:
         try:
             size = fh.seek(0, 2)
             fh.seek(0)
-            head = fh.read(8)
-            if len(head) < 8:
-                raise LLMGuideError(f"{shown_path(path)}: too short to be a safetensors file")
-            (length,) = struct.unpack("<Q", head)
-            if length > MAX_HEADER_BYTES or length > size - 8:
-                raise LLMGuideError(f"{shown_path(path)}: header length {length} is impossible for this file (truncated or not safetensors)")
-            data = fh.read(length)
+            return parse_header(fh, size, shown_path(path))
         except OSError as exc:
             raise LLMGuideError(f"{shown_path(path)}: cannot read: {os_problem(exc)}") from None
-    header = parse_json(data, f"{shown_path(path)}: the safetensors header", max_depth=None)
+
+
+class Readable(Protocol):
+    def read(self, n: int = -1, /) -> bytes: ...
+
+
+def parse_header(fh: Readable, size: int, where: str) -> tuple[dict, int]:
+    """The header of a safetensors file open as ``fh`` (``size`` bytes long, read from its start;
+    a local file or ``llmguide.model.hub_range.RangeFile``) and the number of data bytes after
+    it; ``where`` names it in errors."""
+    head = fh.read(8)
+    if len(head) < 8:
+        raise LLMGuideError(f"{where}: too short to be a safetensors file")
+    (length,) = struct.unpack("<Q", head)
+    if length > MAX_HEADER_BYTES or length > size - 8:
+        raise LLMGuideError(f"{where}: header length {length} is impossible for this file (truncated or not safetensors)")
+    data = fh.read(length)
+    if len(data) < length:
+        raise LLMGuideError(f"{where}: the file ends inside its header (truncated)")
+    header = parse_json(data, f"{where}: the safetensors header", max_depth=None)
     if not isinstance(header, dict):
-        raise LLMGuideError(f"{shown_path(path)}: the safetensors header is not a JSON object")
+        raise LLMGuideError(f"{where}: the safetensors header is not a JSON object")
     return header, size - 8 - length

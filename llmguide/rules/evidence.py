@@ -4,11 +4,13 @@ Points run from 0 (no skill: the benchmark's floor) to 100 (the best open model 
 scale). The score counted is the value less one uncertainty, so a model judged on its own main
 benchmark keeps nearly all of it and an estimate (from an overall index, a sibling, or size and
 release date) gives up its doubt: it cannot outrank a comparable model with strong evidence on
-hope alone. The reason names the evidence, its setting, evaluator and date, and the confidence.
+hope alone. The reason names the evidence, its setting, evaluator and date, and the confidence, and
+says so when the entry is unvetted (``catalog add hf:ORG/NAME``: read from the Hub, not reviewed).
 """
 
 from __future__ import annotations
 
+from llmguide.catalog.schema import unvetted
 from llmguide.quality.task import Quality
 from llmguide.rules.base import Candidate, Env, Score
 from llmguide.rules.registry import Rule, register
@@ -44,9 +46,10 @@ def describe(q: Quality) -> str:
 
 def _s1(c: Candidate, env: Env) -> Score:
     q = c.quality
+    flag = "; unvetted entry (added from the Hub, not reviewed)" if unvetted(c.variant) else ""
     if q is None:
-        return Score("S1", 0.0, "no evidence for this task in the catalog", True)
-    return Score("S1", round(q.ranked_points, 2), describe(q), q.estimated)
+        return Score("S1", 0.0, "no evidence for this task in the catalog" + flag, True)
+    return Score("S1", round(q.ranked_points, 2), describe(q) + flag, q.estimated)
 
 
 register(Rule("S1", "task-quality", "Quality at the task from comparable evidence, less its uncertainty (0-100 points).", score=_s1))
