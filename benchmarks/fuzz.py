@@ -64,6 +64,7 @@ COMMANDS = {
     "explain": ["--json", "--markdown"],
     "faq": ["--json", "--markdown"],
     "hardware": ["--json", "--cpu-only"],
+    "installed": ["--json", "--store", "--path", "--context", "--vram", "--gpu"],
 }
 FLAGS = {"--explain", "--json", "--cpu-only", "--cpu-moe", "--sources", "--markdown", "--kubernetes"}
 POSITIONAL = {"fit": 1, "why-not": 1, "deploy": 1, "show": 1, "compare": 2, "explain": 1, "faq": 1}
@@ -87,7 +88,7 @@ def classify(result, args: list[str], elapsed: float) -> str | None:
         return f"internal error ({kind})"
     if result.exit_code not in (0, 1, 2):
         return f"exit code {result.exit_code}"
-    if result.exit_code and not err.startswith("Error:"):
+    if result.exit_code and not _has_message(err):
         return "error without a message"
     if result.exit_code == 0 and "--json" in args and "--help" not in args:
         try:
@@ -97,6 +98,11 @@ def classify(result, args: list[str], elapsed: float) -> str | None:
     if "\x1b" in out + err:
         return "terminal codes from data"
     return None
+
+
+def _has_message(err: str) -> bool:
+    """An error line ("Error: ...", after any notes), or catalog validate's list of problems ("✗ ...")."""
+    return any(line.startswith(("Error:", "✗")) for line in err.splitlines())
 
 
 def invoke(args: list[str], env: dict | None = None):
@@ -302,7 +308,7 @@ def run_env(args: list[str], env_changes: dict, stdout: str) -> str | None:
         return f"internal error ({err.split('internal error:', 1)[1].split(':', 1)[0].strip()})"
     if r.returncode not in (0, 1, 2):
         return f"exit code {r.returncode}"
-    if r.returncode and stdout == "pipe" and not err.startswith("Error:"):
+    if r.returncode and stdout == "pipe" and not _has_message(err):
         return "error without a message"
     if stdout == "pipe" and r.returncode == 0 and "--json" in args:
         try:

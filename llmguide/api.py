@@ -30,8 +30,11 @@ if TYPE_CHECKING:
     from llmguide.catalog.loader import Catalog
     from llmguide.catalog.schema import Family, Variant
     from llmguide.hardware.profile import Hardware
+    from llmguide.estimate.installed import InstalledReport
+    from llmguide.model.installed import Scan
     from llmguide.model.modelref import ModelRef
     from llmguide.rules.engine import Recommendation
+    from pathlib import Path
 
 DEFAULT_QUANTS = "Q4_K_M,Q5_K_M,Q6_K,Q8_0,F16"
 DEFAULT_GPU_FORMATS = "BF16,FP8,AWQ"  # --backend vllm or transformers
@@ -64,8 +67,11 @@ def recommend(task: str = "chat", *, gpu: str | None = None, vram: float | None 
               context: int | None = None, languages: list[str] | None = None, license: str | None = None,
               min_speed: float | None = None, max_ttft: float | None = None, modalities: list[str] | None = None,
               top: int = 5, sort: str = "score", hardware: Hardware | None = None,
-              catalog: Catalog | None = None) -> Recommendation:
-    """The models for ``task`` on this hardware, ranked and explained (``llmguide recommend``)."""
+              catalog: Catalog | None = None, installed: Scan | None = None) -> Recommendation:
+    """The models for ``task`` on this hardware, ranked and explained (``llmguide recommend``).
+    ``installed`` (from ``scan_installed``): rank only the catalog variants installed, each at the
+    GGUF quantizations installed (every quantization for a safetensors copy, or a type without
+    quality figures); installed models that match no variant cannot be ranked."""
     from llmguide.rules.engine import make_request
     from llmguide.rules.engine import recommend as rank
 
@@ -73,7 +79,37 @@ def recommend(task: str = "chat", *, gpu: str | None = None, vram: float | None 
     request = make_request(cat, task, context, languages, top, license=license, min_speed=min_speed,
                            max_ttft=max_ttft, modalities=modalities)
     hw = hardware or hardware_spec(gpu, vram=vram, ram=ram, gpus=gpus, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth, catalog=cat)
-    return rank(cat, request, hw, sort)
+    only = installed.ranking_quants(q.name for q in cat.quants.quants) if installed is not None else None
+    return rank(cat, request, hw, sort, only=only)
+
+
+def scan_installed(stores: str | list[str] | None = None, paths: list[str] | None = None, *,
+                   catalog: Catalog | None = None) -> Scan:
+    """The models on this machine (``llmguide installed``, without the fit): the stores named
+    (``"ollama,lmstudio,hf,llama.cpp"``, the default all; ``"none"``) at their usual places (from
+    the environment: ``OLLAMA_MODELS``, ``HF_HUB_CACHE``, ``LLAMA_CACHE`` ...) and the folders in
+    ``paths``, each model read through its header and matched to the catalog. For other places,
+    ``llmguide.model.installed.scan`` takes the folders themselves."""
+    from llmguide.model.installed import default_roots, parse_stores, scan, with_paths
+
+    roots = with_paths(default_roots(parse_stores(stores)), paths or [])
+    return scan(roots, catalog or _shipped())
+
+
+def installed(stores: str | list[str] | None = None, paths: list[str] | None = None, *, gpu: str | None = None,
+              vram: float | None = None, ram: float | None = None, gpus: int | None = None,
+              bandwidth: float | None = None, cpu_bandwidth: float | None = None, context: int = 4096,
+              hardware: Hardware | None = None, catalog: Catalog | None = None,
+              scan: Scan | None = None) -> InstalledReport:
+    """The models on this machine and how each runs on this hardware (``llmguide installed``):
+    ``scan_installed``, then ``fit`` of each model as it is (a GGUF at its own quantization, a
+    safetensors folder at its weights). ``scan``: a scan already made."""
+    from llmguide.estimate.installed import fit_installed
+
+    cat = catalog or _shipped()
+    found = scan or scan_installed(stores, paths, catalog=cat)
+    hw = hardware or hardware_spec(gpu, vram=vram, ram=ram, gpus=gpus, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth, catalog=cat)
+    return fit_installed(found, hw, context)
 
 
 def why_not(model: str, task: str = "chat", *, gpu: str | None = None, vram: float | None = None, ram: float | None = None,
@@ -85,7 +121,7 @@ def why_not(model: str, task: str = "chat", *, gpu: str | None = None, vram: flo
     from llmguide.catalog.lookup import resolve
     from llmguide.rules.engine import WhyNot
 
-    cat = catalog or _shipped()
+    cat, model = _with_hub(catalog or _shipped(), model)
     hw = hardware or hardware_spec(gpu, vram=vram, ram=ram, gpus=gpus, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth, catalog=cat)
     rec = recommend(task, context=context, languages=languages, license=license, min_speed=min_speed, max_ttft=max_ttft,
                     modalities=modalities, top=1, hardware=hw, catalog=cat)
@@ -190,7 +226,8 @@ def show(name: str, *, context: int = 4096, catalog: Catalog | None = None) -> C
     """A family or variant with its facts, sources, evidence and memory (``llmguide show``)."""
     from llmguide.cards import make_card
 
-    return make_card(catalog or _shipped(), name, context)
+    cat, name = _with_hub(catalog or _shipped(), name)
+    return make_card(cat, name, context)
 
 
 def list_models(task: str | None = None, family: str | None = None, *,
@@ -206,7 +243,49 @@ def compare(*names: str, context: int = 4096, catalog: Catalog | None = None) ->
     """Several families or variants side by side (``llmguide compare``)."""
     from llmguide.cards import compare_cards
 
-    return compare_cards(catalog or _shipped(), list(names), context)
+    cat = catalog or _shipped()
+    named = []
+    for n in names:
+        cat, n = _with_hub(cat, n)
+        named.append(n)
+    return compare_cards(cat, named, context)
+
+
+def _with_hub(cat: Catalog, name: str) -> tuple[Catalog, str]:
+    """For ``hf:ORG/NAME``: the catalog's own entry for the repository when it has one, else the
+    entry ``catalog add`` would write, read from the Hub and added in memory (unvetted). Other
+    names pass through."""
+    if name[:3].lower() != "hf:":
+        return cat, name
+    from llmguide.catalog.schema import normalize
+    from llmguide.errors import UsageError
+    from llmguide.model.hub import parse_name
+    from llmguide.model.hub_family import hub_family, with_family
+
+    hub = parse_name(name)
+    if hub.quant:
+        raise UsageError(f"'{name}' names one GGUF file; this command takes a model: hf:{hub.repo.removesuffix('-GGUF')}",
+                         f"'llmguide fit {name}' reads the file's header.")
+    if normalize(hub.repo) in cat.names:
+        return cat, hub.repo
+    family = hub_family(name)
+    return with_family(cat, family), family.variants[0].id
+
+
+def add_to_catalog(name: str, *, to: str | Path | None = None, force: bool = False, catalog: Catalog | None = None) -> Path:
+    """Write a user-catalog family file for a Hugging Face repository (``llmguide catalog add
+    hf:ORG/NAME``) into ``to`` (default: the user catalog folder, which every command reads) and
+    return its path. The entry is marked unvetted; a name the catalog already uses is an error
+    naming that entry, and an existing file is replaced only with ``force``."""
+    from pathlib import Path
+
+    from llmguide.catalog.overlay import user_catalog_dir
+    from llmguide.errors import UsageError
+    from llmguide.model.hub_family import add_family
+
+    if name[:3].lower() != "hf:":
+        raise UsageError(f"'{name}' is not a Hugging Face repository name.", "Write hf:ORG/NAME, e.g. hf:Qwen/Qwen2.5-7B-Instruct.")
+    return add_family(name, catalog or _shipped(), Path(to) if to is not None else user_catalog_dir(), force)
 
 
 def plan_deployment(model: str, *, users: int = 1, gpu: str | None = None, vram: float | None = None, ram: float | None = None,
@@ -241,7 +320,7 @@ def plan_deployment(model: str, *, users: int = 1, gpu: str | None = None, vram:
 def __getattr__(name: str):
     """The result types, from where they are made (imported when asked, so the command line starts fast)."""
     homes = {"FitReport": "llmguide.estimate.fit", "FamilyFit": "llmguide.estimate.fit", "WhyNot": "llmguide.rules.engine",
-             "Deployment": "llmguide.deploy"}
+             "Deployment": "llmguide.deploy", "InstalledReport": "llmguide.estimate.installed", "Scan": "llmguide.model.installed"}
     if name in homes:
         import importlib
 
@@ -249,5 +328,6 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'llmguide.api' has no attribute {name!r}")
 
 
-__all__ = ["Deployment", "FamilyFit", "FitReport", "WhyNot", "compare", "fit", "fit_family", "hardware_spec", "list_models",
-           "plan_deployment", "recommend", "show", "why_not"]
+__all__ = ["Deployment", "FamilyFit", "FitReport", "InstalledReport", "Scan", "WhyNot", "compare", "fit", "fit_family",
+           "hardware_spec", "installed", "list_models", "plan_deployment", "recommend", "scan_installed", "show", "why_not",
+           "add_to_catalog"]

@@ -20,7 +20,8 @@ from typer.core import TyperGroup
 
 from llmguide import __version__
 from llmguide.cli import (
-    cmd_bench, cmd_catalog, cmd_compare, cmd_deploy, cmd_explain, cmd_faq, cmd_fit, cmd_hardware, cmd_list,
+    cmd_bench, cmd_catalog, cmd_compare, cmd_deploy, cmd_explain, cmd_faq, cmd_fit, cmd_hardware, cmd_installed, cmd_list,
+    cmd_mcp,
     cmd_recommend, cmd_show, cmd_why_not,
 )
 from llmguide.cli.clickcompat import Abort, ClickException, NoArgsIsHelpError, UsageError
@@ -190,8 +191,8 @@ def _root(
     common.EXTRA_CATALOGS[:] = list(catalog or [])
 
 
-for module in (cmd_show, cmd_compare, cmd_list, cmd_recommend, cmd_why_not, cmd_fit, cmd_deploy, cmd_bench, cmd_hardware,
-               cmd_explain, cmd_faq, cmd_catalog):
+for module in (cmd_show, cmd_compare, cmd_list, cmd_recommend, cmd_why_not, cmd_fit, cmd_installed, cmd_deploy, cmd_bench, cmd_hardware,
+               cmd_explain, cmd_faq, cmd_catalog, cmd_mcp):
     module.register(app)
 
 

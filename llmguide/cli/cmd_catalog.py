@@ -1,4 +1,5 @@
-"""``llmguide catalog``: validate catalog files, print the JSON Schema, or the Markdown table."""
+"""``llmguide catalog``: validate catalog files, add a model from the Hugging Face Hub, print the JSON
+Schema, or the Markdown table."""
 
 from __future__ import annotations
 
@@ -41,6 +42,24 @@ def validate(
             err().print(f"{len(report.problems)} problem(s) in {report.files} file(s).")
     if not report.ok:
         raise typer.Exit(1)
+
+
+@catalog_app.command("add")
+def add(
+    name: str = typer.Argument(..., help="A Hugging Face repository: hf:ORG/NAME (hf:ORG/NAME@REVISION for one revision)."),
+    to: Optional[Path] = typer.Option(None, "--to", help="The folder to write the family file into. Default: your catalog folder, which every command reads."),
+    force: bool = typer.Option(False, "--force", help="Replace the family file if it exists."),
+) -> None:
+    """Add a model from the Hugging Face Hub to your catalog, as an unvetted entry: its
+    architecture, parameters, context and licence as the Hub gives them. recommend, show and
+    why-not then treat it like any other model. Prints the path written."""
+    from llmguide.api import add_to_catalog
+    from llmguide.cli.console import note
+
+    path = add_to_catalog(name, to=to, force=force, catalog=common.catalog())
+    typer.echo(str(path))
+    if to is not None:
+        note(f"commands read it with --catalog {path} (or put it in your catalog folder)")
 
 
 @catalog_app.command("schema")

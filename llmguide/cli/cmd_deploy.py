@@ -15,7 +15,7 @@ GPUS_PER_NODE = typer.Option(None, "--gpus", help="GPUs per node.", rich_help_pa
 
 @common.hardware_options(headroom=False, gpus_option=GPUS_PER_NODE)
 def deploy(
-    model: str = typer.Argument(..., help="A catalog variant (e.g. llama-3.1-8b-instruct), a config.json, a model folder or a .gguf."),
+    model: str = typer.Argument(..., help="A catalog variant (e.g. llama-3.1-8b-instruct), a config.json, a model folder, a .gguf, or hf:ORG/NAME (hf:ORG/NAME-GGUF:Q4_K_M)."),
     users: int = typer.Option(1, "--users", help="Users served at once (concurrent requests)."),
     context: int = typer.Option(4096, "--context", "-c", click_type=common.TOKENS, help="Context each user may fill, in tokens."),
     prompt_tokens: int = typer.Option(1024, "--prompt-tokens", help="A typical prompt, in tokens (for time to first token and speed)."),

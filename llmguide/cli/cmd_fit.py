@@ -12,7 +12,7 @@ from llmguide.hardware.spec import HardwareSpec
 
 @common.hardware_options()
 def fit(
-    model: str = typer.Argument(..., help="A catalog variant (e.g. llama-2-13b-chat), a config.json, or a model folder."),
+    model: str = typer.Argument(..., help="A catalog variant (e.g. llama-2-13b-chat), a config.json, a model folder, a .gguf, or a Hugging Face repository: hf:ORG/NAME, hf:ORG/NAME-GGUF:Q4_K_M."),
     quant: Optional[str] = typer.Option(None, "--quant", "-q", help="Presets, comma-separated, or 'all' (default Q4_K_M,Q5_K_M,Q6_K,Q8_0,F16; for vllm BF16,FP8,AWQ)."),
     context: int = typer.Option(4096, "--context", "-c", click_type=common.TOKENS, help="Context to allocate, in tokens."),
     kv_type: str = typer.Option("f16", "--kv-type", help="KV cache type: f16, bf16, f32, q8_0, q4_0."),

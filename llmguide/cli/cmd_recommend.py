@@ -25,6 +25,9 @@ def recommend(
     sort: str = typer.Option("score", "--sort", help="Order: score (default), quality (task quality after quantization), "
                              "speed or size (fastest or smallest first among models within 80% of the best quality)."),
     runtime: str = common.RUNTIME_OPTION,
+    installed: bool = typer.Option(False, "--installed", help="Rank only the models already on this machine (as `llmguide "
+                                   "installed` finds them) that match a catalog model, each at the GGUF quantization "
+                                   "installed; the others are listed on stderr (no quality evidence to rank them by)."),
     as_json: bool = common.JSON_OPTION,
 ) -> None:
     """Recommend models for a task that fit your memory, with the quantization to use and why.
@@ -36,14 +39,22 @@ def recommend(
     Examples: llmguide recommend --task code --vram 24 ·
     llmguide recommend --task chat --vram 8 --ram 32 --lang fr --explain ·
     llmguide recommend --gpu rtx-4090 --license permissive --min-speed 40 ·
-    llmguide recommend --task code --gpu rtx-3060-12gb --ram 32 --sort speed
+    llmguide recommend --task code --gpu rtx-3060-12gb --ram 32 --sort speed ·
+    llmguide recommend --installed
     """
     from llmguide import api
 
     cat = common.catalog()
     hardware = common.hardware(hardware_spec)
+    scan = api.scan_installed(catalog=cat) if installed else None
+    if scan is not None:
+        from llmguide.cli.console import note
+        from llmguide.cli.view_installed import recommend_notes
+
+        for line in recommend_notes(scan, [q.name for q in cat.quants.quants]):
+            note(line)
     result = api.recommend(task, context=context, languages=lang, license=license, min_speed=min_speed, max_ttft=max_ttft,
-                           modalities=modality, top=top, sort=sort, hardware=hardware, catalog=cat)
+                           modalities=modality, top=top, sort=sort, hardware=hardware, catalog=cat, installed=scan)
     if as_json:
         from llmguide.cli.console import emit_json
         from llmguide.cli.serialize import recommendation_dict

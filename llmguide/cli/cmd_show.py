@@ -9,7 +9,7 @@ from llmguide.cli import common
 
 
 def show(
-    name: str = typer.Argument(..., help="A family or variant: id, alias or Hugging Face repo (e.g. zephyr, llama-2-13b-chat)."),
+    name: str = typer.Argument(..., help="A family or variant: id, alias or Hugging Face repo (e.g. zephyr, llama-2-13b-chat), or hf:ORG/NAME to read any repository from the Hub."),
     context: int = typer.Option(CARD_CONTEXT, "--context", "-c", click_type=common.TOKENS, help="Context in tokens used for the memory columns."),
     sources: bool = typer.Option(False, "--sources", help="List every source and the facts it backs."),
     as_json: bool = common.JSON_OPTION,

@@ -12,7 +12,7 @@ from llmguide.hardware.spec import HardwareSpec
 
 @common.hardware_options()
 def why_not(
-    model: str = typer.Argument(..., help="A catalog variant, e.g. llama-3.3-70b-instruct."),
+    model: str = typer.Argument(..., help="A catalog variant, e.g. llama-3.3-70b-instruct, or hf:ORG/NAME (read from the Hub, ranked unvetted)."),
     task: str = common.TASK_OPTION,
     hardware_spec: HardwareSpec | None = None,
     lang: Optional[list[str]] = common.LANG_OPTION,

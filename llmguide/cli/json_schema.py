@@ -121,7 +121,7 @@ LANGUAGE_SUPPORT = obj({
 
 SCORE = obj({"code": STR, "points": NUM, "reason": STR, "estimated": BOOL})
 
-RUN = obj({"llama.cpp": opt(STR), "ollama": opt(STR), "lmstudio": opt(STR), "note": opt(STR)})
+RUN = obj({"llama_cpp": opt(STR), "ollama": opt(STR), "lmstudio": opt(STR), "note": opt(STR)})
 
 RANKED = obj({
     "rank": INT, "id": STR, "name": STR, "hf_repo": STR, "family": STR, "params_total": INT, "params_active": INT,
@@ -251,6 +251,22 @@ COMMANDS: dict[str, Schema] = {
     }),
     "catalog validate": obj({
         "schema_version": VERSION, "path": STR, "files": INT, "ok": BOOL, "problems": arr(STR),
+    }),
+    "installed": obj({
+        "schema_version": VERSION, "hardware": ref("hardware"), "context": INT,
+        "searched": arr(obj({"store": enum("ollama", "lmstudio", "hf", "llama.cpp", "path"), "path": STR, "source": STR,
+                             "exists": BOOL})),
+        "models": arr(obj({
+            "name": STR, "store": enum("ollama", "lmstudio", "hf", "llama.cpp", "path"), "path": STR,
+            "format": enum("gguf", "safetensors"), "repo": opt(STR), "file_bytes": opt(INT), "parts": INT, "quant": opt(STR),
+            "architecture": opt(STR), "catalog_id": opt(STR), "match": STR,
+            "runs": opt(obj({
+                "quant": STR, "context": INT, "fits": opt(BOOL), "fit_level": STR, "memory": ref("memory"),
+                "placement": opt(ref("placement")), "speed": opt(ref("speed")), "basis": arr(STR),
+            })),
+            "problems": arr(STR), "notes": arr(STR),
+        })),
+        "notes": arr(STR),
     }),
 }
 

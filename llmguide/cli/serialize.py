@@ -395,3 +395,37 @@ def validation_dict(path, report) -> dict:
     """``catalog validate``: what was checked and every problem found."""
     return {"schema_version": SCHEMA_VERSION, "path": str(path), "files": report.files, "ok": report.ok,
             "problems": list(report.problems)}
+
+
+def installed_dict(report) -> dict:
+    """``installed``: the folders searched, each model found with how it runs here, and notes."""
+    from llmguide.model.installed import text
+
+    def run(r) -> dict | None:
+        e = r.estimate
+        if e is None:
+            return None
+        arch = r.model.ref.arch
+        return {"quant": e.quant, "context": e.context, "fits": e.fits, "fit_level": e.fit_level,
+                "memory": {**e.memory.as_dict(), "mmap": e.memory.mmap},
+                "placement": None if e.placement is None else {
+                    **e.placement.as_dict(), "total_layers": arch.layers,
+                    "llama_cpp_flags": e.placement.flags(arch) if e.fits else None},
+                "speed": None if e.speed is None else e.speed.as_dict(), "basis": [text(b) for b in e.basis]}
+
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "hardware": report.hardware.as_dict(),
+        "context": report.context,
+        "searched": [{"store": r.store, "path": text(str(r.path)), "source": r.source, "exists": r.exists} for r in report.scan.roots],
+        "models": [
+            {
+                "name": r.model.name, "store": r.model.store, "path": r.model.path, "format": r.model.format,
+                "repo": r.model.repo, "file_bytes": r.model.file_bytes, "parts": r.model.parts, "quant": r.model.quant,
+                "architecture": r.model.architecture, "catalog_id": r.model.catalog_id, "match": r.model.match,
+                "runs": run(r), "problems": list(r.problems), "notes": list(r.model.notes),
+            }
+            for r in report.runs
+        ],
+        "notes": list(report.scan.notes),
+    }

@@ -72,8 +72,8 @@ def _run_line(ref, results, runtime: str):
     others = " or ".join(x for x in RUNTIME_NAMES if x != runtime)
     head = Text.assemble((f"Get and run {r.quant} with {RUNTIME_NAMES[runtime]}", "bold"), (f" (--runtime {others} for the others):", "dim"))
     lines = [head, Text(f"  {command}", no_wrap=True, overflow="ignore") if command else Text(f"  {run.note}", style="dim")]
-    if command and run.note:
-        lines.append(Text(f"  {run.note}", style="dim"))
+    if command:
+        lines += [Text(f"  {n}", style="dim") for n in run.notes_for(runtime)]
     return Group(*lines)
 
 

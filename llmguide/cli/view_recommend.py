@@ -73,8 +73,10 @@ def _run_block(rec: Recommendation, runtime: str) -> Group:
         command = run.get(runtime)
         if command:
             lines.append(Text.assemble((f"  {r.rank}  ", "bold"), command, no_wrap=True, overflow="ignore"))
-            if run.note and runtime == "ollama":
-                notes[run.note] = None
+            if run.note:
+                lines.append(Text(f"     {run.note}", style="dim"))
+            if run.ollama_note and runtime == "ollama":
+                notes[run.ollama_note] = None
         else:
             lines.append(Text.assemble((f"  {r.rank}  ", "bold"), (run.note or "", "dim")))
     lines += [Text(f"  {n}", style="dim") for n in notes]

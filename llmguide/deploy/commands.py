@@ -107,8 +107,11 @@ def _gguf_name(plan: Plan) -> str:
 
 
 def _gguf_repo(plan: Plan) -> str | None:
-    """A known GGUF upload of a catalog model (the catalog's downloads), to fetch the file from."""
-    return plan.model.upload("gguf") if plan.model.gguf is None else None
+    """A known GGUF upload of a catalog model (the catalog's downloads), or the Hub repository an
+    ``hf:ORG/NAME:QUANT`` file was read from, to fetch the file from."""
+    if plan.model.hub_quant:
+        return plan.model.upload("gguf")
+    return plan.model.gguf_upload(plan.quant)[0] if plan.model.gguf is None else None
 
 
 def _make_gguf(plan: Plan) -> tuple[Step, ...]:
@@ -128,7 +131,7 @@ def _make_gguf(plan: Plan) -> tuple[Step, ...]:
 def _llama_server(plan: Plan, req: DeployRequest) -> tuple[Step, ...]:
     placement = (plan.llama_flags or f"-ngl {plan.gpu_layers or 0}").split()
     repo = _gguf_repo(plan)
-    source = ["-hf", _q(f"{repo}:{plan.quant}")] if repo else ["-m", _q(_gguf_name(plan))]  # -hf downloads and caches the file
+    source = ["-hf", _q(f"{repo}:{plan.model.hub_quant or plan.quant}")] if repo else ["-m", _q(_gguf_name(plan))]  # -hf downloads and caches the file
     args = ["llama-server", *source, *placement,
             "-c", str(req.context * req.users), "-np", str(req.users), "-fa", "on",
             "--host", "0.0.0.0", "--port", str(PORTS["llama.cpp"]), "--metrics"]
@@ -138,7 +141,7 @@ def _llama_server(plan: Plan, req: DeployRequest) -> tuple[Step, ...]:
 def _ollama(plan: Plan, req: DeployRequest) -> tuple[Step, ...]:
     name = plan.model.id
     repo = _gguf_repo(plan)
-    tag = f"hf.co/{repo}:{plan.quant}" if repo else None
+    tag = f"hf.co/{repo}:{plan.model.hub_quant or plan.quant}" if repo else None
     modelfile = (f"FROM {tag or _gguf_name(plan)}", f"PARAMETER num_ctx {req.context}")
     pull = (Step(f"Download the {plan.quant} file from Hugging Face", (f"ollama pull {_q(tag)}",)),) if tag else _make_gguf(plan)
     return (

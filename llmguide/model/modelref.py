@@ -1,8 +1,10 @@
-"""What ``fit`` can be pointed at: a catalog variant, a config.json, a model directory or a .gguf.
+"""What ``fit`` can be pointed at: a catalog variant, a config.json, a model directory, a .gguf, or
+a Hugging Face repository (``hf:ORG/NAME``, ``hf:ORG/NAME-GGUF:Q4_K_M``).
 
 All end as a ``ModelRef``: an ``Architecture`` plus the identity a report shows (and, for a GGUF
 file, its exact tensor sizes). Reading a directory reads its config.json only; reading a GGUF
-reads its header only, never the weights.
+reads its header only, never the weights; a Hub repository is read the same way, remotely
+(``llmguide.model.hub``).
 """
 
 from __future__ import annotations
@@ -36,10 +38,12 @@ class ModelRef:
     context_facts: Context | None = None  # the catalog's context: longest supported, native, how it is extended
     modalities: tuple[str, ...] = ("text",)
     uploads: tuple[tuple[str, str], ...] = ()  # (repository, format) of known quantized copies
+    gguf_files: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (GGUF repository, its single-file quantizations; () = not recorded)
     ollama_tags: tuple[str, ...] = ()  # the catalog's Ollama library tags
     named_quant: str | None = None  # a GGUF quantization the name carried (qwen2.5-coder:32b-instruct-q5_K_M)
     note: str | None = None  # how a loose name (an Ollama tag, a one-variant family) was read
     kind: str | None = None  # the catalog variant's kind (instruct, chat, code, python, base)
+    hub_quant: str | None = None  # a GGUF file on the Hub, by the quantization its hf:ORG/NAME:QUANT name picked
 
     def gpu_format(self, name: str) -> GpuFormat:
         """A GPU runtime's format by name; ``NATIVE`` is this model's low-bit release as shipped."""
@@ -54,6 +58,23 @@ class ModelRef:
         found = sorted((r for r, f in self.uploads if f == fmt), key=lambda r: r.split("/")[0].lower() != owner)
         return found[0] if found else None
 
+    def gguf_upload(self, quant: str) -> tuple[str | None, str | None]:
+        """The GGUF repository to fetch ``quant`` from, and a caution when the catalog does not
+        record that the repository holds that file: a repository whose recorded files include it
+        first (the developer's own before others), else one whose files are not recorded."""
+        owner = (self.hf_repo or "").split("/")[0].lower()
+        ordered = sorted(self.gguf_files, key=lambda rq: rq[0].split("/")[0].lower() != owner)
+        for repo, quants in ordered:
+            if quant.upper() in quants:
+                return repo, None
+        for repo, quants in ordered:
+            if not quants:
+                return repo, f"the catalog does not record {repo}'s files: check it holds the {quant} file"
+        if ordered:
+            held = "; ".join(f"{r}: {', '.join(q)}" for r, q in ordered)
+            return None, f"no recorded GGUF upload holds {quant} as one file ({held})"
+        return None, None
+
     @property
     def params(self) -> ParamCount:
         """The published figures and the count from the architecture."""
@@ -61,6 +82,8 @@ class ModelRef:
 
 
 def model_ref(catalog: Catalog, name: str) -> ModelRef:
+    if _is_hub(name):
+        return hub_ref(name)
     path = Path(name)
     if name.lower().endswith(".gguf"):
         info = read_gguf(path)
@@ -81,7 +104,7 @@ def family_variants(catalog: Catalog, name: str) -> tuple[Family, tuple[ModelRef
     """Every variant of the family ``name`` means, when it means a family of several; else None
     (a variant, a one-variant family, a file or a folder)."""
     path = Path(name)
-    if name.lower().endswith((".gguf", ".json")) or _on_disk(path):
+    if _is_hub(name) or name.lower().endswith((".gguf", ".json")) or _on_disk(path):
         return None
     match = resolve(catalog, name)
     if match.variant is not None or len(match.family.variants) == 1:
@@ -104,6 +127,7 @@ def variant_ref(v: Variant, named_quant: str | None = None, note: str | None = N
     return ModelRef(v.id, v.hf_repo, Architecture.from_facts(v.architecture), v.context.length, "catalog", native=native,
                     published=v.params, context_facts=v.context, modalities=tuple(v.modalities),
                     uploads=tuple((u.repo, u.format) for u in v.downloads.repos) if v.downloads else (),
+                    gguf_files=tuple((u.repo, u.quants) for u in v.downloads.repos if u.format == "gguf") if v.downloads else (),
                     ollama_tags=tuple(v.downloads.ollama) if v.downloads else (),
                     named_quant=named_quant, note=note, kind=v.kind)
 
@@ -121,3 +145,23 @@ def _from_path(path: Path) -> ModelRef:
     name = config_name(data, config.parent.name if folder else config.stem)
     st = read_folder(config.parent)
     return ModelRef(name, None, arch, max_context(data, shown_path(config)), str(config), safetensors=st)
+
+
+def _is_hub(name: str) -> bool:
+    return name[:3].lower() == "hf:"
+
+
+def hub_ref(name: str) -> ModelRef:
+    """``hf:ORG/NAME`` (its config.json and safetensors headers) or ``hf:ORG/NAME-GGUF:QUANT``
+    (one GGUF file's header), read from the Hugging Face Hub (``llmguide.model.hub``)."""
+    from llmguide.model.hub import read_model
+
+    hub = read_model(name)
+    if hub.gguf is not None:
+        g = hub.gguf
+        return ModelRef(f"{hub.repo}:{hub.name.quant}", hub.repo, g.arch, g.max_context, str(hub.name), g,
+                        uploads=((hub.repo, "gguf"),), note=hub.describe(), hub_quant=hub.name.quant)
+    where = f"{hub.name}: config.json"
+    data = hub.config or {}
+    return ModelRef(hub.repo, hub.repo, from_config(data, where), max_context(data, where), str(hub.name),
+                    safetensors=hub.safetensors, note=hub.describe())

@@ -19,6 +19,7 @@ SCENARIOS = {
     "sglang-one-node": ["qwen3-32b", "--users", "16", "--gpu", "a100-sxm-80gb", "--gpus", "2", "--backend", "sglang"],
     "sglang-two-nodes": ["llama-3.3-70b-instruct", "--users", "8", "--gpu", "h100-sxm", "--gpus", "4", "--nodes", "2", "--backend", "sglang"],
     "llama-server-gpu": ["qwen3-8b", "--users", "2", "--gpu", "4090"],
+    "llama-server-make": ["solar-10.7b", "--users", "1", "--gpu", "4090", "--backend", "llama.cpp"],
     "llama-server-mac": ["qwen3-8b", "--users", "2", "--gpu", "M2 Max 38-core", "--ram", "64"],
     "llama-server-cpu": ["qwen3-4b", "--users", "1", "--cpu-only", "--ram", "32"],
     "ollama": ["qwen3-8b", "--users", "4", "--gpu", "4090", "--backend", "ollama"],
@@ -254,10 +255,10 @@ def test_a_known_gguf_upload_is_downloaded_by_the_commands(plans, catalog):
     assert repo in recorded and quant == plans["llama-server-download"]["quant"]
     steps = plans["ollama-download"]["commands"]
     assert steps[0]["lines"][0].startswith("ollama pull hf.co/") and steps[1]["lines"][0].startswith("FROM hf.co/")
-    made = plans["llama-server-gpu"]["commands"]  # qwen3-8b: no GGUF upload recorded, so the file is made first
-    assert made[0]["lines"][0].startswith("hf download Qwen/Qwen3-8B --local-dir ")
+    made = plans["llama-server-make"]["commands"]  # solar-10.7b (the base): no GGUF upload recorded, so the file is made first
+    assert made[0]["lines"][0].startswith("hf download upstage/SOLAR-10.7B-v1.0 --local-dir ")
     assert any(line.startswith("python convert_hf_to_gguf.py ") for line in made[0]["lines"])
-    assert " -m ./qwen3-8b-" in made[-1]["lines"][0]
+    assert " -m ./solar-10.7b-" in made[-1]["lines"][0]
 
 
 @pytest.mark.parametrize("start", range(4))

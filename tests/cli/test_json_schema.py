@@ -43,6 +43,7 @@ INVOCATIONS = [
     ["faq", "ethics"],
     ["hardware"],
     ["catalog", "validate"],
+    ["installed", "--store", "none", "--vram", "24"],  # the stores themselves: tests/cli/test_installed.py
 ]
 
 

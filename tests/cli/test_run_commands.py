@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from llmguide.deploy.run import BY_SIZE
+
 FLAGS = Path(__file__).resolve().parents[1] / "data" / "llama_server_flags.txt"
 
 
@@ -42,17 +44,25 @@ def _recorded(catalog) -> tuple[set[str], set[str]]:
 def test_recommend_run_commands_use_recorded_repos_and_real_flags(cli, catalog, args):
     doc = cli.json("recommend", *args, "--top", "10")
     repos, tags = _recorded(catalog)
+    files = {u.repo: u.quants for _, v in catalog.variants() if v.downloads for u in v.downloads.repos}
     known = _known_flags()
     assert doc["recommendations"]
     for r in doc["recommendations"]:
         run = r["run"]
-        if run["llama.cpp"] is None:
-            assert run["note"] and "No GGUF upload" in run["note"]
+        if run["llama_cpp"] is None:
+            assert run["note"] and ("No GGUF upload" in run["note"] or "holds" in run["note"])
             assert run["ollama"] is None or run["ollama"].split()[-1] in tags
             continue
-        given = _check_llama_server(run["llama.cpp"], known)
+        given = _check_llama_server(run["llama_cpp"], known)
         repo, quant = given["-hf"].rsplit(":", 1)
-        assert repo in repos and quant == r["quant"]
+        assert repo in repos
+        if quant != r["quant"]:  # the pick is not among the repository's recorded files: the nearest smaller one is
+            assert f"holds {r['quant']} as one file; {quant} is the nearest smaller one" in run["note"]
+            assert quant in files[repo] and BY_SIZE.index(quant) > BY_SIZE.index(r["quant"])
+        elif files[repo]:
+            assert quant in files[repo]
+        else:
+            assert "does not record" in run["note"]
         assert int(given["-c"]) == doc["constraints"]["context"]
         placement = r["placement"]
         if placement and placement["mode"] == "cpu":
@@ -70,7 +80,7 @@ def test_fit_run_commands_carry_the_priced_switches(cli):
         if not e["fits"]:
             assert e["run"] is None
             continue
-        given = _check_llama_server(e["run"]["llama.cpp"], known)
+        given = _check_llama_server(e["run"]["llama_cpp"], known)
         assert given["-hf"].endswith(":" + e["quant"])
         assert given["-np"] == "2" and given["-ctk"] == given["-ctv"] == "q8_0"
         assert given["-c"] == str(2 * 8192)  # the context of every slot together
@@ -80,9 +90,9 @@ def test_fit_run_commands_carry_the_priced_switches(cli):
 def test_fit_expert_offload_runs_with_its_placement(cli, catalog):
     doc = cli.json("fit", "qwen3-coder-30b-a3b-instruct", "--gpu", "3060 12GB", "--ram", "32", "--quant", "Q4_K_M")
     e = doc["estimates"][0]
-    if e["run"]["llama.cpp"] is None:
+    if e["run"]["llama_cpp"] is None:
         pytest.skip("no GGUF upload recorded for this variant")
-    given = _check_llama_server(e["run"]["llama.cpp"], _known_flags())
+    given = _check_llama_server(e["run"]["llama_cpp"], _known_flags())
     assert e["placement"]["mode"] == "expert_offload"
     assert "-ngl" in given and ("--n-cpu-moe" in given or "-ncmoe" in given)
 
@@ -111,6 +121,7 @@ def test_a_local_gguf_runs_from_its_path(tmp_path):
 
     class Local:  # what fit knows of a .gguf file
         gguf = object()
+        hub_quant = None
         source = str(tmp_path / "my model.gguf")
 
     run = run_commands(Local(), "Q4_K_M", 4096, "-ngl 20")
