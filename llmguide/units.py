@@ -31,12 +31,14 @@ def check_positive(flag: str, value: float, maximum: float = MAX_RATE, unit: str
     (NaN and infinity included, so they never reach a result or its JSON)."""
     from llmguide.errors import UsageError
 
-    shown = f"{value:,}" if isinstance(value, int) and abs(value) < 10**30 else f"{value:.4g}"
+    huge = isinstance(value, int) and abs(value) >= 10**30  # no float holds it exactly; some none at all
+    shown = f"a {len(str(abs(value)))}-digit number" if huge else f"{value:,}" if isinstance(value, int) else f"{value:.4g}"
     if not value > 0:  # also NaN
         raise UsageError(f"{flag} must be a positive number{f' of {unit}' if unit else ''}, not {shown}.")
     if not value <= maximum:  # also infinity
         unit = f" {unit}" if unit else ""
-        raise UsageError(f"{flag} {shown}{unit} is not plausible (at most {maximum:,.0f}{unit}).")
+        given = f"{flag} is {shown}" if huge else f"{flag} {shown}{unit}"
+        raise UsageError(f"{given}: not plausible (at most {maximum:,.0f}{unit}).")
     return value
 
 

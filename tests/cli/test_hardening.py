@@ -40,6 +40,8 @@ def run(*args: str, env: dict | None = None, **kw) -> subprocess.CompletedProces
     ["fit", "zephyr", "--gpu", "4090", "--gpus", "1000000"],
     ["fit", "zephyr", "--vram", "24", "-c", "9" * 400],
     ["fit", "zephyr", "--vram", "24", "-c", "1000000000"],
+    ["fit", "zephyr", "--vram", "24", "--prompt-tokens", "9" * 400],
+    ["deploy", "zephyr", "--gpu", "H100 80GB", "--users", "9" * 400],
 ])
 def test_non_finite_and_absurd_numbers_are_usage_errors(cli, args):
     r = cli(*args, "--json")

@@ -85,7 +85,7 @@ def test_json_output_is_pure(cli):
         (["--vram", "-3"], "--vram must be a positive number"),
         (["--ram", "0"], "--ram must be a positive number"),
         (["--vram", "abc"], "Invalid value for '--vram'"),
-        (["--vram", "1e12"], "is not plausible"),
+        (["--vram", "1e12"], ": not plausible"),
         (["--task", "cod"], "Did you mean: code"),
         (["--context", "0"], "--context must be a positive"),
         (["--top", "0"], "--top must be at least 1"),
