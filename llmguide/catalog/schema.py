@@ -210,6 +210,18 @@ class ArchitectureFacts:
             raise ValueError("; ".join(problems))
         if self.sliding_window_layers and self.sliding_window is None:
             raise ValueError("sliding_window_layers needs sliding_window")
+        self._check_priceable()
+
+    def _check_priceable(self) -> None:
+        """Every size the layer kinds need is given: the tensors can be listed (else a variant
+        would pass validation and fail when first priced)."""
+        from llmguide.model.architecture import Architecture
+        from llmguide.model.tensors import tensors
+
+        try:
+            list(tensors(Architecture.from_facts(self)))
+        except ValueError as exc:
+            raise ValueError(str(exc)) from None
 
     def _check_pattern(self) -> None:
         p = self.layer_pattern or ""
