@@ -340,6 +340,7 @@ def main() -> int:
     tried: Counter = Counter()
     failed: Counter = Counter()
     examples: dict = {}
+    slowest = (0.0, "")
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -358,6 +359,7 @@ def main() -> int:
                 tried[cls] += 1
                 try:
                     result, elapsed = invoke(argv, env)
+                    slowest = max(slowest, (elapsed, " ".join(a[:60] for a in argv)))
                     problem = classify(result, argv, elapsed)
                 except Hang:
                     problem = "hang"
@@ -373,7 +375,8 @@ def main() -> int:
                 if problem:
                     failed[("env", problem)] += 1
                     examples.setdefault(("env", problem), []).append(f"{env} {stdout}: {' '.join(argv)}")
-    print(f"{sum(tried.values())} inputs in {time.perf_counter() - start:.0f} s (seed {args.seed})\n")
+    print(f"{sum(tried.values())} inputs in {time.perf_counter() - start:.0f} s (seed {args.seed}); "
+          f"the slowest in-process input took {slowest[0]:.2f} s: {slowest[1][:200]}\n")
     print("| class | inputs | broke the contract |")
     print("|---|---|---|")
     for cls in tried:

@@ -27,7 +27,7 @@ def find_device(devices: tuple[Device, ...], name: str) -> Device:
         if key in index:
             return index[key]
     key = normalize(name)
-    close = difflib.get_close_matches(key, list(index), n=8, cutoff=0.6)
+    close = difflib.get_close_matches(key, list(index), n=8, cutoff=0.6) if len(key) <= 200 else []  # no GPU name is longer
     ids = list(dict.fromkeys(index[c].id for c in close))[:3]
     raise UnknownNameError("GPU", name, ids)
 

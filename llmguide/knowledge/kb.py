@@ -54,10 +54,17 @@ def index(file: str, entries: Sequence[E], sources: dict, names_of: Callable[[E]
     return names
 
 
+MAX_GUESS_CHARS = 200  # the longest glossary term or FAQ question is under 120 characters
+
+
 def find(names: dict[str, E], name: str, kind: str, list_hint: str) -> E:
     key = normalize(name)
     if key in names:
         return names[key]
+    if len(key) > MAX_GUESS_CHARS:  # far longer than any name: not a typo of one, and slow to compare
+        error = UnknownNameError(kind, name, [])
+        error.hint = list_hint
+        raise error
     scores: dict[str, float] = {}  # entry id -> its best-matching name's similarity
     by_id: dict[str, E] = {}
     for k, e in names.items():
