@@ -71,3 +71,31 @@ def test_hostile_headers(tmp_path, content, message):
     (tmp_path / "model.safetensors").write_bytes(content)
     with pytest.raises(LLMGuideError, match=message):
         read_folder(tmp_path)
+
+
+# --- property: any header is read or refused with one clear error --------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_JUNK = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70), st.floats(), st.text(max_size=8)),
+                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+                     max_leaves=12)
+_ENTRY = st.fixed_dictionaries({"dtype": st.sampled_from(["F16", "BF16", "F32", "I8", "Q9", 7]),
+                                "shape": st.lists(st.integers(-3, 300), max_size=3) | _JUNK,
+                                "data_offsets": st.lists(st.integers(-5, 10**6), min_size=0, max_size=3) | _JUNK})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(header=st.dictionaries(st.text(min_size=1, max_size=12), _ENTRY | _JUNK, max_size=4),
+       declared=st.one_of(st.none(), st.integers(0, 2**64 - 1)), data=st.integers(0, 4096))
+def test_any_safetensors_header_is_read_or_refused_clearly(tmp_path_factory, header, declared, data):
+    folder = tmp_path_factory.mktemp("st")
+    (folder / "config.json").write_text(json.dumps(CONFIG))
+    blob = json.dumps(header).encode()
+    length = len(blob) if declared is None else declared
+    (folder / "model.safetensors").write_bytes(struct.pack("<Q", length) + blob + b"\0" * data)
+    try:
+        read_folder(folder)
+    except LLMGuideError as exc:
+        assert str(exc) and "\n" not in str(exc)
