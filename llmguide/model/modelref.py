@@ -85,7 +85,7 @@ def model_ref(catalog: Catalog, name: str) -> ModelRef:
     if _is_hub(name):
         return hub_ref(name)
     path = Path(name)
-    if name.lower().endswith(".gguf"):
+    if name.lower().endswith(".gguf") or _is_gguf_file(path):  # an Ollama blob has no extension
         info = read_gguf(path)
         return ModelRef(info.name or path.stem, None, info.arch, info.max_context, str(path), info)
     if name.endswith(".json") or _on_disk(path):
@@ -110,6 +110,20 @@ def family_variants(catalog: Catalog, name: str) -> tuple[Family, tuple[ModelRef
     if match.variant is not None or len(match.family.variants) == 1:
         return None
     return match.family, tuple(variant_ref(v) for v in match.family.variants)
+
+
+def _is_gguf_file(path: Path) -> bool:
+    """A regular file that starts with GGUF's magic bytes (a FIFO or device is never opened)."""
+    import os
+    import stat
+
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
+        with open(path, "rb") as fh:
+            return fh.read(4) == b"GGUF"
+    except (OSError, ValueError):
+        return False
 
 
 def _on_disk(path: Path) -> bool:

@@ -129,3 +129,12 @@ def test_recommend_installed_names_unmatched_models(cli, tmp_path, catalog):
     assert "no catalog model matches them (no quality evidence for the task): mystery.gguf" in flat(r.stderr)
     empty = cli("recommend", "--installed", "--vram", "24", env=env(tmp_path / "nobody"))
     assert empty.exit_code == 0 and "--installed: no models found" in flat(empty.stderr)
+
+
+def test_fit_reads_an_ollama_blob_by_its_magic_bytes(cli, catalog, tmp_path):
+    """An Ollama blob (sha256-…) has no .gguf extension: fit knows it by its first bytes."""
+    from tests.fake_stores import catalog_arch, write_gguf
+
+    blob = write_gguf(tmp_path / "sha256-0123abcd", catalog_arch(catalog, "qwen2.5-0.5b-instruct"), "Q8_0")
+    doc = cli.json("fit", str(blob), "--vram", "8")
+    assert doc["model"]["source"] == str(blob) and doc["estimates"][0]["quant"] == "Q8_0"
