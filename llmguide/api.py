@@ -80,7 +80,14 @@ def recommend(task: str = "chat", *, gpu: str | None = None, vram: float | None 
                            max_ttft=max_ttft, modalities=modalities)
     hw = hardware or hardware_spec(gpu, vram=vram, ram=ram, gpus=gpus, bandwidth=bandwidth, cpu_bandwidth=cpu_bandwidth, catalog=cat)
     only = installed.ranking_quants(q.name for q in cat.quants.quants) if installed is not None else None
-    return rank(cat, request, hw, sort, only=only)
+    rec = rank(cat, request, hw, sort, only=only)
+    if installed is None:
+        return rec
+    from dataclasses import replace
+
+    copies = tuple((m.catalog_id, m.quant, m.store, m.name, m.path) for m in installed.models
+                   if m.catalog_id and m.ref is not None and m.format == "gguf")
+    return replace(rec, installed=copies)
 
 
 def scan_installed(stores: str | list[str] | None = None, paths: list[str] | None = None, *,

@@ -165,7 +165,7 @@ def recommendation_dict(rec: Recommendation) -> dict:
                 "quality": quality_dict(c.quality),
                 "reasons": [v.reason for v in r.verdicts] + [s.reason for s in r.scores],
                 "scores": [{"code": s.code, "points": round(s.points, 2), "reason": s.reason, "estimated": s.estimated} for s in r.scores],
-                "run": for_pick(c.variant, c.arch, est.quant, req.context, fit.placement).as_dict(),
+                "run": for_pick(c.variant, c.arch, est.quant, req.context, fit.placement, rec.installed).as_dict(),
             }
         )
     for j in rec.rejected:

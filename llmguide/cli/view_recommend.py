@@ -69,7 +69,7 @@ def _run_block(rec: Recommendation, runtime: str) -> Group:
     notes: dict[str, None] = {}
     for r in rec.top:
         c, fit = r.candidate, r.fit
-        run = for_pick(c.variant, c.arch, fit.estimate.quant, rec.request.context, fit.placement)
+        run = for_pick(c.variant, c.arch, fit.estimate.quant, rec.request.context, fit.placement, rec.installed)
         command = run.get(runtime)
         if command:
             lines.append(Text.assemble((f"  {r.rank}  ", "bold"), command, no_wrap=True, overflow="ignore"))

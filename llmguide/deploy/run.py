@@ -109,9 +109,24 @@ def _sentence(text: str | None) -> str | None:
     return f"{text[0].upper()}{text[1:]}." if text else None
 
 
-def for_pick(variant, arch, quant: str, context: int, placement) -> RunCommands:
+def for_pick(variant, arch, quant: str, context: int, placement, installed: tuple = ()) -> RunCommands:
     """The commands for a catalog variant as ``recommend`` picked it: its quantization, context
-    and placement (``placement`` None: not checked, all layers on the GPU)."""
+    and placement (``placement`` None: not checked, all layers on the GPU). ``installed``
+    (``Recommendation.installed``): copies already on this machine, run where they are."""
     from llmguide.model.modelref import variant_ref
 
-    return run_commands(variant_ref(variant), quant, context, placement.flags(arch) if placement is not None else None)
+    flags = placement.flags(arch) if placement is not None else None
+    here = [c for c in installed if c[0] == variant.id and (c[1] or "").upper() == quant.upper()]
+    if here:
+        return _installed_commands(here, flags, context)
+    return run_commands(variant_ref(variant), quant, context, flags)
+
+
+def _installed_commands(copies: list, placement_flags: str | None, context: int) -> RunCommands:
+    """Run a copy already on disk: its file with llama-server, its tag with Ollama."""
+    flags = placement_flags or "-ngl 99"
+    path = next(c[4] for c in copies)
+    ollama = next((f"ollama run {shlex.quote(c[3])}" for c in copies if c[2] == "ollama"), None)
+    stores = ", ".join(dict.fromkeys(c[2] for c in copies))
+    return RunCommands(f"llama-server -m {shlex.quote(path)} {flags} -c {context}", ollama, None,
+                       f"Installed ({stores}): nothing to download.")

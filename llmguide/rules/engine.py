@@ -73,6 +73,8 @@ class Recommendation:
     ranked: tuple[Ranked, ...]
     rejected: tuple[Rejected, ...]
     sort: str = "score"
+    # recommend --installed: (variant id, quantization, store, name, path) of each installed copy
+    installed: tuple[tuple[str, str | None, str, str, str], ...] = ()
 
     @property
     def top(self) -> tuple[Ranked, ...]:

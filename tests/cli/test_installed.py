@@ -115,6 +115,13 @@ def test_recommend_installed_ranks_only_matched_installed_models(cli, home):
     ranked = {x["id"]: x["quant"] for x in doc["recommendations"]}
     assert set(ranked) | {x["id"] for x in doc["rejected"]} == {"qwen2.5-7b-instruct", "qwen2.5-0.5b-instruct", "qwen2.5-14b-instruct"}
     assert ranked["qwen2.5-0.5b-instruct"] == "Q8_0" and ranked["qwen2.5-14b-instruct"] == "Q4_K_M"  # as installed
+    for x in doc["recommendations"]:  # a pick at an installed GGUF's quantization runs what is there
+        if x["id"] == "qwen2.5-7b-instruct":  # also installed as safetensors: any quantization may be the pick
+            continue
+        assert x["run"]["llama_cpp"].startswith("llama-server -m ") and str(home) in x["run"]["llama_cpp"]
+        assert "nothing to download" in x["run"]["note"]
+        if x["id"] == "qwen2.5-0.5b-instruct":
+            assert x["run"]["ollama"] == "ollama run qwen2.5:latest"
     err = flat(r.stderr)
     assert "ranking the 3 catalog model(s) installed" in err
     assert "could not be read: broken:latest, gone:1b, llama3.2:3b" in err
