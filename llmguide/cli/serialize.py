@@ -233,7 +233,7 @@ def _fit_run(ref, r) -> dict | None:
     if r.backend != "llama.cpp" or not r.fits:
         return None
     flags = r.placement.flags(ref.arch) if r.placement is not None else None
-    return run_commands(ref, r.quant, r.context, flags, r.server_flags, r.sequences).as_dict()
+    return run_commands(ref, r.quant, r.context, flags, r.server_flags, r.sequences, r.file_bytes).as_dict()
 
 
 def family_fit_dict(ff) -> dict:

@@ -63,17 +63,23 @@ def _run_line(ref, results, runtime: str):
     from llmguide.deploy.run import run_commands
 
     fitting = [r for r in results if r.backend == "llama.cpp" and r.fits]
-    best = ([r for r in fitting if r.fit_level == "comfortable"] or fitting)[-1:] if fitting else []
-    if not best:
+    if not fitting:
         return None
-    r = best[0]
-    run = run_commands(ref, r.quant, r.context, r.placement.flags(ref.arch) if r.placement else None, r.server_flags, r.sequences)
+    order = [*reversed([r for r in fitting if r.fit_level == "comfortable"]), *reversed(fitting)]  # best first
+
+    def commands(r):
+        return run_commands(ref, r.quant, r.context, r.placement.flags(ref.arch) if r.placement else None, r.server_flags,
+                            r.sequences, r.file_bytes)
+
+    # The best that fits among the files a repository is recorded to hold; else the best that fits.
+    r = next((r for r in order if (c := commands(r)).llama_cpp and not (c.note or "").startswith("No recorded")), order[0])
+    run = commands(r)
     command = run.get(runtime)
     others = " or ".join(x for x in RUNTIME_NAMES if x != runtime)
     head = Text.assemble((f"Get and run {r.quant} with {RUNTIME_NAMES[runtime]}", "bold"), (f" (--runtime {others} for the others):", "dim"))
-    lines = [head, Text(f"  {command}", no_wrap=True, overflow="ignore") if command else Text(f"  {run.note}", style="dim")]
-    if command:
-        lines += [Text(f"  {n}", style="dim") for n in run.notes_for(runtime)]
+    lines = [head, Text(f"  {command}", no_wrap=True, overflow="ignore")] if command else [head]
+    notes = run.notes_for(runtime) or ([] if command else [f"No {RUNTIME_NAMES[runtime]} command for this model."])
+    lines += [Text(f"  {n}", style="dim") for n in notes]
     return Group(*lines)
 
 

@@ -78,7 +78,8 @@ def _run_block(rec: Recommendation, runtime: str) -> Group:
             if run.ollama_note and runtime == "ollama":
                 notes[run.ollama_note] = None
         else:
-            lines.append(Text.assemble((f"  {r.rank}  ", "bold"), (run.note or "", "dim")))
+            why = " ".join(run.notes_for(runtime)) or f"No {RUNTIME_NAMES[runtime]} command for this model."
+            lines.append(Text.assemble((f"  {r.rank}  ", "bold"), (why, "dim")))
     lines += [Text(f"  {n}", style="dim") for n in notes]
     return Group(*lines)
 

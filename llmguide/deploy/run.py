@@ -48,11 +48,13 @@ class RunCommands:
 
 
 def run_commands(model, quant: str, context: int, placement_flags: str | None = None, server_flags: str = "",
-                 sequences: int = 1) -> RunCommands:
+                 sequences: int = 1, file_bytes: int | None = None) -> RunCommands:
     """The commands for ``model`` (a ``ModelRef``) at GGUF quantization ``quant`` with a
     ``context``-token window for each of ``sequences`` parallel sequences; ``placement_flags`` are
     llama.cpp's (``-ngl 99 --n-cpu-moe 20``), all layers on the GPU when not given;
-    ``server_flags`` any other llama-server switches the estimate assumed (``-np 4 -ctk q8_0``)."""
+    ``server_flags`` any other llama-server switches the estimate assumed (``-np 4 -ctk q8_0``,
+    YaRN's); ``file_bytes`` the file's size, when known (Ollama cannot load a split file)."""
+    on_gpu = placement_flags in (None, "-ngl 99")
     flags = " ".join(f for f in (placement_flags or "-ngl 99", server_flags) if f)
     ctx = f"-c {context * sequences}"  # llama-server shares -c among its -np slots
     if model.gguf is not None and not model.hub_quant:  # a file on disk: run it where it is
@@ -63,34 +65,64 @@ def run_commands(model, quant: str, context: int, placement_flags: str | None = 
         repo, caution, quant = model.upload("gguf"), None, model.hub_quant
     else:
         repo, caution = model.gguf_upload(quant)
-        if repo is None and caution:  # the pick is not among the recorded files: the nearest smaller one that is
+        if repo is None and caution and on_gpu:
+            # A smaller file runs wherever this one did when everything is on the GPU; a split
+            # placement would change with it, so there the user is sent to fit instead.
             smaller = _nearest_smaller(model, quant)
             if smaller:
-                repo, quant = smaller
-                caution = (f"no recorded GGUF upload holds {quant_asked(caution)} as one file; {quant} is the nearest "
-                           f"smaller one that {repo} holds ('llmguide fit {model.id} --quant {quant}' prices it)")
+                asked, (repo, quant) = quant, smaller
+                caution = (f"no recorded GGUF upload holds {asked}; {quant} is the nearest one no larger that {repo} "
+                           f"holds, and fits all on the GPU too ('llmguide fit {model.id} --quant {quant}' prices it)")
     if repo:
-        ollama_note = (f"In Ollama, /set parameter num_ctx {context} inside the chat gives the planned context "
-                       f"(its default is {OLLAMA_DEFAULT_CONTEXT}).") if context > OLLAMA_DEFAULT_CONTEXT else None
         return RunCommands(f"llama-server -hf {shlex.quote(f'{repo}:{quant}')} {flags} {ctx}",
-                           f"ollama run {shlex.quote(f'hf.co/{repo}:{quant}')}",
+                           None if _split(file_bytes) else f"ollama run {shlex.quote(f'hf.co/{repo}:{quant}')}",
                            f"lms get {shlex.quote(f'https://huggingface.co/{repo}@{quant.lower()}')}",
-                           _sentence(caution), ollama_note)
+                           _sentence(caution), _ollama_note(context, sequences, on_gpu, server_flags, file_bytes))
     tags = model.ollama_tags
     ollama = f"ollama run {shlex.quote(tags[0])}" if tags else None
-    missing = f"{caution[0].upper()}{caution[1:]};" if caution else "No GGUF upload is recorded:"
+    if caution:  # files are recorded, but not this one
+        return RunCommands(None, ollama, None, f"{caution[0].upper()}{caution[1:]}; 'llmguide fit {model.id}' gives the "
+                           "command for the best recorded file that fits (with the same hardware flags).")
+    missing = "No GGUF upload is recorded:"
     return RunCommands(None, ollama,
                        None, f"{missing} 'llmguide deploy {model.id} --backend llama.cpp' shows how to make the file"
                        + (" (the Ollama tag pulls Ollama's own choice of quantization)." if tags else "."))
 
 
-# Quantizations from the most bits per weight to the fewest (what "smaller" means above).
+SPLIT_BYTES = 50 * 10**9  # Hugging Face stores no file over 50 GB: larger GGUFs are split in parts
+
+
+def _split(file_bytes: int | None) -> bool:
+    return file_bytes is not None and file_bytes > SPLIT_BYTES
+
+
+def _ollama_note(context: int, sequences: int, on_gpu: bool, server_flags: str, file_bytes: int | None) -> str | None:
+    """What Ollama does differently from the plan, and the settings that bring it closer."""
+    if _split(file_bytes):
+        return ("Ollama cannot load a GGUF split in parts, and files over 50 GB are split on Hugging Face "
+                "(ollama/ollama#5245): use llama.cpp.")
+    notes = []
+    if context > OLLAMA_DEFAULT_CONTEXT:
+        notes.append(f"OLLAMA_CONTEXT_LENGTH={context} ollama serve (or /set parameter num_ctx {context} in a chat) gives "
+                     f"the planned context; Ollama's default is {OLLAMA_DEFAULT_CONTEXT}.")
+    if sequences > 1:
+        notes.append(f"OLLAMA_NUM_PARALLEL={sequences} serves {sequences} requests at once.")
+    if "-ctk" in server_flags:
+        kv = server_flags.split("-ctk ", 1)[1].split()[0]
+        notes.append(f"OLLAMA_FLASH_ATTENTION=1 OLLAMA_KV_CACHE_TYPE={kv} gives the planned KV cache.")
+    if not on_gpu:
+        notes.append("Ollama places whole layers, not only the experts, so a model that does not fit the GPU runs "
+                     "slower there than the speed shown for llama.cpp.")
+    return " ".join(notes) or None
+
+
+# Quantizations from the most bits per weight to the fewest (what "no larger" means above).
 BY_SIZE = ("F32", "F16", "BF16", "Q8_0", "Q6_K", "Q5_K_M", "Q5_K_S", "Q5_1", "Q5_0", "Q4_K_M", "Q4_K_S", "IQ4_XS",
            "IQ4_NL", "Q4_1", "Q4_0", "MXFP4_MOE", "Q3_K_L", "Q3_K_M", "IQ3_M", "Q3_K_S", "IQ3_XS", "Q2_K", "IQ2_M")
 
 
 def _nearest_smaller(model, quant: str) -> tuple[str, str] | None:
-    """(repository, quantization): the largest recorded single-file quantization smaller than ``quant``."""
+    """(repository, quantization): the largest recorded quantization no larger than ``quant``."""
     if quant.upper() not in BY_SIZE:
         return None
     for smaller in BY_SIZE[BY_SIZE.index(quant.upper()) + 1:]:
@@ -98,11 +130,6 @@ def _nearest_smaller(model, quant: str) -> tuple[str, str] | None:
         if repo and caution is None:
             return repo, smaller
     return None
-
-
-def quant_asked(caution: str) -> str:
-    """The quantization a 'no recorded GGUF upload holds X' caution names."""
-    return caution.split(" holds ", 1)[1].split(" ", 1)[0]
 
 
 def _sentence(text: str | None) -> str | None:
@@ -115,11 +142,15 @@ def for_pick(variant, arch, quant: str, context: int, placement, installed: tupl
     (``Recommendation.installed``): copies already on this machine, run where they are."""
     from llmguide.model.modelref import variant_ref
 
+    from llmguide.estimate.fit import yarn_flags
+    from llmguide.estimate.weights import gguf_file_bytes
+
     flags = placement.flags(arch) if placement is not None else None
+    yarn = yarn_flags(variant.context, context)
     here = [c for c in installed if c[0] == variant.id and (c[1] or "").upper() == quant.upper()]
     if here:
-        return _installed_commands(here, flags, context)
-    return run_commands(variant_ref(variant), quant, context, flags)
+        return _installed_commands(here, " ".join(f for f in (flags, yarn) if f) or None, context)
+    return run_commands(variant_ref(variant), quant, context, flags, yarn, file_bytes=gguf_file_bytes(arch, quant))
 
 
 def _installed_commands(copies: list, placement_flags: str | None, context: int) -> RunCommands:

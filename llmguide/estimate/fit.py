@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from llmguide.units import MAX_CONTEXT, check_context, check_positive
+from llmguide.units import MAX_CONTEXT, check_context, check_count, check_positive
 from llmguide.errors import UsageError
 from llmguide.estimate.kv_cache import KV_TYPE_BYTES
 from llmguide.estimate.memory import DEFAULT_RUN, MemoryEstimate, estimate_memory, mmproj_bytes
@@ -89,8 +89,11 @@ def fit(
     and ``cpu_moe_layers`` (llama.cpp's -ngl and --n-cpu-moe) price that placement instead of
     choosing one."""
     check_context(context)
-    if parallel < 1:
-        raise UsageError(f"--parallel must be at least 1, not {parallel}.")
+    check_count("--parallel", parallel)
+    kv_type = kv_type.lower()
+    if kv_type != "f16" and not run.flash_attention and backend == "llama.cpp":
+        raise UsageError(f"llama.cpp quantizes the V cache only with flash attention: --kv-type {kv_type} needs --flash-attn on.",
+                         "Drop --flash-attn off, or keep --kv-type f16.")
     if not 0 <= depth <= context:
         raise UsageError(f"--depth must be between 0 and the context ({context}), not {depth}.")
     if backend not in BACKENDS:
@@ -143,13 +146,15 @@ def fit(
         if where is not None and where.mode != "gpu" and not forced and kv_type == "f16" and hw.vram:
             basis.extend(_kv_suggestion(model, quant, context, parallel, run, hw, est, measured, g))
         out.append(FitEstimate(quant, context, backend, file_bytes, est, where, speed, _level(where, hw), tuple(basis),
-                               sequences=parallel, server_flags=_server_flags(kv_type, parallel, run)))
+                               sequences=parallel, server_flags=_server_flags(kv_type, parallel, run, yarn_flags(model.context_facts, context))))
     return out
 
 
-def _server_flags(kv_type: str, parallel: int, run: LlamaCppRun) -> str:
+def _server_flags(kv_type: str, parallel: int, run: LlamaCppRun, yarn: str = "") -> str:
     """The llama-server switches that give the run this estimate prices (beyond the placement)."""
     flags = [f"-np {parallel}"] if parallel > 1 else []
+    if yarn:
+        flags.append(yarn)
     if kv_type != "f16":
         flags.append(f"-ctk {kv_type} -ctv {kv_type}")
     if not run.flash_attention:
@@ -250,11 +255,18 @@ def _context_check(model: ModelRef, context: int) -> list[str]:
     if facts.native and context > facts.native:
         line = (f"warning: {context:,} tokens is beyond the {facts.native:,} the model was trained at; it relies on the "
                 f"documented extension ({facts.note or 'RoPE scaling'})")
-        if "yarn" in (facts.note or "").lower():
-            factor = -(-context // facts.native)
-            line += f"; llama.cpp: --rope-scaling yarn --rope-scale {factor} --yarn-orig-ctx {facts.native}"
+        if yarn_flags(facts, context):
+            line += f"; llama.cpp: {yarn_flags(facts, context)}"
         return [line]
     return []
+
+
+def yarn_flags(facts, context: int) -> str:
+    """llama.cpp's switches for a context beyond the trained one, where the catalog documents YaRN
+    as the model's extension (``facts``: the catalog's context facts; "" when none are needed)."""
+    if facts is None or not facts.native or context <= facts.native or "yarn" not in (facts.note or "").lower():
+        return ""
+    return f"--rope-scaling yarn --rope-scale {-(-context // facts.native)} --yarn-orig-ctx {facts.native}"
 
 
 def _tensor_parallel_problem(arch, tp: int) -> str | None:

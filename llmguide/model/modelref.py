@@ -72,7 +72,7 @@ class ModelRef:
                 return repo, f"the catalog does not record {repo}'s files: check it holds the {quant} file"
         if ordered:
             held = "; ".join(f"{r}: {', '.join(q)}" for r, q in ordered)
-            return None, f"no recorded GGUF upload holds {quant} as one file ({held})"
+            return None, f"no recorded GGUF upload holds {quant} ({held})"
         return None, None
 
     @property

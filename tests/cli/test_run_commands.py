@@ -55,9 +55,11 @@ def test_recommend_run_commands_use_recorded_repos_and_real_flags(cli, catalog, 
             continue
         given = _check_llama_server(run["llama_cpp"], known)
         repo, quant = given["-hf"].rsplit(":", 1)
+        placement = r["placement"]
         assert repo in repos
         if quant != r["quant"]:  # the pick is not among the repository's recorded files: the nearest smaller one is
-            assert f"holds {r['quant']} as one file; {quant} is the nearest smaller one" in run["note"]
+            assert f"holds {r['quant']}; {quant} is the nearest one no larger" in run["note"]
+            assert not placement or placement["mode"] == "gpu"  # a split placement would change with the file
             assert quant in files[repo] and BY_SIZE.index(quant) > BY_SIZE.index(r["quant"])
         elif files[repo]:
             assert quant in files[repo]
@@ -67,7 +69,10 @@ def test_recommend_run_commands_use_recorded_repos_and_real_flags(cli, catalog, 
         placement = r["placement"]
         if placement and placement["mode"] == "cpu":
             assert given["-ngl"] == "0"
-        assert run["ollama"] == f"ollama run hf.co/{repo}:{quant}"
+        if run["ollama"] is None:  # over 50 GB: split on the Hub, which Ollama cannot load
+            assert "split" in run["note"] and r["memory"]["weights_bytes"] > 45e9
+        else:
+            assert run["ollama"] == f"ollama run hf.co/{repo}:{quant}"
         assert run["lmstudio"] == f"lms get https://huggingface.co/{repo}@{quant.lower()}"
 
 
@@ -127,3 +132,26 @@ def test_a_local_gguf_runs_from_its_path(tmp_path):
     run = run_commands(Local(), "Q4_K_M", 4096, "-ngl 20")
     assert run.llama_cpp == f"llama-server -m {shlex.quote(Local.source)} -ngl 20 -c 4096"
     assert run.ollama is None and run.lmstudio is None and run.note
+
+
+def test_fit_picks_the_best_recorded_file_and_keeps_its_own_placement(cli):
+    """gpt-oss-120b on a 24 GB card: the command is for a file the repository holds, with the
+    --n-cpu-moe its own row plans, and no Ollama command (the file is split on the Hub)."""
+    doc = cli.json("fit", "gpt-oss-120b", "--gpu", "4090", "--ram", "64")
+    rows = {e["quant"]: e for e in doc["estimates"]}
+    r = cli("fit", "gpt-oss-120b", "--gpu", "4090", "--ram", "64")
+    line = next(line for line in r.stdout.splitlines() if "llama-server -hf" in line)
+    quant = line.split("-GGUF:")[1].split()[0]
+    assert f"--n-cpu-moe {rows[quant]['placement']['cpu_moe_layers']}" in line
+    assert rows[quant]["run"]["ollama"] is None and "split" in rows[quant]["run"]["note"]
+
+
+def test_yarn_flags_reach_the_command(cli):
+    doc = cli.json("fit", "qwen3-8b", "--vram", "24", "-c", "64k", "--quant", "Q4_K_M")
+    given = _check_llama_server(doc["estimates"][0]["run"]["llama_cpp"], _known_flags())
+    assert given["--rope-scaling"] == "yarn" and given["--rope-scale"] == "2" and given["--yarn-orig-ctx"] == "32768"
+
+
+def test_a_quantized_v_cache_needs_flash_attention(cli):
+    r = cli("fit", "qwen3-8b", "--vram", "24", "--kv-type", "Q8_0", "--flash-attn", "off")
+    assert r.exit_code == 2 and "needs --flash-attn on" in r.stderr
