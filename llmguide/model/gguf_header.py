@@ -144,7 +144,7 @@ def read_header(path: str | Path) -> GGUFHeader:
 def _os_error(p: Path, exc: OSError) -> LLMGuideError:
     code = exc.errno
     if code in (errno.ENOENT, errno.ENOTDIR):
-        return LLMGuideError(f"{p}: no such file")
+        return LLMGuideError(f"{p}: no such file", "Check the path; a catalog model name works too ('llmguide list').")
     if code in (errno.EACCES, errno.EPERM):
         return LLMGuideError(f"{p}: permission denied")
     if code == errno.ENAMETOOLONG:

@@ -83,7 +83,10 @@ class ModelRef:
 
 def model_ref(catalog: Catalog, name: str) -> ModelRef:
     if _is_hub(name):
-        return hub_ref(name)
+        try:
+            return hub_ref(name)
+        except LLMGuideError as exc:
+            raise _with_catalog_hint(exc, catalog, name) from None
     path = Path(name)
     if name.lower().endswith(".gguf") or _is_gguf_file(path):  # an Ollama blob has no extension
         info = read_gguf(path)
@@ -159,6 +162,15 @@ def _from_path(path: Path) -> ModelRef:
     name = config_name(data, config.parent.name if folder else config.stem)
     st = read_folder(config.parent)
     return ModelRef(name, None, arch, max_context(data, shown_path(config)), str(config), safetensors=st)
+
+
+def _with_catalog_hint(exc: LLMGuideError, catalog: Catalog, name: str) -> LLMGuideError:
+    """A Hub failure for a repository the catalog holds: the catalog's entry answers offline."""
+    repo = name[3:].split(":", 1)[0].strip().lower()
+    known = next((v.id for _, v in catalog.variants() if (v.hf_repo or "").lower() == repo), None)
+    if known and not exc.hint:
+        exc.hint = f"The catalog has this repository as {known}, which needs no network: give that name instead."
+    return exc
 
 
 def _is_hub(name: str) -> bool:
