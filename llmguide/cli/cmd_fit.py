@@ -15,7 +15,7 @@ def fit(
     model: str = typer.Argument(..., help="A catalog variant (e.g. llama-2-13b-chat), a config.json, a model folder, a .gguf, or a Hugging Face repository: hf:ORG/NAME, hf:ORG/NAME-GGUF:Q4_K_M."),
     quant: Optional[str] = typer.Option(None, "--quant", "-q", help="Presets, comma-separated, or 'all' (default Q4_K_M,Q5_K_M,Q6_K,Q8_0,F16; for vllm BF16,FP8,AWQ)."),
     context: int = typer.Option(4096, "--context", "-c", click_type=common.TOKENS, help="Context to allocate, in tokens."),
-    kv_type: str = typer.Option("f16", "--kv-type", help="KV cache type: f16, bf16, f32, q8_0, q4_0."),
+    kv_type: str = typer.Option("f16", "--kv-type", help="KV cache type: f16, bf16, f32, q8_0, q4_0, q4_1, q5_0, q5_1, iq4_nl (llama.cpp -ctk/-ctv); fp8 with --backend vllm."),
     parallel: int = typer.Option(1, "--parallel", "-np", help="Parallel sequences (each gets the full context)."),
     backend: str = typer.Option("llama.cpp", "--backend", help="Runtime to model: llama.cpp, vllm or transformers."),
     hardware_spec: HardwareSpec | None = None,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from llmguide.units import MAX_CONTEXT, check_context, check_count, check_positive
 from llmguide.errors import UsageError
-from llmguide.estimate.kv_cache import KV_TYPE_BYTES
+from llmguide.estimate.kv_cache import KV_TYPE_BYTES, LLAMA_CPP_KV_TYPES
 from llmguide.estimate.memory import DEFAULT_RUN, MemoryEstimate, estimate_memory, mmproj_bytes
 from llmguide.estimate.runtime import LlamaCppRun
 from llmguide.estimate.placement import Placement, place, place_as
@@ -91,6 +91,8 @@ def fit(
     check_context(context)
     check_count("--parallel", parallel)
     kv_type = kv_type.lower()
+    if backend == "llama.cpp" and kv_type in KV_TYPE_BYTES and kv_type not in LLAMA_CPP_KV_TYPES:
+        raise UsageError(f"llama.cpp has no {kv_type} KV cache.", f"Use one of: {', '.join(LLAMA_CPP_KV_TYPES)}; or --backend vllm.")
     if kv_type != "f16" and not run.flash_attention and backend == "llama.cpp":
         raise UsageError(f"llama.cpp quantizes the V cache only with flash attention: --kv-type {kv_type} needs --flash-attn on.",
                          "Drop --flash-attn off, or keep --kv-type f16.")

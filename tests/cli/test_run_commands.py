@@ -155,3 +155,16 @@ def test_yarn_flags_reach_the_command(cli):
 def test_a_quantized_v_cache_needs_flash_attention(cli):
     r = cli("fit", "qwen3-8b", "--vram", "24", "--kv-type", "Q8_0", "--flash-attn", "off")
     assert r.exit_code == 2 and "needs --flash-attn on" in r.stderr
+
+
+@pytest.mark.parametrize("kv, bytes_per", [("q5_1", 24 / 32), ("iq4_nl", 18 / 32), ("Q4_1", 20 / 32)])
+def test_every_llama_cpp_kv_type_is_priced_and_passed_on(cli, kv, bytes_per):
+    base = cli.json("fit", "qwen3-8b", "--vram", "24", "--quant", "Q4_K_M")["estimates"][0]["memory"]["kv_cache_bytes"]
+    e = cli.json("fit", "qwen3-8b", "--vram", "24", "--quant", "Q4_K_M", "--kv-type", kv)["estimates"][0]
+    assert e["memory"]["kv_cache_bytes"] == pytest.approx(base * bytes_per / 2, rel=0.02)
+    assert f"-ctk {kv.lower()} -ctv {kv.lower()}" in e["run"]["llama_cpp"]
+
+
+def test_fp8_kv_is_vllms_not_llama_cpps(cli):
+    r = cli("fit", "qwen3-8b", "--vram", "24", "--kv-type", "fp8")
+    assert r.exit_code == 2 and "llama.cpp has no fp8 KV cache" in r.stderr
