@@ -77,9 +77,12 @@ class _Tokens(ParamType):
 def check_runtime(runtime: str) -> str:
     from llmguide.deploy.run import RUNTIMES
 
-    if runtime.lower() not in RUNTIMES:
+    key = runtime.lower().replace("_", "-").replace(" ", "-")
+    key = {"llamacpp": "llama.cpp", "llama-cpp": "llama.cpp", "llama-server": "llama.cpp", "lm-studio": "lmstudio",
+           "lms": "lmstudio"}.get(key, key)
+    if key not in RUNTIMES:
         raise typer.BadParameter(f"use one of {', '.join(RUNTIMES)}, not '{runtime}'", param_hint="--runtime")
-    return runtime.lower()
+    return key
 
 
 def one_format(as_json: bool, markdown: bool) -> None:
