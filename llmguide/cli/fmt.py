@@ -9,6 +9,17 @@ from llmguide.units import fmt_gib, fmt_tokens
 COMMERCIAL = {"yes": "commercial use allowed", "no": "non-commercial only", "restricted": "commercial use with limits"}
 
 
+def run_heading(what: str, runtime: str):
+    """'Get and run WHAT with RUNTIME (--runtime the others ...):', the head of a run-command block."""
+    from rich.text import Text
+
+    from llmguide.deploy.run import RUNTIME_NAMES
+
+    others = " or ".join(r for r in RUNTIME_NAMES if r != runtime)
+    return Text.assemble((f"Get and run {what}with {RUNTIME_NAMES[runtime]}", "bold"),
+                         (f" (--runtime {others} for the others):", "dim"))
+
+
 def span(value, fmt=str) -> str:
     if value is None:
         return "—"

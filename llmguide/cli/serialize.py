@@ -7,7 +7,7 @@ from dataclasses import asdict
 from llmguide.cards import Card, VariantFacts, differing_fields
 from llmguide.model.params import count_params
 from llmguide.catalog.schema import Family, Variant, languages_of
-from llmguide.deploy.run import for_pick, run_commands
+from llmguide.deploy.run import for_estimate, for_pick
 from llmguide.rules.engine import Recommendation
 
 SCHEMA_VERSION = 1
@@ -232,8 +232,7 @@ def _fit_run(ref, r) -> dict | None:
     """How to get and run a llama.cpp estimate that fits (None for other backends or no fit)."""
     if r.backend != "llama.cpp" or not r.fits:
         return None
-    flags = r.placement.flags(ref.arch) if r.placement is not None else None
-    return run_commands(ref, r.quant, r.context, flags, r.server_flags, r.sequences, r.file_bytes).as_dict()
+    return for_estimate(ref, r).as_dict()
 
 
 def family_fit_dict(ff) -> dict:

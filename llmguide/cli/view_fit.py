@@ -7,7 +7,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from llmguide.cli.fmt import gib, tokens
+from llmguide.cli.fmt import gib, run_heading, tokens
 from llmguide.units import fmt_gib_or_mib
 
 LEVEL = {
@@ -55,31 +55,23 @@ def render_fit(ref, hw, results, width: int = 100, runtime: str = "llama.cpp") -
     return Group(*parts)
 
 
-RUNTIME_NAMES = {"llama.cpp": "llama.cpp", "ollama": "Ollama", "lmstudio": "LM Studio"}
-
-
 def _run_line(ref, results, runtime: str):
     """How to get and run the best quantization that fits (comfortably, when one does)."""
-    from llmguide.deploy.run import run_commands
+    from llmguide.deploy.run import for_estimate
 
     fitting = [r for r in results if r.backend == "llama.cpp" and r.fits]
     if not fitting:
         return None
     order = [*reversed([r for r in fitting if r.fit_level == "comfortable"]), *reversed(fitting)]  # best first
-
-    def commands(r):
-        return run_commands(ref, r.quant, r.context, r.placement.flags(ref.arch) if r.placement else None, r.server_flags,
-                            r.sequences, r.file_bytes)
-
+    runs = ((r, for_estimate(ref, r)) for r in order)
     # The best that fits among the files a repository is recorded to hold; else the best that fits.
-    r = next((r for r in order if (c := commands(r)).llama_cpp and not (c.note or "").startswith("No recorded")), order[0])
-    run = commands(r)
+    r, run = next(((r, c) for r, c in runs if c.llama_cpp and not (c.note or "").startswith("No recorded")),
+                  (order[0], for_estimate(ref, order[0])))
     command = run.get(runtime)
-    others = " or ".join(x for x in RUNTIME_NAMES if x != runtime)
-    head = Text.assemble((f"Get and run {r.quant} with {RUNTIME_NAMES[runtime]}", "bold"), (f" (--runtime {others} for the others):", "dim"))
-    lines = [head, Text(f"  {command}", no_wrap=True, overflow="ignore")] if command else [head]
-    notes = run.notes_for(runtime) or ([] if command else [f"No {RUNTIME_NAMES[runtime]} command for this model."])
-    lines += [Text(f"  {n}", style="dim") for n in notes]
+    lines = [run_heading(f"{r.quant} ", runtime)]
+    if command:
+        lines.append(Text(f"  {command}", no_wrap=True, overflow="ignore"))
+    lines += [Text(f"  {n}", style="dim") for n in (run.notes_for(runtime) or ([] if command else [run.why_none(runtime)]))]
     return Group(*lines)
 
 

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from llmguide.catalog.languages import language_name
 from llmguide.deploy.run import for_pick
-from llmguide.cli.fmt import gib, tokens
+from llmguide.cli.fmt import gib, run_heading, tokens
 from llmguide.hardware.profile import CPU_BANDWIDTH_ASSUMPTION
 from llmguide.rules.engine import Ranked, Recommendation
 from llmguide.rules.registry import RULES
@@ -56,16 +56,10 @@ def render_recommendation(rec: Recommendation, explain: bool, width: int = 120, 
     return Group(*parts)
 
 
-RUNTIME_NAMES = {"llama.cpp": "llama.cpp", "ollama": "Ollama", "lmstudio": "LM Studio"}
-
-
 def _run_block(rec: Recommendation, runtime: str) -> Group:
     """One get-and-run command per pick, for the chosen runtime. Commands are never wrapped, so
     they can be copied whole (the command prints with crop=False)."""
-    others = " or ".join(r for r in RUNTIME_NAMES if r != runtime)
-    head = Text.assemble((f"Get and run with {RUNTIME_NAMES[runtime]}", "bold"),
-                         (f" (--runtime {others} for the others):", "dim"))
-    lines: list = [head]
+    lines: list = [run_heading("", runtime)]
     notes: dict[str, None] = {}
     for r in rec.top:
         c, fit = r.candidate, r.fit
@@ -78,8 +72,7 @@ def _run_block(rec: Recommendation, runtime: str) -> Group:
             if run.ollama_note and runtime == "ollama":
                 notes[run.ollama_note] = None
         else:
-            why = " ".join(run.notes_for(runtime)) or f"No {RUNTIME_NAMES[runtime]} command for this model."
-            lines.append(Text.assemble((f"  {r.rank}  ", "bold"), (why, "dim")))
+            lines.append(Text.assemble((f"  {r.rank}  ", "bold"), (run.why_none(runtime), "dim")))
     lines += [Text(f"  {n}", style="dim") for n in notes]
     return Group(*lines)
 

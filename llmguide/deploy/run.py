@@ -22,6 +22,7 @@ import shlex
 from dataclasses import dataclass
 
 RUNTIMES = ("llama.cpp", "ollama", "lmstudio")
+RUNTIME_NAMES = {"llama.cpp": "llama.cpp", "ollama": "Ollama", "lmstudio": "LM Studio"}
 OLLAMA_DEFAULT_CONTEXT = 4096  # Ollama's num_ctx when nothing sets it
 
 
@@ -45,6 +46,10 @@ class RunCommands:
 
     def notes_for(self, runtime: str) -> list[str]:
         return [n for n in (self.note, self.ollama_note if runtime == "ollama" else None) if n]
+
+    def why_none(self, runtime: str) -> str:
+        """Why ``runtime`` has no command: its notes, or a plain line."""
+        return " ".join(self.notes_for(runtime)) or f"No {RUNTIME_NAMES[runtime]} command for this model."
 
 
 def run_commands(model, quant: str, context: int, placement_flags: str | None = None, server_flags: str = "",
@@ -134,6 +139,13 @@ def _nearest_smaller(model, quant: str) -> tuple[str, str] | None:
 
 def _sentence(text: str | None) -> str | None:
     return f"{text[0].upper()}{text[1:]}." if text else None
+
+
+def for_estimate(model, est) -> RunCommands:
+    """The commands for one of ``fit``'s llama.cpp estimates (a ``FitEstimate`` of ``model``): its
+    quantization, context, placement and switches."""
+    flags = est.placement.flags(model.arch) if est.placement is not None else None
+    return run_commands(model, est.quant, est.context, flags, est.server_flags, est.sequences, est.file_bytes)
 
 
 def for_pick(variant, arch, quant: str, context: int, placement, installed: tuple = ()) -> RunCommands:
