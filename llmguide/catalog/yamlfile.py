@@ -13,7 +13,6 @@ last), reported with both lines. Every failure is a ``CatalogError``.
 from __future__ import annotations
 
 from pathlib import Path
-import re
 from typing import Any, TypeVar
 
 import yaml
@@ -183,18 +182,17 @@ def read_model(path: Path, model: type[M]) -> M:
     raise CatalogError(str(path), _capped([_describe(err, lines) for err in errors[:MAX_PROBLEMS]], len(errors)))
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
 def _refuse_control_characters(path: Path, text: str, data: Any) -> None:
     """Catalog text is printed to terminals: an escape code or other control character in it (a
     line break or tab is fine) would drive the terminal, so it is an error with its field and line."""
+    from llmguide.model.files import has_controls
+
     found: list[tuple] = []
     stack: list[tuple[Any, tuple]] = [(data, ())]
     while stack and len(found) < MAX_PROBLEMS:
         node, loc = stack.pop()
         if isinstance(node, str):
-            if _CONTROL.search(node):
+            if has_controls(node):
                 found.append(loc)
         elif isinstance(node, dict):
             stack += [(v, (*loc, k)) for k, v in node.items()] + [(k, loc) for k in node if isinstance(k, str)]

@@ -30,10 +30,19 @@ _CONTROL_PATTERN = r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|
 def strip_controls(text: str) -> str:
     """``text`` without escape sequences or control characters, but with its line breaks and tabs
     (for multi-line text: a probe's output, a message)."""
+    return _lines().sub("", text)
+
+
+def has_controls(text: str) -> bool:
+    """Whether ``text`` holds what ``strip_controls`` removes."""
+    return _lines().search(text) is not None
+
+
+def _lines() -> re.Pattern:
     global _LINES
     if _LINES is None:
         _LINES = re.compile(_CONTROL_PATTERN.replace(r"\x00-\x1f", r"\x00-\x08\x0b-\x1f"))
-    return _LINES.sub("", text)
+    return _LINES
 
 
 _LINES: re.Pattern | None = None
