@@ -3,8 +3,6 @@ and ``--lang fr-CA`` all work."""
 
 from __future__ import annotations
 
-import difflib
-
 from llmguide.errors import UsageError
 
 NAMES: dict[str, str] = {
@@ -61,7 +59,9 @@ def parse_languages(values: list[str]) -> tuple[str, ...]:
                 continue
             code = language_code(item)
             if code is None:
-                close = difflib.get_close_matches(item.casefold(), [*NAMES, *_BY_NAME], n=3, cutoff=0.6)
+                from llmguide.catalog.schema import close_matches
+
+                close = close_matches(item.casefold(), [*NAMES, *_BY_NAME])
                 hint = (f"Did you mean: {', '.join(close)}?" if close
                         else "Use ISO 639-1 codes (en, fr, de, zh), English or native names (German, Deutsch) or tags (pt-BR).")
                 raise UsageError(f"Unknown language '{item[:60]}'.", hint)

@@ -12,12 +12,11 @@ over base ones unless the name asks for a base model. docs/names.md has the rule
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 
 from llmguide.catalog.loader import Catalog
-from llmguide.catalog.schema import Family, Variant, normalize
+from llmguide.catalog.schema import Family, Variant, close_matches, normalize
 from llmguide.errors import UnknownNameError
 
 
@@ -186,7 +185,7 @@ def suggest(catalog: Catalog, name: str, limit: int = 3) -> list[str]:
     display: dict[str, str] = {}
     for norm, (fam, var) in catalog.names.items():
         display.setdefault(norm, var.id if var else fam.id)
-    close = difflib.get_close_matches(key, list(display), n=limit * 4, cutoff=0.6)
+    close = close_matches(key, display, n=limit * 4)
     if key:
         close += [k for k in display if k.startswith(key) or (len(key) >= 4 and key in k)]
     out += [display[norm] for norm in close]

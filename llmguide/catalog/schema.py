@@ -384,6 +384,17 @@ def _cited_keys(obj: object) -> set[str]:
     return found
 
 
+MAX_GUESS_CHARS = 200  # no name llmguide knows is near this long: a longer one is not a typo of one
+
+
+def close_matches(word: str, choices, n: int = 3, cutoff: float = 0.6) -> list[str]:
+    """The "did you mean" guesses for ``word`` (``difflib``'s), none for a word far longer than
+    any name, whose comparison would only cost time."""
+    import difflib
+
+    return difflib.get_close_matches(word, list(choices), n=n, cutoff=cutoff) if len(word) <= MAX_GUESS_CHARS else []
+
+
 def normalize(name: str) -> str:
     """The form names are compared in: lower case, letters and digits only (``'Llama 2'`` -> ``'llama2'``)."""
     return re.sub(r"[^a-z0-9]", "", name.lower())

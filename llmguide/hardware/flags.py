@@ -7,12 +7,11 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from llmguide.catalog.schema import normalize
+from llmguide.catalog.schema import close_matches, normalize
 from llmguide.errors import UnknownNameError, UsageError
 from llmguide.hardware.presets import Device
 from llmguide.hardware.profile import DRAM_SUSTAINED_SHARE, Hardware
@@ -27,7 +26,7 @@ def find_device(devices: tuple[Device, ...], name: str) -> Device:
         if key in index:
             return index[key]
     key = normalize(name)
-    close = difflib.get_close_matches(key, list(index), n=8, cutoff=0.6) if len(key) <= 200 else []  # no GPU name is longer
+    close = close_matches(key, index, n=8)
     ids = list(dict.fromkeys(index[c].id for c in close))[:3]
     raise UnknownNameError("GPU", name, ids)
 

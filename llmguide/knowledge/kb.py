@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from llmguide.catalog.schema import normalize
+from llmguide.catalog.schema import MAX_GUESS_CHARS, normalize
 from llmguide.errors import CatalogError, UnknownNameError
 
 class Entry(Protocol):
@@ -54,14 +54,11 @@ def index(file: str, entries: Sequence[E], sources: dict, names_of: Callable[[E]
     return names
 
 
-MAX_GUESS_CHARS = 200  # the longest glossary term or FAQ question is under 120 characters
-
-
 def find(names: dict[str, E], name: str, kind: str, list_hint: str) -> E:
     key = normalize(name)
     if key in names:
         return names[key]
-    if len(key) > MAX_GUESS_CHARS:  # far longer than any name: not a typo of one, and slow to compare
+    if len(key) > MAX_GUESS_CHARS:  # not a typo of any name (see close_matches), and slow to compare
         error = UnknownNameError(kind, name, [])
         error.hint = list_hint
         raise error

@@ -7,12 +7,12 @@ memory breaking ties. The survivors are then ranked by score, or re-ordered by `
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from llmguide.catalog.languages import parse_languages
 from llmguide.catalog.loader import Catalog
+from llmguide.catalog.schema import close_matches
 from llmguide.units import check_context, check_positive
 from llmguide.errors import UsageError
 from llmguide.estimate.fit import spare_share
@@ -100,7 +100,7 @@ def make_request(
     task_id = catalog.tasks.task_id(task)
     if task_id is None:
         words = {w: tid for tid, t in catalog.tasks.tasks.items() for w in (tid, *t.aliases)}
-        close = list(dict.fromkeys(words[w] for w in difflib.get_close_matches(task.lower(), list(words), n=3, cutoff=0.5)))
+        close = list(dict.fromkeys(words[w] for w in close_matches(task.lower(), words, cutoff=0.5)))
         hint = f"Did you mean: {', '.join(close)}?" if close else f"Tasks: {', '.join(catalog.tasks.tasks)}."
         raise UsageError(f"Unknown task '{task}'.", hint)
     task = task_id

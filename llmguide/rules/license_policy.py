@@ -8,8 +8,8 @@ an SPDX id (or LicenseRef-) the license must be, compared without regard to case
 
 from __future__ import annotations
 
-import difflib
 
+from llmguide.catalog.schema import close_matches
 from llmguide.errors import UsageError
 from llmguide.rules.base import Candidate, Env, Verdict
 from llmguide.rules.registry import Rule, register
@@ -30,7 +30,7 @@ def parse_policy(catalog, text: str | None) -> str | None:
         if key in (k, k.removeprefix("licenseref-")):
             return original
     choices = [*POLICIES, *sorted(known.values(), key=str.lower)]
-    close = difflib.get_close_matches(text.strip(), choices, n=3, cutoff=0.5)
+    close = close_matches(text.strip(), choices, cutoff=0.5)
     hint = f"Did you mean: {', '.join(close)}?" if close else f"Use 'permissive', 'commercial' or one of: {', '.join(choices[2:])}."
     raise UsageError(f"No catalog model carries the license '{text}'.", hint)
 
