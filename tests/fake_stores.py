@@ -204,3 +204,12 @@ def llamacpp_cache(root: Path, catalog) -> Path:
     write_split(root, "bartowski_Qwen2.5-14B-Instruct-GGUF_Qwen2.5-14B-Instruct-Q4_K_M",
                 catalog_arch(catalog, "qwen2.5-14b-instruct"), 3)
     return one
+
+
+def every_store(home: Path, catalog) -> Path:
+    """A home folder with every store at its default place: Ollama, LM Studio, the HF cache, llama.cpp's cache."""
+    ollama_store(home / ".ollama" / "models", catalog)
+    lmstudio_store(home, catalog)
+    hf_cache(home / ".cache" / "huggingface" / "hub", catalog)
+    llamacpp_cache(home / ".cache" / "llama.cpp", catalog)
+    return home

@@ -18,12 +18,7 @@ from tests import fake_stores as fs
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory, catalog) -> Path:
-    home = tmp_path_factory.mktemp("home")
-    fs.ollama_store(home / ".ollama" / "models", catalog)
-    fs.lmstudio_store(home, catalog)
-    fs.hf_cache(home / ".cache" / "huggingface" / "hub", catalog)
-    fs.llamacpp_cache(home / ".cache" / "llama.cpp", catalog)
-    return home
+    return fs.every_store(tmp_path_factory.mktemp("home"), catalog)
 
 
 @pytest.fixture(scope="module")

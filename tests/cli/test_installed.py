@@ -17,12 +17,7 @@ CLEAR = {v: None for v in ("OLLAMA_MODELS", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CAC
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory, catalog) -> Path:
-    home = tmp_path_factory.mktemp("home")
-    fs.ollama_store(home / ".ollama" / "models", catalog)
-    fs.lmstudio_store(home, catalog)
-    fs.hf_cache(home / ".cache" / "huggingface" / "hub", catalog)
-    fs.llamacpp_cache(home / ".cache" / "llama.cpp", catalog)
-    return home
+    return fs.every_store(tmp_path_factory.mktemp("home"), catalog)
 
 
 def env(home: Path, **more) -> dict:
