@@ -108,11 +108,12 @@ def write_key(key: str, catalog) -> None:
 
         warnings.warn(f"llmguide: the catalog cache is not written: {type(exc).__name__}: {exc}", RuntimeWarning, stacklevel=2)
         return
+    from llmguide.model.files import write_atomic
+
     folder = cache_dir()
     target = folder / f"catalog-{key}.pickle"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, [_MAGIC, len(payload).to_bytes(8, "little"), payload])
+        write_atomic(target, [_MAGIC, len(payload).to_bytes(8, "little"), payload], prefix=".catalog-")
     except OSError:
         return  # read-only home, full disk: run without a cache
     user = key.startswith("user-")
@@ -127,28 +128,6 @@ def write_key(key: str, catalog) -> None:
                 old.unlink(missing_ok=True)  # left by a run that was killed while writing
     except OSError:
         pass
-
-
-def write_atomic(target: Path, chunks: list[bytes]) -> None:
-    """Write ``target`` whole or not at all: a temporary file in its folder, then a rename over it.
-    On any failure the temporary file is removed and the error raised; ``target`` is untouched.
-    (``model.files.write_atomic`` does the same for text; the cache writes bytes.)"""
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".catalog-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            for chunk in chunks:
-                fh.write(chunk)
-            fh.flush()
-            os.fsync(fh.fileno())  # on disk before the rename: a crash leaves the old file or the new, not an empty one
-        os.replace(tmp, target)  # readers see the old file or the whole new one, never half
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def read(root: Path):

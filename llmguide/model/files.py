@@ -212,19 +212,22 @@ def read_json(path: str | Path, what: str, max_bytes: int, max_depth: int | None
     return parse_json(read_regular(path, what, max_bytes), shown_path(path), max_depth)
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all: into a temporary file in the same folder,
-    then renamed over ``path``; on any failure (a full disk, a closed pipe) the temporary file is
+def write_atomic(path: str | Path, data: str | bytes | list[bytes], prefix: str | None = None) -> None:
+    """Write ``data`` (text as UTF-8, bytes, or byte chunks in order) to ``path`` whole or not at
+    all: into a temporary file in the same folder (named ``prefix``..., default ``.NAME.``), synced
+    to disk, then renamed over ``path``; on any failure (a full disk, Ctrl-C) the temporary file is
     removed and ``path`` keeps what it had."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    chunks = [data.encode("utf-8")] if isinstance(data, str) else [data] if isinstance(data, bytes) else data
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix or f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
             fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+            os.fsync(fh.fileno())  # on disk before the rename: a crash leaves the old file or the new, not an empty one
+        os.replace(tmp, path)  # readers see the old file or the whole new one, never half
     except BaseException:
         try:
             os.unlink(tmp)
