@@ -1,7 +1,7 @@
 """Expert-offload measurements (benchmarks/data/speeds_offload.csv) against the estimate.
 
 A row is scored when it ran mainline llama.cpp on one GPU (ik_llama.cpp has its own CPU kernels),
-is a generation test, names a model the catalog or the reference configs describe and a quantization
+is a generation test (not an average that includes the prompt's processing), names a model the catalog or the reference configs describe and a quantization
 llmguide prices, gives the --n-cpu-moe count (or --cpu-moe), names its GPU (bandwidth from
 ../shared/data/gpus.csv) and lets the RAM bandwidth be worked out: a measured GB/s figure, or a
 DDR speed with its channel count (two for a desktop CPU when not stated), taken at the share of
@@ -106,7 +106,8 @@ def offload_rows() -> list[OffloadRow]:
         for r in csv.DictReader(fh):
             engine = r["test"] + " " + r["quant"]  # where a row says which engine ran it
             ik = "ik_llama" in engine or "ik_llama.cpp build" in r["notes"]  # a fork with its own kernels
-            if ("DOUBT" in r["notes"] or ik or not r["test"].startswith("tg") or not r["n_cpu_moe"]
+            with_prompt = re.search(r"incl(\.|udes) prompt", r["test"])  # an average over prompt and generation
+            if ("DOUBT" in r["notes"] or ik or not r["test"].startswith("tg") or with_prompt or not r["n_cpu_moe"]
                     or (r["gpu_count"] or "1") != "1"):
                 continue
             repo = next((hf for key, hf in MODELS if key.lower() in r["model"].lower()), None)
@@ -133,6 +134,7 @@ def predict(row: OffloadRow) -> float | None:
     from llmguide.estimate.placement import place_as
     from llmguide.estimate.speed import SpeedDevice, estimate_offload_speed
     from llmguide.hardware.flags import from_flags
+    from llmguide.hardware.profile import CPU_FLOPS_DEFAULT
 
     arch = architectures().get(row.repo)
     if arch is None:
@@ -145,7 +147,7 @@ def predict(row: OffloadRow) -> float | None:
         return None  # llmguide would say it does not fit the machine's RAM: it pages from disk, which is not modelled
     cpu_read, moved = where.experts_read(arch)
     gpu = gpu_device(hw)
-    cpu = SpeedDevice("cpu", hw.cpu_bandwidth, row.cpu_gflops * 1e9 if row.cpu_gflops else None)
+    cpu = SpeedDevice("cpu", hw.cpu_bandwidth, row.cpu_gflops * 1e9 if row.cpu_gflops else CPU_FLOPS_DEFAULT)
     speed = estimate_offload_speed(arch, row.quant, gpu, cpu, cpu_read=cpu_read, moved_layers=moved, ram_weights=where.cpu_expert_bytes,
                                    segment_graphs=row.graphs)
     return speed.decode_tokens_per_s

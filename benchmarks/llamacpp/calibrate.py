@@ -3,8 +3,9 @@
 Each constant is the median over rows of the value that row implies, given the physics and the
 machine's measured bandwidth and FP32 peak (recorded in the CSV):
 
-* decode efficiency per block kind (tg32 at depth 0): the share of the bandwidth a token's weight
-  reads reach;
+* decode at depth 0 (tg32): the share of the bandwidth a token's reads reach on F16 weights, whose
+  blocks need almost no decoding (CPU_STREAM_SHARE), and per quantized block kind the FP32-peak
+  FLOP-equivalents per byte its slower rate implies for decoding (CPU_DECODE_FLOPS_PER_BYTE);
 * attention cost per cached element (tg32 at depth 2048): the extra time over depth 0, per key and
   value element read;
 * prefill efficiency per block kind (pp512 at depth 0) and of batched attention (pp512 at depth
@@ -44,8 +45,8 @@ def implied(rows: list[dict]) -> dict:
         if r["test"] == "tg":
             mean = depth + int(r["tokens"]) // 2
             reads = read_bytes_per_token(a, p) + kv_cache_bytes(a, max(mean, 1))
-            if depth == 0:
-                out[("decode", kind)].append(reads * tps / bw)
+            if depth == 0:  # (share of the bandwidth reached, the cores' FLOP/s per byte/s of bandwidth)
+                out[("decode", kind)].append((reads * tps / bw, flops / bw))
                 base[(r["model"], r["quant"])] = reads
             else:
                 out[("decode_deep", kind)].append((r, reads, mean, tps, bw, flops))
@@ -59,13 +60,16 @@ def implied(rows: list[dict]) -> dict:
 
 def derive(rows: list[dict]) -> dict[str, object]:
     v = implied(rows)
-    decode = {k: statistics.median(x) for (name, k), x in v.items() if name == "decode"}
+    share = statistics.median(eff for eff, _ in v[("decode", "float")])
+    per_byte = {k: max(0.0, statistics.median(ratio * (1 / eff - 1 / share) for eff, ratio in x))
+                for (name, k), x in v.items() if name == "decode"}
+    per_byte["float"] = 0.0
     per_element = []
     for (name, kind), items in v.items():
         if name != "decode_deep":
             continue
         for r, reads, mean, tps, bw, flops in items:
-            extra = 1 / tps - reads / (decode[kind] * bw)
+            extra = 1 / tps - reads / bw / share - reads * per_byte[kind] / flops
             per_element.append(extra * flops / S.cached_elements(predict.arch(r["model"]), mean))
     att_eff = 0.2  # first guess; refined below from the deep prefill rows
     for _ in range(3):
@@ -73,12 +77,13 @@ def derive(rows: list[dict]) -> dict[str, object]:
                    for (name, k), x in v.items() if name == "prefill"}
         att_eff = statistics.median(a / (f / t - p / prefill[k]) for (name, k), x in v.items()
                                     if name == "prefill_deep" for p, a, t, f in x)
-    return {"decode": decode, "attention_flops_per_element": statistics.median(per_element),
+    return {"stream_share": share, "decode_flops_per_byte": per_byte, "attention_flops_per_element": statistics.median(per_element),
             "prefill": prefill, "prefill_attention": att_eff}
 
 
 def apply(c: dict) -> None:
-    S.DECODE_EFFICIENCY["cpu"].update(c["decode"])
+    S.CPU_STREAM_SHARE = c["stream_share"]
+    S.CPU_DECODE_FLOPS_PER_BYTE.update(c["decode_flops_per_byte"])
     S.CPU_ATTENTION_FLOPS_PER_ELEMENT = c["attention_flops_per_element"]
     S.CPU_PREFILL_EFFICIENCY.update(c["prefill"])
     S.CPU_PREFILL_ATTENTION_EFFICIENCY = c["prefill_attention"]
@@ -93,7 +98,7 @@ def main() -> int:
     constants = derive(rows)
     print("constants from all rows:", {k: (round(v, 3) if isinstance(v, float) else {kk: round(vv, 3) for kk, vv in v.items()})
                                        for k, v in constants.items()})
-    saved = (dict(S.DECODE_EFFICIENCY["cpu"]), S.CPU_ATTENTION_FLOPS_PER_ELEMENT, dict(S.CPU_PREFILL_EFFICIENCY),
+    saved = (S.CPU_STREAM_SHARE, dict(S.CPU_DECODE_FLOPS_PER_BYTE), S.CPU_ATTENTION_FLOPS_PER_ELEMENT, dict(S.CPU_PREFILL_EFFICIENCY),
              S.CPU_PREFILL_ATTENTION_EFFICIENCY)
     apply(constants)
     e = errors(rows)
@@ -103,7 +108,8 @@ def main() -> int:
         apply(derive([r for r in rows if r["model"] != model]))
         held += errors([r for r in rows if r["model"] == model])
     print(f"leave one model out: median {statistics.median(held):.1%}, p90 {sorted(held)[int(0.9 * len(held))]:.1%}, max {max(held):.1%}")
-    S.DECODE_EFFICIENCY["cpu"], S.CPU_ATTENTION_FLOPS_PER_ELEMENT, S.CPU_PREFILL_EFFICIENCY, S.CPU_PREFILL_ATTENTION_EFFICIENCY = saved
+    (S.CPU_STREAM_SHARE, S.CPU_DECODE_FLOPS_PER_BYTE, S.CPU_ATTENTION_FLOPS_PER_ELEMENT, S.CPU_PREFILL_EFFICIENCY,
+     S.CPU_PREFILL_ATTENTION_EFFICIENCY) = saved
     return 0
 
 

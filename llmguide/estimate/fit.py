@@ -360,13 +360,7 @@ def placement_speed(
             basis.append("speed: GPU family not given, NVIDIA-like efficiency assumed")
         devices.append((gpu_device(hw), gpu_share))
     if gpu_share < 1:
-        _cpu_device(hw, basis)
-        cpu_flops: float | None = hw.cpu_flops_or_default
-        if gpu_share:
-            cpu_flops = None  # the prompt runs on the GPU; see _split_prefill
-        elif hw.cpu_flops is None:
-            basis.append(f"speed: CPU compute assumed {hw.cpu_flops_or_default / 1e9:.0f} GFLOP/s (8 cores at 3.5 GHz, AVX2)")
-        devices.append((SpeedDevice("cpu", hw.cpu_bandwidth_or_default, cpu_flops), 1 - gpu_share))
+        devices.append((_cpu_device(hw, basis), 1 - gpu_share))  # a split's prompt runs on the GPU: _split_prefill
     speed = estimate_speed(arch, _block_label(quant), devices, depth=depth, prompt_tokens=prompt_tokens, weights_read=weights_read,
                            split_gpus=hw.gpu_count if gpu_share and (hw.gpu_family or "nvidia") == "nvidia" else 1)
     if 0 < gpu_share < 1:
@@ -394,11 +388,14 @@ def _calibrated(speed: Speed, hw: Hardware, where: Placement, calibrated: bool) 
     return speed
 
 
-def _cpu_device(hw: Hardware, basis: list[str]) -> SpeedDevice:
-    if hw.cpu_bandwidth is None:
+def _cpu_device(hw: Hardware, basis: list[str] | None = None) -> SpeedDevice:
+    """The speed model's view of the CPU, noting in ``basis`` what was assumed of it."""
+    if basis is not None and hw.cpu_bandwidth is None:
         basis.append(f"speed: CPU memory bandwidth assumed {CPU_BANDWIDTH_ASSUMPTION}; "
                      "pass --cpu-bandwidth GB/s for yours")
-    return SpeedDevice("cpu", hw.cpu_bandwidth_or_default)
+    if basis is not None and hw.cpu_flops is None:
+        basis.append(f"speed: CPU compute assumed {hw.cpu_flops_or_default / 1e9:.0f} GFLOP/s (8 cores at 3.5 GHz, AVX2)")
+    return SpeedDevice("cpu", hw.cpu_bandwidth_or_default, hw.cpu_flops_or_default)
 
 
 def _expert_offload_speed(arch, quant: str, hw: Hardware, where: Placement, prompt_tokens: int, basis: list[str],
@@ -431,7 +428,7 @@ def cpu_share_speed_bound(arch, quant: str, hw: Hardware, where: Placement | Non
     RAM: reading a token's experts there and handing each of those layers over)."""
     if where is None or where.mode not in ("split", "expert_offload"):
         return None
-    cpu = SpeedDevice("cpu", hw.cpu_bandwidth_or_default)
+    cpu = _cpu_device(hw)
     if where.mode == "expert_offload":
         return 1 / cpu_expert_seconds(_block_label(quant), cpu, *where.experts_read(arch),
                                       graphs=gpu_device(hw).graphs)

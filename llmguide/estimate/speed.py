@@ -38,16 +38,24 @@ from llmguide.model.tensors import active_parameter_count
 # (Ryzen AI Max+ 395, 41 rows) with current Vulkan and ROCm builds: 1.9x the 2024 efficiencies
 # and 80 us per layer (HIP/Vulkan launches cost more than CUDA's graphs); fitted on either device
 # alone, they predict the other within 14-21% (median). Intel (3 rows) takes NVIDIA's overhead and
-# efficiencies scaled to the median its rows imply. CPUs were measured with
-# llama-bench against the machine's measured read bandwidth (benchmarks/llamacpp/calibrate.py,
-# five models x four quantizations; MXFP4 not measured, taken as K-quants).
+# efficiencies scaled to the median its rows imply. CPUs: see CPU_STREAM_SHARE.
 DECODE_EFFICIENCY: dict[str, dict[str, float]] = {
     "nvidia": {"legacy": 0.81, "kquant": 0.75, "float": 0.82, "mxfp4": 0.72},
     "apple": {"legacy": 0.87, "kquant": 0.83, "float": 0.87, "mxfp4": 0.65},
     "amd": {"legacy": 0.86, "kquant": 0.80, "float": 0.89, "mxfp4": 0.80},
     "intel": {"legacy": 0.40, "kquant": 0.37, "float": 0.40, "mxfp4": 0.36},
-    "cpu": {"legacy": 0.57, "kquant": 0.49, "float": 0.67, "mxfp4": 0.49},
 }
+# A CPU streams a token's weights with its cores and decodes each block as it arrives, so a byte
+# costs two things: its read, at CPU_STREAM_SHARE of the machine's sustained read bandwidth, and
+# its decoding (unpacking the block and the dot products), CPU_DECODE_FLOPS_PER_BYTE FLOP-equivalents
+# of the cores' FP32 peak. F16 weights need almost no decoding per byte, so their rate gives the
+# share; the quantized kinds' slower rates on the same cores give their decoding cost. Both were
+# measured with llama-bench on a 2-core AVX2 machine (benchmarks/llamacpp/calibrate.py, five models x
+# four quantizations; MXFP4 not measured, taken as K-quants). With few cores the decoding shows (2
+# cores reach 49% of their bandwidth on K-quants); a desktop's 6-16 cores decode several times faster
+# than DRAM delivers, so memory sets the pace there (about 62-66% of sustained bandwidth).
+CPU_STREAM_SHARE = 0.67
+CPU_DECODE_FLOPS_PER_BYTE: dict[str, float] = {"legacy": 1.39, "kquant": 2.74, "float": 0.0, "mxfp4": 2.74}
 # Device classes that fall off their vendor's base efficiency, as one factor each: datacenter
 # HBM cards (lower clocks make llama.cpp's many small per-layer kernels slower, and single-stream
 # GEMV reaches a smaller share of HBM, on NVIDIA and AMD Instinct alike) and Apple's two-die Ultra
@@ -219,6 +227,22 @@ def _layer_tokens(arch: Architecture, depth: int) -> float:
     return (layout.full + layout.compressed) * depth + layout.window * min(depth, arch.sliding_window or depth)
 
 
+def read_seconds(device: SpeedDevice, kind: str, weight_bytes: float, cache_bytes: float = 0.0) -> float:
+    """Seconds ``device`` takes to stream ``weight_bytes`` of weights stored in ``kind`` blocks and
+    ``cache_bytes`` of KV cache, before fixed costs and class factors. A CPU also decodes the
+    weights' blocks on its cores (CPU_DECODE_FLOPS_PER_BYTE at its FP32 peak; left out when the peak
+    is not known)."""
+    if device.family == "cpu":
+        decoding = weight_bytes * CPU_DECODE_FLOPS_PER_BYTE[kind] / device.flops if device.flops else 0.0
+        return (weight_bytes + cache_bytes) / (CPU_STREAM_SHARE * device.bandwidth) + decoding
+    return (weight_bytes + cache_bytes) / (DECODE_EFFICIENCY[device.family][kind] * device.bandwidth)
+
+
+def read_share(device: SpeedDevice, kind: str) -> float:
+    """The share of ``device``'s bandwidth its weight reads reach (for a CPU, decoding included)."""
+    return 1 / (read_seconds(device, kind, 1e9) * device.bandwidth / 1e9)
+
+
 def decode_seconds(
     arch: Architecture, preset: Preset | str, device: SpeedDevice, depth: int, share: float = 1.0, weights_read: int | None = None,
     head: bool | None = None,
@@ -231,13 +255,12 @@ def decode_seconds(
     weights = weights_read if weights_read is not None else read_bytes_per_token(arch, p)
     kv = kv_cache_bytes(arch, max(depth, 1))
     if head is None:
-        bytes_read = (weights + kv) * share
+        weight_bytes = weights * share
     else:
         out = min(weights, head_read_bytes(arch, p))
-        bytes_read = (weights - out + kv) * share + (out if head else 0)
-    eff = DECODE_EFFICIENCY[device.family][block_kind(p)]
+        weight_bytes = (weights - out) * share + (out if head else 0)
     fixed = PER_LAYER_OVERHEAD_S[device.family] + (NO_GRAPHS_LAYER_S if device.family == "nvidia" and not device.graphs else 0)
-    seconds = (bytes_read / (eff * device.bandwidth) + kernel_layers(arch) * share * fixed) / device.factor
+    seconds = (read_seconds(device, block_kind(p), weight_bytes, kv * share) + kernel_layers(arch) * share * fixed) / device.factor
     if device.family == "cpu" and device.flops and depth:
         seconds += cached_elements(arch, depth) * share * CPU_ATTENTION_FLOPS_PER_ELEMENT / device.flops
     return seconds
@@ -271,8 +294,7 @@ def cpu_expert_seconds(preset: Preset | str, cpu: SpeedDevice, cpu_read: int, mo
     """The CPU's part of a token with experts in RAM: reading ``cpu_read`` bytes of routed experts
     and handing each of ``moved_layers`` layers over and back (``graphs``: whether the GPU replays
     a CUDA graph per segment)."""
-    kind = block_kind(as_preset(preset))
-    return cpu_read / (DECODE_EFFICIENCY["cpu"][kind] * cpu.bandwidth) + moved_layers * handoff_seconds(graphs)
+    return read_seconds(cpu, block_kind(as_preset(preset)), cpu_read) + moved_layers * handoff_seconds(graphs)
 
 
 def ram_weights_prefill(arch: Architecture, preset: Preset | str, gpu: SpeedDevice, ram_weights: int, prompt_tokens: int,
@@ -302,7 +324,7 @@ def estimate_offload_speed(
     graphs = _segment_graphs(gpu, segment_graphs)
     basis = [f"GPU reads all but the routed experts of {moved_layers} layer(s) at {gpu.bandwidth / 1e9:.0f} GB/s; "
              f"the CPU reads {cpu_read / 1e9:.2f} GB of experts per token at {cpu.bandwidth / 1e9:.0f} GB/s, "
-             f"{DECODE_EFFICIENCY['cpu'][block_kind(p)]:.0%} of it; "
+             f"{read_share(cpu, block_kind(p)):.0%} of it; "
              f"{handoff_seconds(graphs) * 1e6:.0f} us per layer handed over"
              + ("" if graphs else " (no CUDA graph per GPU segment)")]
     prefill, ttft, line = ram_weights_prefill(arch, p, gpu, ram_weights, prompt_tokens, depth, n_ubatch)
@@ -356,7 +378,7 @@ def estimate_speed(
              f"(2 per layer, {ALLREDUCE_S * 1e6:.0f} us each)"] if sync else []
     basis += [
         f"{share:.0%} of layers on {dev.family} at {dev.bandwidth / 1e9:.0f} GB/s, "
-        f"{DECODE_EFFICIENCY[dev.family][block_kind(p)]:.0%} of it for {block_kind(p)} blocks"
+        f"{read_share(dev, block_kind(p)):.0%} of it for {block_kind(p)} blocks"
         + (f", x{dev.factor:.2f} for its class ({dev.klass})" if dev.klass else "")
         + (f"; no CUDA graphs before Volta, {NO_GRAPHS_LAYER_S * 1e6:.0f} us more per layer" if dev.family == "nvidia" and not dev.graphs else "")
         for dev, share in devices if share > 0
@@ -406,7 +428,7 @@ def batch_decode_speed(
         expert_part = dense * _expert_fraction(arch)  # the routed experts' part of a token's reads
         dense = dense - expert_part + expert_part / share * touched
     reads = dense + batch * kv_cache_bytes(arch, max(depth, 1))
-    memory_s = (reads / (DECODE_EFFICIENCY[device.family][kind] * device.bandwidth)
+    memory_s = (read_seconds(device, kind, dense, reads - dense)
                 + kernel_layers(arch) * PER_LAYER_OVERHEAD_S[device.family]) / device.factor
     compute_s = 0.0
     if device.flops:

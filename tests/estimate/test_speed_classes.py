@@ -1,5 +1,5 @@
 """Speed physics added for December 2026: device classes, recurrent layers' fixed cost, the
-all-reduces of tensor parallelism, and the output head of a layer split."""
+all-reduces of tensor parallelism, the output head of a layer split, and a CPU's reads and decoding."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from dataclasses import replace
 import pytest
 
 from llmguide.estimate.speed import (
-    ALLREDUCE_S, CLASS_FACTOR, NO_GRAPHS_HANDOFF_S, NO_GRAPHS_LAYER_S, RECURRENT_EXTRA_LAYERS, SpeedDevice, cuda_graphs,
-    estimate_offload_speed, estimate_speed, kernel_layers, speed_class, tensor_parallel_sync_s,
+    ALLREDUCE_S, CLASS_FACTOR, CPU_STREAM_SHARE, NO_GRAPHS_HANDOFF_S, NO_GRAPHS_LAYER_S, RECURRENT_EXTRA_LAYERS, SpeedDevice,
+    cuda_graphs, estimate_offload_speed, estimate_speed, kernel_layers, read_seconds, read_share, speed_class,
+    tensor_parallel_sync_s,
 )
 from llmguide.model.config import from_config
 
@@ -92,3 +93,25 @@ def test_experts_in_ram_without_segment_graphs_cost_more_per_moved_layer():
         1 / fast.decode_tokens_per_s + 24 * NO_GRAPHS_HANDOFF_S + kernel_layers(HYBRID) * NO_GRAPHS_LAYER_S)
     amd = estimate_offload_speed(HYBRID, "Q4_K_M", SpeedDevice("amd", 448e9), cpu, **args)
     assert any("no CUDA graph per GPU segment" in b for b in amd.basis)  # HIP replays none
+
+
+def test_cpu_bytes_cost_a_read_and_their_decoding():
+    """Two cores (the calibration machine: 156.5 GFLOP/s against 30.6 GB/s) reach about half their
+    bandwidth on K-quants; a 16-core desktop decodes fast enough that memory sets the pace; F16
+    blocks need no decoding, so their share is the same on both."""
+    two_cores = SpeedDevice("cpu", 30.62e9, 156.5e9)
+    desktop = SpeedDevice("cpu", 61.4e9, 5120e9)
+    assert read_share(two_cores, "kquant") == pytest.approx(0.49, abs=0.01)
+    assert read_share(two_cores, "legacy") == pytest.approx(0.57, abs=0.01)
+    assert read_share(two_cores, "float") == read_share(desktop, "float") == pytest.approx(CPU_STREAM_SHARE)
+    assert read_share(two_cores, "kquant") < read_share(desktop, "kquant") < CPU_STREAM_SHARE
+    assert read_share(desktop, "kquant") > 0.95 * CPU_STREAM_SHARE
+
+
+def test_cpu_decoding_is_charged_per_weight_byte_not_per_cache_byte():
+    cpu = SpeedDevice("cpu", 50e9, 500e9)
+    weights_only = read_seconds(cpu, "kquant", 1e9)
+    assert read_seconds(cpu, "kquant", 1e9, 1e9) - weights_only == pytest.approx(1e9 / (CPU_STREAM_SHARE * 50e9))
+    assert weights_only > read_seconds(cpu, "float", 1e9)
+    # without a known FP32 peak, only the read is priced
+    assert read_seconds(SpeedDevice("cpu", 50e9), "kquant", 1e9) == read_seconds(cpu, "float", 1e9)
