@@ -220,9 +220,9 @@ def _captured(script: list[str]) -> str:
 
 
 def goals_report() -> str:
-    """Issue 14's goals: every single-device row of both sheets and the expert-offload rows
-    together, overall and by device class."""
-    from benchmarks import speedrows
+    """Issue 14's goals: every single-device row of both sheets, the expert-offload rows and the
+    CPU-only rows together, overall and by device class."""
+    from benchmarks import cpurows, speedrows
     from benchmarks.offloadrows import offload_rows, predict
 
     by_class: dict[str, list[float]] = defaultdict(list)
@@ -233,6 +233,8 @@ def goals_report() -> str:
         pred = predict(row)
         if pred is not None:
             by_class["expert offload"].append((pred / row.tokens_per_s - 1) * 100)
+    for c in cpurows.cpu_rows():
+        by_class["CPU"].append((cpurows.predict(c) / c.tokens_per_s - 1) * 100)
     every = [e for es in by_class.values() for e in es]
     lines = ["| rows | count | median abs. error (goal 10%; 15% per class) | p90 (goal 25%) | median signed |", "|---|---|---|---|---|"]
     for name, es in [("all", every), *sorted(by_class.items())]:
@@ -277,6 +279,21 @@ def offload_report() -> str:
         return "No row could be scored yet."
     return "\n".join([f"{len(errors)} rows, median abs. error {statistics.median(abs(e) for e in errors):.0f}%, "
                       f"median signed {statistics.median(errors):+.0f}%.", "", *lines])
+
+
+def cpu_report() -> str:
+    """CPU-only generation on machines other than this project's: the read share fitted across
+    machines (benchmarks/calibrate_cpu.py) and every scored row."""
+    from benchmarks.cpurows import cpu_rows, predict
+
+    lines = ["| CPU | RAM GB/s (sustained) | FP32 GFLOP/s | model | quant | measured tok/s | llmguide | error |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in cpu_rows():
+        p = predict(r)
+        flops = f"{r.flops / 1e9:.0f}" + ("" if r.flops_given else " (assumed)")
+        lines.append(f"| {r.hardware} | {r.bandwidth_gbs:.1f} | {flops} | {r.model} | {r.quant} | {r.tokens_per_s:g} | {p:.1f} "
+                     f"| {(p / r.tokens_per_s - 1) * 100:+.0f}% |")
+    return _captured(["benchmarks/calibrate_cpu.py"]) + "\n" + "\n".join(lines)
 
 
 def speed_report(path: Path | None = None) -> str:
@@ -332,7 +349,8 @@ def main() -> int:
     classes = _captured(["benchmarks/calibrate_classes.py"])
     offload = offload_report()
     goals = goals_report()
-    print("\n" + more + "\n\n" + classes + "\n" + multi + "\n\n" + offload + "\n\n" + goals)
+    cpu = cpu_report()
+    print("\n" + more + "\n\n" + classes + "\n" + multi + "\n\n" + offload + "\n\n" + cpu + "\n\n" + goals)
     sys.path.insert(0, str(ROOT / "benchmarks" / "llamacpp"))
     import report as llamacpp_report
 
@@ -342,7 +360,7 @@ def main() -> int:
     if args.write:
         new = args.write.read_text()
         sections = {"accuracy": table, "newarch": newer, "native": native, "speed": speed, "classes": classes,
-                    "speedmore": more, "offload": offload, "goals": goals, "multigpu": multi, "llamacpp": llamacpp}
+                    "speedmore": more, "offload": offload, "goals": goals, "multigpu": multi, "llamacpp": llamacpp, "cpu": cpu}
         for marker, body in sections.items():
             new = _replace_section(new, marker, body, required=marker in ("accuracy", "llamacpp"))
         fd, tmp = tempfile.mkstemp(dir=args.write.parent)

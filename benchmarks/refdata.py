@@ -11,6 +11,7 @@ config.json takes. Repos that only differ from another by fine-tuning share its 
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import re
 from pathlib import Path
@@ -91,8 +92,10 @@ def _from_configs_row(row: dict) -> dict:
     return cfg
 
 
+@functools.cache
 def architectures() -> dict[str, Architecture]:
-    """Hugging Face repo -> Architecture, for every base model the sources describe."""
+    """Hugging Face repo -> Architecture, for every base model the sources describe (read once per
+    process; do not change the mapping)."""
     # The fact sheet has the most fields (MLA, experts); config.json numbers (model_configs_dev)
     # overlay it where they exist, since a model card can misprint one (Mistral NeMo's FFN width).
     configs: dict[str, dict] = {}

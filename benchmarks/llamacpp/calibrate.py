@@ -3,9 +3,10 @@
 Each constant is the median over rows of the value that row implies, given the physics and the
 machine's measured bandwidth and FP32 peak (recorded in the CSV):
 
-* decode at depth 0 (tg32): the share of the bandwidth a token's reads reach on F16 weights, whose
-  blocks need almost no decoding (CPU_STREAM_SHARE), and per quantized block kind the FP32-peak
-  FLOP-equivalents per byte its slower rate implies for decoding (CPU_DECODE_FLOPS_PER_BYTE);
+* decode at depth 0 (tg32): per block kind, the FP32-peak FLOP-equivalents per byte of weights
+  that these two cores spend decoding the blocks (CPU_DECODE_FLOPS_PER_BYTE): two cores are too few
+  to keep their memory busy, so decoding sets their pace; many cores read at a share of the
+  bandwidth instead (CPU_STREAM_SHARE, fitted across machines by benchmarks/calibrate_cpu.py);
 * attention cost per cached element (tg32 at depth 2048): the extra time over depth 0, per key and
   value element read;
 * prefill efficiency per block kind (pp512 at depth 0) and of batched attention (pp512 at depth
@@ -44,12 +45,12 @@ def implied(rows: list[dict]) -> dict:
         depth, tps = int(r["depth"]), float(r["tokens_per_s"])
         if r["test"] == "tg":
             mean = depth + int(r["tokens"]) // 2
-            reads = read_bytes_per_token(a, p) + kv_cache_bytes(a, max(mean, 1))
+            weights, cache = read_bytes_per_token(a, p), kv_cache_bytes(a, max(mean, 1))
             if depth == 0:  # (share of the bandwidth reached, the cores' FLOP/s per byte/s of bandwidth)
-                out[("decode", kind)].append((reads * tps / bw, flops / bw))
-                base[(r["model"], r["quant"])] = reads
+                out[("decode", kind)].append(((weights + cache) * tps / bw, flops / bw))
+                base[(r["model"], r["quant"])] = weights + cache
             else:
-                out[("decode_deep", kind)].append((r, reads, mean, tps, bw, flops))
+                out[("decode_deep", kind)].append((r, weights, cache, mean, tps, bw, flops))
         else:
             head = 0 if a.tied_embeddings else a.vocab_size * a.hidden_size
             products = 2.0 * (active_parameter_count(a) - head)
@@ -58,18 +59,18 @@ def implied(rows: list[dict]) -> dict:
     return out
 
 
-def derive(rows: list[dict]) -> dict[str, object]:
+def derive(rows: list[dict], share: float | None = None) -> dict[str, object]:
+    """The constants these rows imply, given the share of bandwidth a many-core CPU's reads reach
+    (default: llmguide's CPU_STREAM_SHARE, fitted across machines by benchmarks/calibrate_cpu.py)."""
     v = implied(rows)
-    share = statistics.median(eff for eff, _ in v[("decode", "float")])
-    per_byte = {k: max(0.0, statistics.median(ratio * (1 / eff - 1 / share) for eff, ratio in x))
-                for (name, k), x in v.items() if name == "decode"}
-    per_byte["float"] = 0.0
+    share = share or S.CPU_STREAM_SHARE
+    per_byte = {k: statistics.median(ratio / eff for eff, ratio in x) for (name, k), x in v.items() if name == "decode"}
     per_element = []
     for (name, kind), items in v.items():
         if name != "decode_deep":
             continue
-        for r, reads, mean, tps, bw, flops in items:
-            extra = 1 / tps - reads / bw / share - reads * per_byte[kind] / flops
+        for r, weights, cache, mean, tps, bw, flops in items:
+            extra = 1 / tps - max(weights / bw / share, weights * per_byte[kind] / flops) - cache / bw / share
             per_element.append(extra * flops / S.cached_elements(predict.arch(r["model"]), mean))
     att_eff = 0.2  # first guess; refined below from the deep prefill rows
     for _ in range(3):

@@ -45,17 +45,17 @@ DECODE_EFFICIENCY: dict[str, dict[str, float]] = {
     "amd": {"legacy": 0.86, "kquant": 0.80, "float": 0.89, "mxfp4": 0.80},
     "intel": {"legacy": 0.40, "kquant": 0.37, "float": 0.40, "mxfp4": 0.36},
 }
-# A CPU streams a token's weights with its cores and decodes each block as it arrives, so a byte
-# costs two things: its read, at CPU_STREAM_SHARE of the machine's sustained read bandwidth, and
-# its decoding (unpacking the block and the dot products), CPU_DECODE_FLOPS_PER_BYTE FLOP-equivalents
-# of the cores' FP32 peak. F16 weights need almost no decoding per byte, so their rate gives the
-# share; the quantized kinds' slower rates on the same cores give their decoding cost. Both were
-# measured with llama-bench on a 2-core AVX2 machine (benchmarks/llamacpp/calibrate.py, five models x
-# four quantizations; MXFP4 not measured, taken as K-quants). With few cores the decoding shows (2
-# cores reach 49% of their bandwidth on K-quants); a desktop's 6-16 cores decode several times faster
-# than DRAM delivers, so memory sets the pace there (about 62-66% of sustained bandwidth).
-CPU_STREAM_SHARE = 0.67
-CPU_DECODE_FLOPS_PER_BYTE: dict[str, float] = {"legacy": 1.39, "kquant": 2.74, "float": 0.0, "mxfp4": 2.74}
+# A CPU streams a token's weights and its cores decode each block as it arrives (unpacking it and
+# the dot products): CPU_DECODE_FLOPS_PER_BYTE FLOP-equivalents of the cores' FP32 peak per byte.
+# The two overlap, so the slower sets the pace. Two cores cannot keep their memory busy while
+# decoding: llama-bench on a 2-core AVX2 machine reaches 49% of its bandwidth on K-quants, 57% on
+# Q4_0/Q8_0 and 67% on F16, which fixes the decoding costs (benchmarks/llamacpp/calibrate.py; MXFP4
+# not measured, taken as K-quants). A desktop's 6-16 cores decode several times faster than DRAM
+# delivers, so they read at CPU_STREAM_SHARE of the sustained bandwidth: the share that best
+# predicts other machines, CPU-only runs and GPUs with experts in RAM, 25 rows on 14 machines
+# (benchmarks/calibrate_cpu.py, which reports the error leaving each machine out).
+CPU_STREAM_SHARE = 0.73
+CPU_DECODE_FLOPS_PER_BYTE: dict[str, float] = {"legacy": 9.01, "kquant": 10.36, "float": 7.62, "mxfp4": 10.36}
 # Device classes that fall off their vendor's base efficiency, as one factor each: datacenter
 # HBM cards (lower clocks make llama.cpp's many small per-layer kernels slower, and single-stream
 # GEMV reaches a smaller share of HBM, on NVIDIA and AMD Instinct alike) and Apple's two-die Ultra
@@ -141,7 +141,7 @@ PREFILL_EFFICIENCY = {"nvidia": 0.42, "amd": 0.35, "intel": 0.27, "apple": 0.5} 
 # AVX2) that is this many FLOP-equivalents per element; measured with llama-bench tg32 at depth
 # 2048 (benchmarks/llamacpp/calibrate.py; Gemma 3's sliding-window layers cost less than this). It is why long contexts slow CPU generation
 # far more than the extra bytes of cache alone would. GPUs hide this work behind the reads.
-CPU_ATTENTION_FLOPS_PER_ELEMENT = 206.0
+CPU_ATTENTION_FLOPS_PER_ELEMENT = 210.0
 # Prompt processing on a CPU: llama.cpp's batched kernels reach a large share of the cores' FP32
 # peak on the weight products (by block kind), and batched flash attention a smaller one.
 # Measured with llama-bench pp512 (benchmarks/llamacpp); only the last prompt token's logits are
@@ -230,11 +230,12 @@ def _layer_tokens(arch: Architecture, depth: int) -> float:
 def read_seconds(device: SpeedDevice, kind: str, weight_bytes: float, cache_bytes: float = 0.0) -> float:
     """Seconds ``device`` takes to stream ``weight_bytes`` of weights stored in ``kind`` blocks and
     ``cache_bytes`` of KV cache, before fixed costs and class factors. A CPU also decodes the
-    weights' blocks on its cores (CPU_DECODE_FLOPS_PER_BYTE at its FP32 peak; left out when the peak
-    is not known)."""
-    if device.family == "cpu":
+    weights' blocks on its cores as they stream in (CPU_DECODE_FLOPS_PER_BYTE at its FP32 peak; left
+    out when the peak is not known): whichever takes longer sets the weights' time. The cache is
+    read in the attention step, apart from the weights (its arithmetic: decode_seconds)."""
+    if device.family == "cpu":  # the cores decode the weights while they stream: the slower sets the pace
         decoding = weight_bytes * CPU_DECODE_FLOPS_PER_BYTE[kind] / device.flops if device.flops else 0.0
-        return (weight_bytes + cache_bytes) / (CPU_STREAM_SHARE * device.bandwidth) + decoding
+        return max(weight_bytes / (CPU_STREAM_SHARE * device.bandwidth), decoding) + cache_bytes / (CPU_STREAM_SHARE * device.bandwidth)
     return (weight_bytes + cache_bytes) / (DECODE_EFFICIENCY[device.family][kind] * device.bandwidth)
 
 

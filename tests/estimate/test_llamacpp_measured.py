@@ -96,3 +96,16 @@ def test_a_long_context_slows_cpu_generation_much_more_than_its_bytes():
     measured = float(rows["0"]["tokens_per_s"]) / float(rows["2048"]["tokens_per_s"])
     predicted = predict.predict_speed(rows["0"]) / predict.predict_speed(rows["2048"])
     assert measured > 2 and predicted > 0.8 * measured
+
+
+def test_the_cpu_decoding_costs_are_the_ones_the_rows_imply():
+    """llmguide's constants are what benchmarks/llamacpp/calibrate.py derives from the committed
+    rows (re-derive and paste them when the rows change)."""
+    from llmguide.estimate import speed as S
+
+    calibrate = _load("calibrate")
+    derived = calibrate.derive(SPEED)
+    for kind, per_byte in derived["decode_flops_per_byte"].items():
+        assert S.CPU_DECODE_FLOPS_PER_BYTE[kind] == pytest.approx(per_byte, rel=0.01)
+    assert S.CPU_DECODE_FLOPS_PER_BYTE["mxfp4"] == S.CPU_DECODE_FLOPS_PER_BYTE["kquant"]  # not measured
+    assert S.CPU_ATTENTION_FLOPS_PER_ELEMENT == pytest.approx(derived["attention_flops_per_element"], rel=0.01)

@@ -1,0 +1,97 @@
+"""Fit the share of RAM bandwidth a CPU's token reads reach (CPU_STREAM_SHARE) across machines.
+
+The 2-core machine of benchmarks/llamacpp cannot tell the share apart from the cost of decoding
+the weights' blocks on its cores: any share above its slowest rate fits it, with a matching
+decoding cost per block kind. Machines with many cores can: their decoding is cheap beside their
+reads. So the share is the one constant that, with the decoding costs the 2-core rows then imply,
+best predicts the other machines: CPU-only runs (benchmarks/data/speeds_cpu.csv) and GPUs with
+experts in RAM (benchmarks/data/speeds_offload.csv), pooled. Leaving one machine out at a time
+(the share fitted on the others) gives the figure to expect on machines not in the data.
+
+    python benchmarks/calibrate_cpu.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks" / "llamacpp"))
+
+import calibrate  # noqa: E402
+import predict as bench  # noqa: E402
+
+from benchmarks import cpurows, offloadrows  # noqa: E402
+from llmguide.estimate import speed as S  # noqa: E402
+
+GRID = [round(0.55 + 0.01 * i, 2) for i in range(36)]  # 0.55 .. 0.90
+
+
+def cases() -> list[tuple[str, str, Callable[[], float | None], float]]:
+    """(class, machine, prediction, measured tok/s) for every scored row."""
+    out: list[tuple[str, str, Callable[[], float | None], float]] = []
+    for c in cpurows.cpu_rows():
+        out.append(("CPU", c.hardware, lambda c=c: cpurows.predict(c), c.tokens_per_s))
+    for o in offloadrows.offload_rows():
+        out.append(("expert offload", f"{o.gpu} + {o.ram_bandwidth_gbs:g} GB/s RAM", lambda o=o: offloadrows.predict(o), o.tokens_per_s))
+    return out
+
+
+def use(share: float, two_core: list[dict]) -> None:
+    """Set the share and the decoding costs the 2-core rows imply with it."""
+    S.CPU_STREAM_SHARE = share
+    per_byte = dict(calibrate.derive(two_core, share)["decode_flops_per_byte"])  # type: ignore[call-overload]
+    S.CPU_DECODE_FLOPS_PER_BYTE.update(per_byte, mxfp4=per_byte["kquant"])  # MXFP4 not measured: taken as K-quants
+
+
+def error_table(rows, two_core: list[dict]) -> dict[float, list[float | None]]:
+    """Each row's relative error (None: not priced) under every share of the grid."""
+    table = {}
+    for share in GRID:
+        use(share, two_core)
+        table[share] = [(p / measured - 1) if (p := pred()) is not None else None for _, _, pred, measured in rows]
+    return table
+
+
+def best(table: dict[float, list[float | None]], keep: list[bool]) -> float:
+    """The share with the smallest median absolute error over the rows ``keep`` marks."""
+    def score(share: float) -> float:
+        return statistics.median(abs(e) for e, k in zip(table[share], keep) if k and e is not None)
+    return min(GRID, key=score)
+
+
+def main() -> int:
+    two_core = bench.rows(bench.SPEED_CSV)
+    saved = (S.CPU_STREAM_SHARE, dict(S.CPU_DECODE_FLOPS_PER_BYTE))
+    rows = cases()
+    table = error_table(rows, two_core)
+    share = best(table, [True] * len(rows))
+    use(share, two_core)
+    print(f"Share of sustained RAM bandwidth a CPU's reads reach: {share:.2f}; decoding, FP32-peak FLOP-equivalents "
+          f"per byte: " + ", ".join(f"{k} {v:.2f}" for k, v in sorted(S.CPU_DECODE_FLOPS_PER_BYTE.items())) + ".")
+    print()
+    machines = [m for _, m, _, _ in rows]
+    held: list[float | None] = [None] * len(rows)
+    for machine in sorted(set(machines)):
+        s = best(table, [m != machine for m in machines])
+        for i, m in enumerate(machines):
+            if m == machine:
+                held[i] = table[s][i]
+    print("| rows | count | machines | median abs. error | median signed | leave one machine out: median abs. error |")
+    print("|---|---|---|---|---|---|")
+    for klass in sorted({k for k, *_ in rows}):
+        idx = [i for i, r in enumerate(rows) if r[0] == klass and table[share][i] is not None]
+        es = [table[share][i] for i in idx]
+        hs = [held[i] for i in idx]
+        print(f"| {klass} | {len(es)} | {len({machines[i] for i in idx})} | {statistics.median(abs(e) for e in es):.1%} "
+              f"| {statistics.median(es):+.1%} | {statistics.median(abs(e) for e in hs):.1%} |")
+    S.CPU_STREAM_SHARE, S.CPU_DECODE_FLOPS_PER_BYTE = saved
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
