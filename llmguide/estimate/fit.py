@@ -142,6 +142,8 @@ def fit(
                  else place(model.arch, est, hw)) if hw.known else None
         if forced and where is not None:
             basis.append(f"placement: as given ({where.flags(model.arch) or 'does not fit'})")
+            if where.mode == "none":
+                basis.append(_given_shortfall(model, quant, where, place(model.arch, est, hw), hw, gpu_layers, cpu_moe_layers))
         read = g.read_bytes_per_token if g else (_safetensors_read(model) if quant == SAFETENSORS_LABEL else None)
         speed = placement_speed(model.arch, quant, hw, where, prompt_tokens, basis, read, depth=depth, calibrated=calibrated)
         file_bytes = measured[0] if measured else gguf_file_bytes(model.arch, quant)
@@ -150,6 +152,23 @@ def fit(
         out.append(FitEstimate(quant, context, backend, file_bytes, est, where, speed, _level(where, hw), tuple(basis),
                                sequences=parallel, server_flags=_server_flags(kv_type, parallel, run, yarn_flags(model.context_facts, context))))
     return out
+
+
+def _given_shortfall(model: ModelRef, quant: str, given: Placement, auto: Placement, hw: Hardware,
+                     gpu_layers: int | None, cpu_moe_layers: int | None) -> str:
+    """Why the placement the user gave does not fit, and the one llmguide would choose."""
+    if cpu_moe_layers is not None:
+        flags = "--cpu-moe" if cpu_moe_layers >= model.arch.layers else f"--n-cpu-moe {cpu_moe_layers}"
+    else:
+        flags = f"-ngl {gpu_layers}"
+    gib = 2**30
+    if hw.vram_budget and given.gpu_bytes > hw.vram_budget:
+        where = f"{given.gpu_bytes / gib:.1f} GiB on the GPU, {hw.vram_budget / gib:.1f} GiB usable"
+    else:
+        where = f"{given.cpu_bytes / gib:.1f} GiB in RAM, {hw.ram_budget / gib:.1f} GiB usable"
+    instead = (f"{auto.flags(model.arch)} fits" if auto.mode != "none"
+               else "no placement fits this machine at this quantization")
+    return f"warning: {quant} with {flags} needs {where} ({given.shortfall / gib:.1f} GiB short); {instead}"
 
 
 def _server_flags(kv_type: str, parallel: int, run: LlamaCppRun, yarn: str = "") -> str:

@@ -146,6 +146,8 @@ def layer_split(arch: Architecture, est: MemoryEstimate, hw: Hardware, gpu_layer
         return Placement("none", n, gpu, cpu, gpu - vram)
     if cpu <= ram:
         return Placement("split" if n else "cpu", n, gpu, cpu, 0)
+    if gpu_layers is not None:  # as given: say what it needs on each side
+        return Placement("none", n, gpu, cpu, cpu - ram)
     return Placement("none", 0, 0, 0, cpu - ram)
 
 

@@ -245,6 +245,20 @@ def test_placement_flags_are_priced_as_given(cli):
     assert r.exit_code == 2 and "routed experts" in r.output
 
 
+def test_a_given_placement_that_does_not_fit_says_which_side_is_short_and_what_fits(cli):
+    moe = cli.json("fit", "gpt-oss-120b", "--gpu", "4090", "--ram", "64", "--n-cpu-moe", "20", "--quant", "MXFP4_MOE")
+    est = moe["estimates"][0]
+    assert est["placement"]["mode"] == "none" and est["placement"]["gpu_bytes"] > 0
+    warning = next(b for b in est["basis"] if b.startswith("warning: MXFP4_MOE with --n-cpu-moe 20"))
+    assert "on the GPU" in warning and "GiB short" in warning and warning.endswith("fits")
+    ram = cli.json("fit", "llama-3.1-70b-instruct", "--gpu", "4090", "--ram", "16", "-ngl", "20", "--quant", "Q4_K_M")
+    p = ram["estimates"][0]["placement"]
+    assert p["mode"] == "none" and p["gpu_layers"] == 20 and p["cpu_bytes"] > 16e9  # what -ngl 20 needs, not zeros
+    assert any("-ngl 20 needs" in b and "in RAM" in b and "no placement fits" in b for b in ram["estimates"][0]["basis"])
+    out = cli("fit", "gpt-oss-120b", "--gpu", "4090", "--ram", "64", "--n-cpu-moe", "20", "--quant", "MXFP4_MOE").stdout
+    assert "with --n-cpu-moe 20 needs" in " ".join(out.split())
+
+
 def test_a_family_gets_one_row_per_variant_and_the_pick_marked(cli):
     out = cli("fit", "llama2", "--gpu", "4090").stdout
     assert all(v in out for v in ("llama-2-7b", "llama-2-13b-chat", "llama-2-70b-chat"))
