@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from llmguide.estimate.fit import TIGHT_SHARE, placement_speed, spare_share
 from llmguide.estimate.memory import MemoryEstimate, estimate_memory
@@ -49,11 +50,26 @@ def quant_options(
     quantizations to try instead of the ladder, largest first (``installed_steps``: the files a
     user has), each wherever it fits, split included."""
     ladder = steps or LADDER
-    smallest = smallest or estimate_memory(arch, ladder[-1], context, sequences=sequences, encoder=encoder)
-    estimates = [estimate_memory(arch, q, context, sequences=sequences, encoder=encoder) for q in ladder[:-1]] + [smallest]
+    smallest = smallest or estimate_step(arch, ladder[-1], context, sequences, encoder)
     if not hw.known:
+        estimates = [estimate_step(arch, q, context, sequences, encoder) for q in ladder[:-1]] + [smallest]
         return [QuantOption(next((e for e in estimates if e.quant == UNCHECKED_QUANT), estimates[0]), None)], smallest
-    return [fit for fit in (_option(arch, e, hw, steps is not None) for e in estimates) if fit is not None], smallest
+    any_split = steps is not None
+    return [fit for fit in (_step(arch, q, context, sequences, encoder, hw, any_split) for q in ladder) if fit is not None], smallest
+
+
+# A catalog of thousands of variants holds far fewer architectures (fine-tunes share their base's
+# config, and equal architectures are one object: model/architecture.py), so a step's estimate,
+# placement and speed are worked out once per architecture and machine in a process.
+@lru_cache(maxsize=8192)
+def estimate_step(arch: Architecture, quant: str, context: int, sequences: int, encoder: bool) -> MemoryEstimate:
+    return estimate_memory(arch, quant, context, sequences=sequences, encoder=encoder)
+
+
+@lru_cache(maxsize=8192)
+def _step(arch: Architecture, quant: str, context: int, sequences: int, encoder: bool, hw: Hardware,
+          any_split: bool) -> QuantOption | None:
+    return _option(arch, estimate_step(arch, quant, context, sequences, encoder), hw, any_split)
 
 
 def installed_steps(arch: Architecture, quants: tuple[str, ...]) -> tuple[str, ...]:
@@ -73,8 +89,7 @@ def options_smallest_first(arch: Architecture, smallest: MemoryEstimate, hw: Har
         yield QuantOption(estimate_memory(arch, first, smallest.context, sequences=sequences, encoder=encoder), None)
         return
     for q in reversed(ladder):
-        e = smallest if q == smallest.quant else estimate_memory(arch, q, smallest.context, sequences=sequences, encoder=encoder)
-        fit = _option(arch, e, hw, steps is not None)
+        fit = _step(arch, q, smallest.context, sequences, encoder, hw, steps is not None)
         if fit is not None:
             yield fit
 

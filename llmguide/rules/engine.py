@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from llmguide.catalog.languages import parse_languages
 from llmguide.catalog.loader import Catalog
@@ -20,8 +21,7 @@ from llmguide.hardware.profile import Hardware
 from llmguide.model.architecture import Architecture
 from llmguide.quality.task import quality
 from llmguide.rules.base import DEFAULT_CONTEXT, Candidate, Env, Request, Score, Verdict
-from llmguide.estimate.memory import estimate_memory
-from llmguide.estimate.ladder import LADDER, QuantOption, installed_steps, options_smallest_first, quant_options
+from llmguide.estimate.ladder import LADDER, QuantOption, estimate_step, installed_steps, options_smallest_first, quant_options
 from llmguide.rules.license_policy import parse_policy
 from llmguide.rules.registry import Rule, hard_rules, soft_rules
 from llmguide.rules.min_speed import check_answerable
@@ -61,7 +61,7 @@ class Rejected:
     candidate: Candidate
     verdicts: tuple[Verdict, ...]  # every hard rule's verdict, in rule order
 
-    @property
+    @cached_property  # asked for by every view of a rejection: worked out once
     def failed(self) -> tuple[Verdict, ...]:
         return tuple(v for v in self.verdicts if not v.passed)
 
@@ -152,7 +152,7 @@ def _rank(catalog: Catalog, request: Request, hardware: Hardware, sort: str,
         arch = Architecture.from_facts(variant.architecture)
         steps = installed_steps(arch, only[variant.id]) if only and only[variant.id] else None
         q = quality(catalog, request.task_id, family, variant)
-        smallest = estimate_memory(arch, (steps or LADDER)[-1], request.context, encoder=media)
+        smallest = estimate_step(arch, (steps or LADDER)[-1], request.context, 1, media)
         # The rules that do not read the fit are judged once per model (rules/registry.py, per_fit).
         fixed = {r.code: r.judge(Candidate(family, variant, arch, None, smallest, q), env) for r in hard if not r.per_fit}
         if all(v.passed for v in fixed.values()):
