@@ -55,6 +55,7 @@ def recommend(
             note(line)
     result = api.recommend(task, context=context, languages=lang, license=license, min_speed=min_speed, max_ttft=max_ttft,
                            modalities=modality, top=top, sort=sort, hardware=hardware, catalog=cat, installed=scan)
+    common.settle()
     if as_json:
         from llmguide.cli.console import emit_json
         from llmguide.cli.serialize import recommendation_dict

@@ -28,6 +28,19 @@ def _catalog(extra: tuple, env: str, user_dir: str) -> Catalog:
     return loaded
 
 
+LONG_LIVED = False  # set by a server that runs commands in-process (llmguide mcp)
+
+
+def settle() -> None:
+    """What a command has built lives until it has been shown and the process ends: the cyclic
+    collector need not scan it again (ranking thousands of variants leaves millions of objects, and
+    rescanning them cost more than writing the answer). A long-lived server keeps collecting."""
+    import gc
+
+    if not LONG_LIVED:
+        gc.freeze()
+
+
 def catalog() -> Catalog:
     """The shipped catalog with the user's catalogs on top (see llmguide/catalog/overlay.py)."""
     import os

@@ -200,6 +200,9 @@ def build_server() -> Any:
     from mcp.server.mcpserver.tools import Tool
     from mcp.types import ToolAnnotations
 
+    from llmguide.cli import common
+
+    common.LONG_LIVED = True  # commands run in this process for as long as it serves
     tools = []
     for spec in tool_specs():
         writes = spec.name == "hardware"  # measure_bandwidth keeps its measurement

@@ -196,3 +196,22 @@ def test_without_the_sdk_one_clear_error(cli, monkeypatch):
     assert r.exit_code == 1 and r.stdout == ""
     assert r.stderr.strip() == "Error: llmguide mcp needs the mcp package: pip install 'llmguide[mcp]'"
     assert os.environ.get("LLMGUIDE_DEBUG") != "1"
+
+
+def test_a_server_keeps_its_collector_collecting(monkeypatch):
+    """Commands freeze what they built for the cyclic collector (the process ends after the answer);
+    a server that runs them in-process for hours must not."""
+    import gc
+
+    from llmguide.cli import common
+    from llmguide.cli.mcp_server import build_server
+
+    frozen = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1))
+    monkeypatch.setattr(common, "LONG_LIVED", False)
+    common.settle()
+    assert frozen == [1]
+    build_server()
+    assert common.LONG_LIVED
+    common.settle()
+    assert frozen == [1]
