@@ -169,3 +169,26 @@ def test_a_dangling_link_in_the_catalog_does_not_break_the_key(catalog_copy):
     (catalog_copy / "models" / "gone.yaml").symlink_to(catalog_copy / "nowhere.yaml")
     key = cache.cache_key(catalog_copy)
     assert key and key != cache.cache_key(Path(catalog_copy.parent))
+
+
+def test_equal_parts_are_stored_once_and_read_back_equal(folder):
+    """Variants that repeat their family's facts share one object each in the cache: a smaller
+    pickle, the same catalog."""
+    import pickle
+    from dataclasses import replace
+
+    from llmguide.cli.serialize import list_dict
+
+    catalog = load_catalog()
+    fam = next(f for f in catalog.families if len(f.variants) >= 2)
+    copies = tuple(replace(v, id=f"{v.id}-copy{i}", name=f"{v.name} copy {i}") for i in range(50) for v in fam.variants[:1])
+    big = replace(catalog, families=(*catalog.families, replace(fam, id=f"{fam.id}-copies", variants=copies)))
+    before = len(pickle.dumps(big, protocol=pickle.HIGHEST_PROTOCOL))
+    expected = list_dict([(f, v) for f in big.families for v in f.variants])
+    cache.write_key("user-test", big)
+    back = cache.read_key("user-test")
+    assert isinstance(back, Catalog)
+    assert list_dict([(f, v) for f in back.families for v in f.variants]) == expected
+    shared = back.families[-1].variants
+    assert all(v.architecture is shared[0].architecture and v.context is shared[0].context for v in shared)
+    assert len(pickle.dumps(back, protocol=pickle.HIGHEST_PROTOCOL)) < before
