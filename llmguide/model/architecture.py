@@ -105,7 +105,14 @@ class Architecture:
 
     @classmethod
     def from_facts(cls, facts: ArchitectureFacts) -> Architecture:
-        """From a catalog entry: its numbers, plus what its model type implies (as for config.json)."""
+        """From a catalog entry: its numbers, plus what its model type implies (as for config.json).
+        Worked out once per entry object (the catalog cache makes equal entries one object)."""
+        if cls is Architecture:
+            return _from_facts(facts)
+        return cls._build(facts)
+
+    @classmethod
+    def _build(cls, facts: ArchitectureFacts) -> Architecture:
         from llmguide.model.config import runtime_arch, type_defaults
 
         numbers = facts.numbers()
@@ -218,6 +225,13 @@ class Architecture:
 
 _FIELDS = tuple(f.name for f in fields(Architecture))
 _VALUES = operator.attrgetter(*_FIELDS)  # every field's value, as one tuple, in C
+
+
+@lru_cache(maxsize=4096)
+def _from_facts(facts: ArchitectureFacts) -> Architecture:
+    """``Architecture.from_facts`` by entry object (catalog entries compare and hash by identity and
+    are frozen, so an entry always gives the same architecture)."""
+    return Architecture._build(facts)
 
 
 @lru_cache(maxsize=4096)
