@@ -131,7 +131,7 @@ def share_equal_parts(catalog) -> None:
 
 
 def write_key(key: str, catalog) -> None:
-    """Store ``catalog`` under ``key``, dropping older entries of its kind (shipped or user).
+    """Store ``catalog`` under ``key``, dropping older entries of its kind (shipped, user or prices).
 
     Never fails the command: a cache folder that cannot be made or written (a read-only home, a
     full disk) means running without a cache."""
@@ -151,18 +151,26 @@ def write_key(key: str, catalog) -> None:
         write_atomic(target, [_MAGIC, len(payload).to_bytes(8, "little"), payload], prefix=".catalog-")
     except OSError:
         return  # read-only home, full disk: run without a cache
-    user = key.startswith("user-")
+    kind = _kind(key)
     now = time.time()
     try:
         for old in folder.iterdir():
             name = old.name
             if name.startswith("catalog-") and name.endswith(".pickle"):
-                if old != target and name.startswith("catalog-user-") == user:
+                if old != target and _kind(name.removeprefix("catalog-")) == kind:
                     old.unlink(missing_ok=True)
             elif name.startswith(".catalog-") and name.endswith(".tmp") and now - old.stat().st_mtime > _STALE_TMP_S:
                 old.unlink(missing_ok=True)  # left by a run that was killed while writing
     except OSError:
         pass
+
+
+def _kind(key: str) -> str:
+    """What an entry holds: the shipped catalog (''), a catalog with user files ('user') or the
+    estimator's stored weight prices ('prices', estimate/prices.py). A new entry replaces the old
+    ones of its kind only."""
+    head = key.split("-", 1)[0]
+    return head if head in ("user", "prices") else ""
 
 
 def read(root: Path):

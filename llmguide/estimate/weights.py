@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from functools import lru_cache
 
+from llmguide.estimate import prices
 from llmguide.estimate.ggml_types import tensor_bytes
 from llmguide.estimate.gguf_rules import Preset, parse_preset, tensor_type, use_more_bits
 from llmguide.model.architecture import Architecture, need
@@ -52,9 +53,18 @@ def _padded(size: int) -> int:
     return -(-size // GGUF_ALIGNMENT) * GGUF_ALIGNMENT
 
 
-@lru_cache(maxsize=1024)
 def _priced(arch: Architecture, preset: Preset) -> tuple[int, int]:
-    """(all tensors, tensors inside the repeating blocks), in bytes, each padded to 32 bytes."""
+    """(all tensors, tensors inside the repeating blocks), in bytes, each padded to 32 bytes
+    (worked out once per architecture and preset, and kept between runs: estimate/prices.py)."""
+    found = prices.PRICED.get((arch, preset))
+    if found is None:
+        prices.computed()
+        found = prices.PRICED.get((arch, preset)) or _price(arch, preset)
+        prices.PRICED[(arch, preset)] = found
+    return found
+
+
+def _price(arch: Architecture, preset: Preset) -> tuple[int, int]:
     total = repeating = 0
     for t, count in tensor_groups(arch):
         size = _padded(tensor_bytes(tensor_type(preset, t, arch), t.elements, t.ne0)) * count
@@ -64,10 +74,19 @@ def _priced(arch: Architecture, preset: Preset) -> tuple[int, int]:
     return total, repeating
 
 
-@lru_cache(maxsize=1024)
 def _read_per_token(arch: Architecture, preset: Preset) -> int:
-    """Bytes of weights one decoded token reads: every tensor once, except that the token
-    embedding is a one-row lookup and only ``experts_per_token`` of the routed experts are used."""
+    """Bytes of weights one decoded token reads (once per architecture and preset, kept between runs)."""
+    found = prices.READS.get((arch, preset))
+    if found is None:
+        prices.computed()
+        found = prices.READS.get((arch, preset)) or _reads(arch, preset)
+        prices.READS[(arch, preset)] = found
+    return found
+
+
+def _reads(arch: Architecture, preset: Preset) -> int:
+    """Every tensor once, except that the token embedding is a one-row lookup and only
+    ``experts_per_token`` of the routed experts are used."""
     total = 0
     for t, count in tensor_groups(arch):
         size = tensor_bytes(tensor_type(preset, t, arch), t.elements, t.ne0) * count

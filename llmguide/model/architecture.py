@@ -234,6 +234,11 @@ def _from_facts(facts: ArchitectureFacts) -> Architecture:
     return Architecture._build(facts)
 
 
+def intern(arch: Architecture) -> Architecture:
+    """The one object standing for every architecture equal to ``arch`` (see ``_interned``)."""
+    return _interned(arch)
+
+
 @lru_cache(maxsize=4096)
 def _interned(arch: Architecture) -> Architecture:
     """One object per distinct architecture: the estimator's caches are keyed by architecture, and

@@ -1,0 +1,81 @@
+"""Weight prices kept between runs.
+
+Pricing a model's weights under a GGUF preset walks every tensor through llama-quantize's rules
+(estimate/weights.py). The price depends only on the architecture and the preset, not on the
+catalog, the hardware or the request, so a command that prices many models (``recommend`` over a
+catalog) keeps what it priced in the user cache and the next run reads it back: ranking is then
+arithmetic on stored sizes. The file is keyed by llmguide's version and the estimator code that
+sets the prices, so a change to either prices afresh.
+
+Only the command line turns this on (``enable``), and a process that prices fewer than ``ENOUGH``
+(architecture, preset) pairs neither reads nor writes the file: ``show`` and ``fit`` stay as quick
+to start as before. A missing, damaged or unwritable file costs a recomputation, never a command.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+ENOUGH = 24  # prices worked out in one process before the stored ones are worth reading
+MAX_STORED = 50_000  # entries kept: the shipped catalog and a large user catalog fit many times over
+
+PRICED: dict[Any, tuple[int, int]] = {}  # (Architecture, Preset) -> (all tensors, repeating blocks), bytes
+READS: dict[Any, int] = {}  # (Architecture, Preset) -> weight bytes one decoded token reads
+
+_state = {"enabled": False, "loaded": False, "computed": 0}
+
+
+def enable() -> None:
+    """Keep prices between runs in this process (the command line calls this)."""
+    _state["enabled"] = True
+
+
+def computed() -> None:
+    """Called by the estimator for each price it works out: past ``ENOUGH``, the stored ones are read."""
+    _state["computed"] += 1
+    if _state["enabled"] and not _state["loaded"] and _state["computed"] >= ENOUGH:
+        _load()
+
+
+def save() -> None:
+    """Store what this process priced, merged with what was stored (never fails the command)."""
+    if not _state["enabled"] or _state["computed"] < ENOUGH or len(PRICED) + len(READS) > MAX_STORED:
+        return
+    if not _state["loaded"]:
+        _load()
+    from llmguide.catalog import cache
+
+    cache.write_key(_key(), {"priced": dict(PRICED), "reads": dict(READS)})
+    _state["computed"] = 0  # saved: until more are priced, there is nothing new to store
+
+
+def _load() -> None:
+    from llmguide.catalog import cache
+    from llmguide.model.architecture import intern
+
+    _state["loaded"] = True
+    table = cache.read_key(_key())
+    if not isinstance(table, dict):
+        return
+    for name, store in (("priced", PRICED), ("reads", READS)):
+        for (arch, preset), value in (table.get(name) or {}).items():
+            store.setdefault((intern(arch), preset), value)
+
+
+def _key() -> str:
+    """``prices-`` and a digest of the version and of the files whose code sets a price."""
+    from llmguide import __version__
+    from llmguide.catalog.cache import _digest
+
+    here = Path(__file__).resolve().parent
+    code = [here / "weights.py", here / "gguf_rules.py", here / "ggml_types.py",
+            here.parent / "model" / "tensors.py", here.parent / "model" / "architecture.py"]
+    parts = [__version__]
+    for path in code:
+        try:
+            st = path.stat()
+            parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{path}:missing")
+    return "prices-" + _digest(parts)

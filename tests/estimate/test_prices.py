@@ -1,0 +1,91 @@
+"""Weight prices kept between runs (estimate/prices.py): stored only past a few, read back equal,
+keyed by the version and the estimator's code, never fatal, and never in another entry's way."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmguide.catalog import cache
+from llmguide.estimate import prices, weights
+from llmguide.estimate.gguf_rules import parse_preset
+from llmguide.model.config import from_config
+
+PRESETS = [parse_preset(q) for q in ("Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q3_K_M", "Q2_K")]
+
+
+def _arch(layers: int):
+    return from_config(dict(num_hidden_layers=layers, hidden_size=2048, intermediate_size=5632, num_attention_heads=16,
+                            num_key_value_heads=4, vocab_size=32000))
+
+
+@pytest.fixture()
+def fresh(tmp_path, monkeypatch):
+    """An empty cache folder, empty stores and a process that has priced nothing."""
+    monkeypatch.setenv("LLMGUIDE_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(prices, "PRICED", {})
+    monkeypatch.setattr(prices, "READS", {})
+    monkeypatch.setattr(prices, "_state", {"enabled": True, "loaded": False, "computed": 0})
+    return tmp_path
+
+
+def _price_many(n_archs: int) -> dict:
+    out = {}
+    for layers in range(4, 4 + n_archs):
+        arch = _arch(layers)
+        for p in PRESETS:
+            out[(layers, p.name)] = (weights.weight_bytes(arch, p), weights.read_bytes_per_token(arch, p))
+    return out
+
+
+def test_prices_are_stored_and_read_back_equal(fresh, monkeypatch):
+    expected = _price_many(5)  # 5 architectures x 6 presets x 2 sizes: past ENOUGH
+    prices.save()
+    assert [p.name for p in fresh.iterdir()] == [f"catalog-{prices._key()}.pickle"]
+    monkeypatch.setattr(prices, "PRICED", {})
+    monkeypatch.setattr(prices, "READS", {})
+    monkeypatch.setattr(prices, "_state", {"enabled": True, "loaded": False, "computed": 0})
+    for _ in range(prices.ENOUGH):
+        prices.computed()
+    assert len(prices.PRICED) == len(prices.READS) == 30  # read back
+    assert _price_many(5) == expected
+
+
+def test_a_process_that_prices_a_few_models_reads_and_writes_nothing(fresh):
+    arch = _arch(6)
+    weights.weight_bytes(arch, "Q4_K_M")
+    prices.save()
+    assert list(fresh.iterdir()) == []
+    assert not prices._state["loaded"]
+
+
+def test_nothing_is_kept_unless_the_command_line_asks(fresh, monkeypatch):
+    monkeypatch.setitem(prices._state, "enabled", False)
+    _price_many(5)
+    prices.save()
+    assert list(fresh.iterdir()) == [] and not prices._state["loaded"]
+
+
+def test_the_key_changes_with_the_version(monkeypatch):
+    import llmguide
+
+    before = prices._key()
+    monkeypatch.setattr(llmguide, "__version__", "0.0.0-other")
+    assert prices._key() != before and prices._key().startswith("prices-")
+
+
+def test_a_damaged_store_is_ignored_and_prices_are_worked_out(fresh):
+    (fresh / f"catalog-{prices._key()}.pickle").write_bytes(b"llmguide-catalog-cache\n" + b"\xff" * 40)
+    expected = {(4, "Q4_K_M"): (weights.weight_bytes(_arch(4), "Q4_K_M"), weights.read_bytes_per_token(_arch(4), "Q4_K_M"))}
+    for _ in range(prices.ENOUGH):
+        prices.computed()
+    assert prices._state["loaded"]
+    assert expected == {(4, "Q4_K_M"): (weights._price(_arch(4), PRESETS[3])[0], weights._reads(_arch(4), PRESETS[3]))}
+
+
+def test_prices_and_catalog_entries_do_not_replace_each_other(fresh):
+    cache.write_key("0123abcd", {"families": []})
+    cache.write_key("user-0123abcd", {"families": []})
+    cache.write_key("prices-0123abcd", {"priced": {}, "reads": {}})
+    cache.write_key("prices-4567ef", {"priced": {}, "reads": {}})
+    assert sorted(p.name for p in fresh.iterdir()) == ["catalog-0123abcd.pickle", "catalog-prices-4567ef.pickle",
+                                                       "catalog-user-0123abcd.pickle"]
