@@ -1,12 +1,12 @@
 """Fit the share of RAM bandwidth a CPU's token reads reach (CPU_STREAM_SHARE) across machines.
 
-The 2-core machine of benchmarks/llamacpp cannot tell the share apart from the cost of decoding
-the weights' blocks on its cores: any share above its slowest rate fits it, with a matching
-decoding cost per block kind. Machines with many cores can: their decoding is cheap beside their
-reads. So the share is the one constant that, with the decoding costs the 2-core rows then imply,
-best predicts the other machines: CPU-only runs (benchmarks/data/speeds_cpu.csv) and GPUs with
-experts in RAM (benchmarks/data/speeds_offload.csv), pooled. Leaving one machine out at a time
-(the share fitted on the others) gives the figure to expect on machines not in the data.
+The 2-core machine of benchmarks/llamacpp is bound by decoding the weights' blocks on its cores,
+not by its memory: its rates give the decoding cost per block kind (calibrate.py), and only a
+floor for the share (its fastest kind, F16, reaches 0.67). Machines with many cores are bound by
+their memory, so their rates give the share: the one that best predicts CPU-only runs
+(benchmarks/data/speeds_cpu.csv) and GPUs with experts in RAM (benchmarks/data/speeds_offload.csv),
+pooled, is taken. Leaving one machine out at a time (the share fitted on the others) gives the
+figure to expect on machines not in the data.
 
     python benchmarks/calibrate_cpu.py
 """
@@ -28,7 +28,7 @@ import predict as bench  # noqa: E402
 from benchmarks import cpurows, offloadrows  # noqa: E402
 from llmguide.estimate import speed as S  # noqa: E402
 
-GRID = [round(0.55 + 0.01 * i, 2) for i in range(36)]  # 0.55 .. 0.90
+GRID = [round(0.67 + 0.01 * i, 2) for i in range(24)]  # 0.67 (the 2-core machine's F16 rate) .. 0.90
 
 
 def cases() -> list[tuple[str, str, Callable[[], float | None], float]]:
@@ -42,7 +42,7 @@ def cases() -> list[tuple[str, str, Callable[[], float | None], float]]:
 
 
 def use(share: float, two_core: list[dict]) -> None:
-    """Set the share and the decoding costs the 2-core rows imply with it."""
+    """Set the share, and the decoding costs the 2-core rows give."""
     S.CPU_STREAM_SHARE = share
     per_byte = dict(calibrate.derive(two_core, share)["decode_flops_per_byte"])  # type: ignore[call-overload]
     S.CPU_DECODE_FLOPS_PER_BYTE.update(per_byte, mxfp4=per_byte["kquant"])  # MXFP4 not measured: taken as K-quants

@@ -3,8 +3,8 @@
 A row is scored when it is a generation test of a model the reference configs describe, at a
 quantization llmguide prices, and its RAM bandwidth is known: a measured read figure as given, or
 the peak of its DDR speed x channels at the share a memory system sustains (DRAM_SUSTAINED_SHARE),
-as the tool itself takes a RAM spec. The CPU's FP32 peak is the row's where given, else llmguide's
-default (8 AVX2 cores at 3.5 GHz), as the tool assumes for an undetected CPU.
+as the tool itself takes a RAM spec. The CPU's FP32 peak is the row's where given; without it the
+row is priced by its reads alone, as the tool prices a CPU it did not detect.
 
 Left out, with the reason kept in the file: rows marked DOUBT (Ollama with unknown settings and
 quantization, pre-GGUF files, tuned peaks), and Apple chips: their CPU cores reach only a part of
@@ -70,5 +70,5 @@ def predict(row: CpuRow, depth: int = 64) -> float:
     """Generation tok/s llmguide gives for the row on the CPU alone (tg128: a mean depth of 64)."""
     from llmguide.estimate.speed import SpeedDevice, estimate_speed
 
-    cpu = SpeedDevice("cpu", row.bandwidth_gbs * 1e9, row.flops)
+    cpu = SpeedDevice("cpu", row.bandwidth_gbs * 1e9, row.flops, flops_assumed=not row.flops_given)
     return estimate_speed(architectures()[row.repo], row.quant, [(cpu, 1.0)], depth=depth).decode_tokens_per_s

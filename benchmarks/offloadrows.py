@@ -12,7 +12,7 @@ RAM only from 2026-01-19 (PR #18934), and on Volta and Turing cards only from 20
 A gpt-oss row that does not name its file is priced as MXFP4 (the experts of every gpt-oss GGUF).
 The CPU's FP32 peak (column cpu_fp32_gflops) is its cores x all-core clock x FLOPs per cycle (32
 with AVX2 or Zen 4's AVX-512, 64 with Zen 5 or Intel's two AVX-512 units, 16 on Intel E-cores);
-without one, llmguide's 8-core AVX2 default is used.
+without one, the CPU is priced as the tool prices one it did not detect: by its reads alone.
 """
 
 from __future__ import annotations
@@ -147,7 +147,8 @@ def predict(row: OffloadRow) -> float | None:
         return None  # llmguide would say it does not fit the machine's RAM: it pages from disk, which is not modelled
     cpu_read, moved = where.experts_read(arch)
     gpu = gpu_device(hw)
-    cpu = SpeedDevice("cpu", hw.cpu_bandwidth, row.cpu_gflops * 1e9 if row.cpu_gflops else CPU_FLOPS_DEFAULT)
+    cpu = SpeedDevice("cpu", hw.cpu_bandwidth, row.cpu_gflops * 1e9 if row.cpu_gflops else CPU_FLOPS_DEFAULT,
+                      flops_assumed=not row.cpu_gflops)  # as the tool prices a CPU it did not detect
     speed = estimate_offload_speed(arch, row.quant, gpu, cpu, cpu_read=cpu_read, moved_layers=moved, ram_weights=where.cpu_expert_bytes,
                                    segment_graphs=row.graphs)
     return speed.decode_tokens_per_s

@@ -202,4 +202,7 @@ for module in (cmd_show, cmd_compare, cmd_list, cmd_recommend, cmd_why_not, cmd_
 
 def main() -> None:
     """Entry point of the ``llmguide`` script and ``python -m llmguide``."""
+    from llmguide.cli import common
+
+    common.SHORT_LIVED = True  # the process ends with the command (common.settle)
     app(prog_name="llmguide")  # a closed pipe ('llmguide list | head') ends quietly, as click does

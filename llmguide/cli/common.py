@@ -28,16 +28,17 @@ def _catalog(extra: tuple, env: str, user_dir: str) -> Catalog:
     return loaded
 
 
-LONG_LIVED = False  # set by a server that runs commands in-process (llmguide mcp)
+SHORT_LIVED = False  # set by the llmguide script, whose process ends with the command (not by a server or a test)
 
 
 def settle() -> None:
-    """What a command has built lives until it has been shown and the process ends: the cyclic
-    collector need not scan it again (ranking thousands of variants leaves millions of objects, and
-    rescanning them cost more than writing the answer). A long-lived server keeps collecting."""
+    """In the llmguide script, what a command has built lives until it has been shown and the
+    process ends: the cyclic collector need not scan it again (ranking thousands of variants leaves
+    millions of objects, and rescanning them cost more than writing the answer). A process that
+    goes on (the MCP server, a program or test that runs commands) keeps collecting."""
     import gc
 
-    if not LONG_LIVED:
+    if SHORT_LIVED:
         gc.freeze()
 
 

@@ -202,7 +202,7 @@ def build_server() -> Any:
 
     from llmguide.cli import common
 
-    common.LONG_LIVED = True  # commands run in this process for as long as it serves
+    common.SHORT_LIVED = False  # commands run in this process for as long as it serves
     tools = []
     for spec in tool_specs():
         writes = spec.name == "hardware"  # measure_bandwidth keeps its measurement

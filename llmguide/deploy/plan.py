@@ -351,7 +351,8 @@ def _llama_cpp_plan(model: ModelRef, hw: Hardware, req: DeployRequest, backend: 
     warnings: list[str] = []
     if where.mode in ("gpu", "cpu"):
         dev = (gpu_device(hw) if where.mode == "gpu" and hw.gpu_bandwidth
-               else SpeedDevice("cpu", hw.cpu_bandwidth_or_default, hw.cpu_flops_or_default) if where.mode == "cpu" else None)
+               else SpeedDevice("cpu", hw.cpu_bandwidth_or_default, hw.cpu_flops_or_default, flops_assumed=hw.cpu_flops is None)
+               if where.mode == "cpu" else None)
         if dev is not None:
             s = batch_decode_speed(model.arch, est.quant, dev, req.users, req.depth)
             per_user, aggregate = s.per_user_tokens_per_s, s.aggregate_tokens_per_s

@@ -164,6 +164,11 @@ def _given_shortfall(model: ModelRef, quant: str, given: Placement, auto: Placem
     gib = 2**30
     if hw.vram_budget and given.gpu_bytes > hw.vram_budget:
         where = f"{given.gpu_bytes / gib:.1f} GiB on the GPU, {hw.vram_budget / gib:.1f} GiB usable"
+    elif hw.unified:
+        where = (f"{given.cpu_bytes / gib:.1f} GiB beside the GPU's share, and on unified memory the CPU's part "
+                 "comes out of the same pool")
+    elif hw.ram is None:
+        where = f"{given.cpu_bytes / gib:.1f} GiB in RAM, and no RAM was given (--ram GB)"
     else:
         where = f"{given.cpu_bytes / gib:.1f} GiB in RAM, {hw.ram_budget / gib:.1f} GiB usable"
     instead = (f"{auto.flags(model.arch)} fits" if auto.mode != "none"
@@ -379,7 +384,7 @@ def placement_speed(
             basis.append("speed: GPU family not given, NVIDIA-like efficiency assumed")
         devices.append((gpu_device(hw), gpu_share))
     if gpu_share < 1:
-        devices.append((_cpu_device(hw, basis), 1 - gpu_share))  # a split's prompt runs on the GPU: _split_prefill
+        devices.append((_cpu_device(hw, basis, prefill=not gpu_share), 1 - gpu_share))  # a split's prompt runs on the GPU
     speed = estimate_speed(arch, _block_label(quant), devices, depth=depth, prompt_tokens=prompt_tokens, weights_read=weights_read,
                            split_gpus=hw.gpu_count if gpu_share and (hw.gpu_family or "nvidia") == "nvidia" else 1)
     if 0 < gpu_share < 1:
@@ -397,6 +402,12 @@ def gpu_device(hw: Hardware, count: int = 1) -> SpeedDevice:
                        speed_class(hw.gpu_name, family), cuda_graphs(hw.gpu_name, family))
 
 
+def calibrate(speed: Speed, hw: Hardware, where: Placement) -> Speed:
+    """``speed`` scaled by a ``llmguide bench`` calibration stored for this (detected) machine and
+    placement, if there is one (read afresh: a calibration stored a moment ago counts)."""
+    return _calibrated(speed, hw, where, True)
+
+
 def _calibrated(speed: Speed, hw: Hardware, where: Placement, calibrated: bool) -> Speed:
     if calibrated and hw.machine:
         from llmguide.estimate.calibration import find
@@ -407,14 +418,15 @@ def _calibrated(speed: Speed, hw: Hardware, where: Placement, calibrated: bool) 
     return speed
 
 
-def _cpu_device(hw: Hardware, basis: list[str] | None = None) -> SpeedDevice:
-    """The speed model's view of the CPU, noting in ``basis`` what was assumed of it."""
+def _cpu_device(hw: Hardware, basis: list[str] | None = None, prefill: bool = False) -> SpeedDevice:
+    """The speed model's view of the CPU, noting in ``basis`` what was assumed of it. An assumed
+    compute figure serves the prompt's processing on the CPU (``prefill``), never generation."""
     if basis is not None and hw.cpu_bandwidth is None:
         basis.append(f"speed: CPU memory bandwidth assumed {CPU_BANDWIDTH_ASSUMPTION}; "
                      "pass --cpu-bandwidth GB/s for yours")
-    if basis is not None and hw.cpu_flops is None:
+    if basis is not None and prefill and hw.cpu_flops is None:
         basis.append(f"speed: CPU compute assumed {hw.cpu_flops_or_default / 1e9:.0f} GFLOP/s (8 cores at 3.5 GHz, AVX2)")
-    return SpeedDevice("cpu", hw.cpu_bandwidth_or_default, hw.cpu_flops_or_default)
+    return SpeedDevice("cpu", hw.cpu_bandwidth_or_default, hw.cpu_flops_or_default, flops_assumed=hw.cpu_flops is None)
 
 
 def _expert_offload_speed(arch, quant: str, hw: Hardware, where: Placement, prompt_tokens: int, basis: list[str],

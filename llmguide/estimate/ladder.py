@@ -14,10 +14,10 @@ step that is fast enough.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from llmguide.estimate.fit import TIGHT_SHARE, placement_speed, spare_share
+from llmguide.estimate.fit import TIGHT_SHARE, calibrate, placement_speed, spare_share
 from llmguide.estimate.memory import MemoryEstimate, estimate_memory
 from llmguide.estimate.placement import Placement, place
 from llmguide.estimate.speed import Speed
@@ -66,10 +66,18 @@ def estimate_step(arch: Architecture, quant: str, context: int, sequences: int, 
     return estimate_memory(arch, quant, context, sequences=sequences, encoder=encoder)
 
 
-@lru_cache(maxsize=8192)
 def _step(arch: Architecture, quant: str, context: int, sequences: int, encoder: bool, hw: Hardware,
           any_split: bool) -> QuantOption | None:
-    return _option(arch, estimate_step(arch, quant, context, sequences, encoder), hw, any_split)
+    option = _uncalibrated_step(arch, quant, context, sequences, encoder, hw, any_split)
+    if option is None or option.speed is None or option.placement is None or not hw.machine:
+        return option
+    return replace(option, speed=calibrate(option.speed, hw, option.placement))  # after the cache: a new calibration counts
+
+
+@lru_cache(maxsize=8192)
+def _uncalibrated_step(arch: Architecture, quant: str, context: int, sequences: int, encoder: bool, hw: Hardware,
+                       any_split: bool) -> QuantOption | None:
+    return _option(arch, estimate_step(arch, quant, context, sequences, encoder), hw, any_split, calibrated=False)
 
 
 def installed_steps(arch: Architecture, quants: tuple[str, ...]) -> tuple[str, ...]:
@@ -94,14 +102,15 @@ def options_smallest_first(arch: Architecture, smallest: MemoryEstimate, hw: Har
             yield fit
 
 
-def _option(arch: Architecture, e: MemoryEstimate, hw: Hardware, any_split: bool = False) -> QuantOption | None:
+def _option(arch: Architecture, e: MemoryEstimate, hw: Hardware, any_split: bool = False,
+            calibrated: bool = True) -> QuantOption | None:
     """One ladder step as an option, or None. In one place, or with an MoE's experts in RAM, at
     every step that fits; split by layers too, from Q4_K_M down (at any step with ``any_split``:
     a file the user has), when RAM allows it: a split Q4_K_M of a sparse model can beat its Q2_K
     on the GPU, and the scores decide."""
     w = place(arch, e, hw)
     if w.mode in ("gpu", "cpu", "expert_offload") or (w.fits and (any_split or e.quant in OFFLOAD_ORDER)):
-        return QuantOption(e, w, placement_speed(arch, e.quant, hw, w))
+        return QuantOption(e, w, placement_speed(arch, e.quant, hw, w, calibrated=calibrated))
     return None
 
 

@@ -50,9 +50,10 @@ DECODE_EFFICIENCY: dict[str, dict[str, float]] = {
 # The two overlap, so the slower sets the pace. Two cores cannot keep their memory busy while
 # decoding: llama-bench on a 2-core AVX2 machine reaches 49% of its bandwidth on K-quants, 57% on
 # Q4_0/Q8_0 and 67% on F16, which fixes the decoding costs (benchmarks/llamacpp/calibrate.py; MXFP4
-# not measured, taken as K-quants). A desktop's 6-16 cores decode several times faster than DRAM
-# delivers, so they read at CPU_STREAM_SHARE of the sustained bandwidth: the share that best
-# predicts other machines, CPU-only runs and GPUs with experts in RAM, 25 rows on 14 machines
+# not measured, taken as K-quants). A desktop's 6-16 cores decode faster than DRAM delivers (an
+# 8-core AVX2 CPU about 1.6 times dual-channel DDR5's pace on K-quants, a 16-core AVX-512 one
+# several times), so they read at CPU_STREAM_SHARE of the sustained bandwidth: the share that best
+# predicts other machines, CPU-only runs and GPUs with experts in RAM, 24 rows on 13 machines
 # (benchmarks/calibrate_cpu.py, which reports the error leaving each machine out).
 CPU_STREAM_SHARE = 0.73
 CPU_DECODE_FLOPS_PER_BYTE: dict[str, float] = {"legacy": 9.01, "kquant": 10.36, "float": 7.62, "mxfp4": 10.36}
@@ -179,6 +180,7 @@ class SpeedDevice:
     flops: float | None = None  # dense FP16 FLOP/s (CPUs: FP32 FMA peak); None when unknown
     klass: str = ""  # a speed class with its own factor (CLASS_FACTOR): hbm, apple-ultra, amd
     graphs: bool = True  # NVIDIA: the runtime replays CUDA graphs (cuda_graphs); other families ignore it
+    flops_assumed: bool = False  # CPUs: ``flops`` is a default, not this machine's (decoding is then not priced)
 
     @property
     def factor(self) -> float:
@@ -227,14 +229,17 @@ def _layer_tokens(arch: Architecture, depth: int) -> float:
     return (layout.full + layout.compressed) * depth + layout.window * min(depth, arch.sliding_window or depth)
 
 
-def read_seconds(device: SpeedDevice, kind: str, weight_bytes: float, cache_bytes: float = 0.0) -> float:
+def read_seconds(device: SpeedDevice, kind: str, weight_bytes: float, cache_bytes: float = 0.0, sequences: int = 1) -> float:
     """Seconds ``device`` takes to stream ``weight_bytes`` of weights stored in ``kind`` blocks and
     ``cache_bytes`` of KV cache, before fixed costs and class factors. A CPU also decodes the
     weights' blocks on its cores as they stream in (CPU_DECODE_FLOPS_PER_BYTE at its FP32 peak; left
-    out when the peak is not known): whichever takes longer sets the weights' time. The cache is
+    out when the peak is not known or only assumed, so that an assumption never caps a bandwidth the
+    user gave): whichever takes longer sets the weights' time. With ``sequences`` decoded together
+    the weights are read once, but their blocks are decoded into each sequence's dot products. The cache is
     read in the attention step, apart from the weights (its arithmetic: decode_seconds)."""
     if device.family == "cpu":  # the cores decode the weights while they stream: the slower sets the pace
-        decoding = weight_bytes * CPU_DECODE_FLOPS_PER_BYTE[kind] / device.flops if device.flops else 0.0
+        flops = None if device.flops_assumed else device.flops
+        decoding = sequences * weight_bytes * CPU_DECODE_FLOPS_PER_BYTE[kind] / flops if flops else 0.0
         return max(weight_bytes / (CPU_STREAM_SHARE * device.bandwidth), decoding) + cache_bytes / (CPU_STREAM_SHARE * device.bandwidth)
     return (weight_bytes + cache_bytes) / (DECODE_EFFICIENCY[device.family][kind] * device.bandwidth)
 
@@ -429,8 +434,10 @@ def batch_decode_speed(
         expert_part = dense * _expert_fraction(arch)  # the routed experts' part of a token's reads
         dense = dense - expert_part + expert_part / share * touched
     reads = dense + batch * kv_cache_bytes(arch, max(depth, 1))
-    memory_s = (read_seconds(device, kind, dense, reads - dense)
+    memory_s = (read_seconds(device, kind, dense, reads - dense, sequences=batch)
                 + kernel_layers(arch) * PER_LAYER_OVERHEAD_S[device.family]) / device.factor
+    if device.family == "cpu" and device.flops and depth:  # a CPU's attention over each sequence's cache (decode_seconds)
+        memory_s += batch * cached_elements(arch, depth) * CPU_ATTENTION_FLOPS_PER_ELEMENT / device.flops
     compute_s = 0.0
     if device.flops:
         eff = CPU_PREFILL_EFFICIENCY[kind] if device.family == "cpu" else PREFILL_EFFICIENCY[device.family]

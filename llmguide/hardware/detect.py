@@ -58,7 +58,7 @@ def detect_machine(run: Runner = run_command, sysfs: Path = Path("/sys"), system
     cpu, cores, total, available = _cpu_and_ram(warnings)
     isa = cpu_isa(system or platform.system())
     clock = cpu_clock_hz()
-    flops = cores * clock * FLOPS_PER_CYCLE[isa] if cores and clock and isa else None
+    flops = cores * clock * flops_per_cycle(isa) if cores and clock and isa else None
     return Machine(cpu, cores, total, available, tuple(found), tuple(warnings), cpu_isa=isa, cpu_flops=flops)
 
 
@@ -100,6 +100,22 @@ def cpu_isa(system: str, cpuinfo: Path = Path("/proc/cpuinfo")) -> str | None:
     if "asimddp" in flags:
         return "neon-dotprod"
     return "none" if flags else None
+
+
+def flops_per_cycle(isa: str, cpuinfo: Path = Path("/proc/cpuinfo")) -> int:
+    """FP32 FLOPs a core does per cycle with the instruction set llama.cpp uses. AMD's Zen 4 (and
+    Zen 2/3, CPU family 23-25) runs AVX-512 on two 256-bit units, so it does no more than AVX2;
+    Zen 5 (family 26) and Intel's AVX-512 cores have 512-bit units."""
+    if isa == "avx512":
+        try:
+            text = cpuinfo.read_text()
+        except OSError:
+            text = ""
+        if "AuthenticAMD" in text:
+            family = next((line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("cpu family")), "")
+            if family.isdigit() and int(family) < 26:
+                return FLOPS_PER_CYCLE["avx2"]
+    return FLOPS_PER_CYCLE[isa]
 
 
 def cpu_clock_hz(cpuinfo: Path = Path("/proc/cpuinfo")) -> float | None:

@@ -32,7 +32,8 @@ CPU_BANDWIDTH_DEFAULT = CPU_BANDWIDTH_PEAK_DEFAULT * DRAM_SUSTAINED_SHARE
 CPU_BANDWIDTH_ASSUMPTION = (f"{CPU_BANDWIDTH_DEFAULT / 1e9:.0f} GB/s (DDR5-5600 in two channels: {CPU_BANDWIDTH_PEAK_DEFAULT / 1e9:.1f} GB/s "
                             f"peak, {DRAM_SUSTAINED_SHARE:.0%} of it sustained)")
 # FP32 multiply-adds per cycle per core, by the instruction set llama.cpp's kernels use: two
-# 256-bit FMA units (AVX2) = 2 x 8 x 2 FLOPs; AVX-512 doubles the width; NEON has 128-bit units.
+# 256-bit FMA units (AVX2) = 2 x 8 x 2 FLOPs; AVX-512 doubles the width (not on AMD before Zen 5:
+# detect.flops_per_cycle); NEON has 128-bit units.
 FLOPS_PER_CYCLE = {"avx512": 64, "avx2": 32, "neon-i8mm": 16, "neon-dotprod": 16, "none": 8}
 # Assumed when the CPU was not detected: 8 cores at 3.5 GHz with AVX2.
 CPU_FLOPS_DEFAULT = 8 * 3.5e9 * FLOPS_PER_CYCLE["avx2"]

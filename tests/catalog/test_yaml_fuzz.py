@@ -104,7 +104,10 @@ def test_a_real_file_with_values_replaced_loads_or_raises_catalog_error(file, da
     name, model = data.draw(st.sampled_from([("models/zephyr.yaml", Family), ("hardware/intel.yaml", HardwareFile)]))
     doc = copy.deepcopy(yaml.safe_load((catalog_dir() / name).read_text(encoding="utf-8")))
     for _ in range(data.draw(st.integers(1, 3))):
-        path = data.draw(st.sampled_from([p for p in _paths(doc) if p]))
+        paths = [p for p in _paths(doc) if p]
+        if not paths:  # every key already deleted
+            break
+        path = data.draw(st.sampled_from(paths))
         parent = doc
         for part in path[:-1]:
             parent = parent[part]

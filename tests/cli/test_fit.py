@@ -257,6 +257,10 @@ def test_a_given_placement_that_does_not_fit_says_which_side_is_short_and_what_f
     assert any("-ngl 20 needs" in b and "in RAM" in b and "no placement fits" in b for b in ram["estimates"][0]["basis"])
     out = cli("fit", "gpt-oss-120b", "--gpu", "4090", "--ram", "64", "--n-cpu-moe", "20", "--quant", "MXFP4_MOE").stdout
     assert "with --n-cpu-moe 20 needs" in " ".join(out.split())
+    no_ram = cli.json("fit", "llama-3.1-70b-instruct", "--vram", "24", "-ngl", "20", "--quant", "Q4_K_M")
+    assert any("no RAM was given (--ram GB)" in b for b in no_ram["estimates"][0]["basis"])
+    unified = cli.json("fit", "llama-3.1-70b-instruct", "--gpu", "apple-m4-max-40c", "--ram", "36", "-ngl", "10", "--quant", "Q4_K_M")
+    assert any("unified memory" in b and "0.0 GiB usable" not in b for b in unified["estimates"][0]["basis"])
 
 
 def test_a_family_gets_one_row_per_variant_and_the_pick_marked(cli):

@@ -199,8 +199,8 @@ def test_without_the_sdk_one_clear_error(cli, monkeypatch):
 
 
 def test_a_server_keeps_its_collector_collecting(monkeypatch):
-    """Commands freeze what they built for the cyclic collector (the process ends after the answer);
-    a server that runs them in-process for hours must not."""
+    """The llmguide script freezes what a command built for the cyclic collector (the process ends
+    after the answer); a server that runs commands in-process for hours, or a test, must not."""
     import gc
 
     from llmguide.cli import common
@@ -208,10 +208,13 @@ def test_a_server_keeps_its_collector_collecting(monkeypatch):
 
     frozen = []
     monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1))
-    monkeypatch.setattr(common, "LONG_LIVED", False)
+    monkeypatch.setattr(common, "SHORT_LIVED", False)
+    common.settle()  # a test or a program running commands: nothing frozen
+    assert frozen == []
+    monkeypatch.setattr(common, "SHORT_LIVED", True)  # as the llmguide script sets it
     common.settle()
     assert frozen == [1]
-    build_server()
-    assert common.LONG_LIVED
+    build_server()  # `llmguide mcp` starts as the script, then serves for hours
+    assert not common.SHORT_LIVED
     common.settle()
     assert frozen == [1]

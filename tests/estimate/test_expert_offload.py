@@ -107,3 +107,19 @@ def test_a_forced_placement_that_does_not_fit_says_by_how_much():
     hw = from_flags(24, 128, bandwidth_gbs=1008)
     p = place_as(GPT_OSS_120B, est, hw, cpu_moe_layers=2)
     assert p.mode == "none" and p.shortfall > 0 and p.cpu_moe_layers == 2
+
+
+def test_a_calibration_stored_after_a_ranking_counts_at_the_next(monkeypatch):
+    """Ladder steps are cached per process; a `llmguide bench` calibration is applied after the
+    cache, so one stored while a server runs reaches its next answer."""
+    from dataclasses import replace
+
+    from llmguide.estimate import calibration
+    from llmguide.estimate.ladder import quant_options
+
+    hw = replace(from_flags(24, 64, bandwidth_gbs=1008), machine="test-machine")
+    before = {o.estimate.quant: o.speed.decode_tokens_per_s for o in quant_options(QWEN3_30B_A3B, 4096, hw)[0]}
+    cal = calibration.Calibration("test-machine", "gpu", 0.5, None, "m.gguf", "Q4_K_M", "2026-12-06", "llama.cpp")
+    monkeypatch.setattr(calibration, "find", lambda machine, placement: cal if machine == "test-machine" else None)
+    after = {o.estimate.quant: o.speed.decode_tokens_per_s for o in quant_options(QWEN3_30B_A3B, 4096, hw)[0]}
+    assert after and all(after[q] == pytest.approx(before[q] * 0.5) for q in after)

@@ -60,7 +60,7 @@ def test_a_split_reads_the_output_head_on_the_cpu():
     split = estimate_speed(DENSE, "Q4_K_M", [(gpu, 31 / 32), (cpu, 1 / 32)])
     from llmguide.estimate.weights import head_read_bytes
 
-    head_time = head_read_bytes(DENSE, "Q4_K_M") / (0.49 * 60e9)
+    head_time = read_seconds(cpu, "kquant", head_read_bytes(DENSE, "Q4_K_M"))
     assert 1 / split.decode_tokens_per_s > head_time
 
 
@@ -116,3 +116,23 @@ def test_cpu_decoding_is_charged_per_weight_byte_not_per_cache_byte():
     assert read_seconds(few, "kquant", 1e9) > read_seconds(few, "legacy", 1e9) > read_seconds(few, "float", 1e9)
     # without a known FP32 peak, only the read is priced
     assert read_seconds(SpeedDevice("cpu", 50e9), "kquant", 1e9) == pytest.approx(1e9 / (CPU_STREAM_SHARE * 50e9))
+
+
+def test_an_assumed_cpu_never_caps_a_bandwidth_the_user_gave():
+    """Without this machine's FP32 peak the CPU is priced by its reads: doubling --cpu-bandwidth
+    doubles the generation speed, whatever compute was assumed for the prompt."""
+    slow, fast = (SpeedDevice("cpu", bw, 896e9, flops_assumed=True) for bw in (200e9, 400e9))
+    assert read_seconds(slow, "kquant", 1e9) == pytest.approx(2 * read_seconds(fast, "kquant", 1e9))
+    known = SpeedDevice("cpu", 400e9, 896e9)  # the same figure, detected: now the decoding bounds it
+    assert read_seconds(known, "kquant", 1e9) > read_seconds(fast, "kquant", 1e9)
+
+
+def test_a_cpu_decodes_the_weights_once_per_sequence_of_a_batch():
+    from llmguide.estimate.speed import batch_decode_speed
+
+    few_cores = SpeedDevice("cpu", 60e9, 150e9)  # decoding-bound
+    one, two = (batch_decode_speed(DENSE, "Q4_K_M", few_cores, b, 512) for b in (1, 2))
+    assert two.aggregate_tokens_per_s < 1.2 * one.aggregate_tokens_per_s
+    many_cores = SpeedDevice("cpu", 60e9, 5000e9)  # memory-bound: a second sequence nearly free
+    one, two = (batch_decode_speed(DENSE, "Q4_K_M", many_cores, b, 512) for b in (1, 2))
+    assert two.aggregate_tokens_per_s > 1.5 * one.aggregate_tokens_per_s
