@@ -23,7 +23,7 @@ MAX_STORED = 50_000  # entries kept: the shipped catalog and a large user catalo
 PRICED: dict[Any, tuple[int, int]] = {}  # (Architecture, Preset) -> (all tensors, repeating blocks), bytes
 READS: dict[Any, int] = {}  # (Architecture, Preset) -> weight bytes one decoded token reads
 
-_state = {"enabled": False, "loaded": False, "computed": 0}
+_state = {"enabled": False, "loaded": False, "computed": 0, "stored": 0}
 
 
 def enable() -> None:
@@ -44,10 +44,12 @@ def save() -> None:
         return
     if not _state["loaded"]:
         _load()
+    if len(PRICED) + len(READS) <= _state["stored"]:
+        return  # everything priced here was stored already
     from llmguide.catalog import cache
 
     cache.write_key(_key(), {"priced": dict(PRICED), "reads": dict(READS)})
-    _state["computed"] = 0  # saved: until more are priced, there is nothing new to store
+    _state["stored"] = len(PRICED) + len(READS)
 
 
 def _load() -> None:
@@ -59,7 +61,9 @@ def _load() -> None:
     if not isinstance(table, dict):
         return
     for name, store in (("priced", PRICED), ("reads", READS)):
-        for (arch, preset), value in (table.get(name) or {}).items():
+        stored = table.get(name) or {}
+        _state["stored"] += len(stored)
+        for (arch, preset), value in stored.items():
             store.setdefault((intern(arch), preset), value)
 
 

@@ -24,7 +24,7 @@ def fresh(tmp_path, monkeypatch):
     monkeypatch.setenv("LLMGUIDE_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(prices, "PRICED", {})
     monkeypatch.setattr(prices, "READS", {})
-    monkeypatch.setattr(prices, "_state", {"enabled": True, "loaded": False, "computed": 0})
+    monkeypatch.setattr(prices, "_state", {"enabled": True, "loaded": False, "computed": 0, "stored": 0})
     return tmp_path
 
 
@@ -43,7 +43,7 @@ def test_prices_are_stored_and_read_back_equal(fresh, monkeypatch):
     assert [p.name for p in fresh.iterdir()] == [f"catalog-{prices._key()}.pickle"]
     monkeypatch.setattr(prices, "PRICED", {})
     monkeypatch.setattr(prices, "READS", {})
-    monkeypatch.setattr(prices, "_state", {"enabled": True, "loaded": False, "computed": 0})
+    monkeypatch.setattr(prices, "_state", {"enabled": True, "loaded": False, "computed": 0, "stored": 0})
     for _ in range(prices.ENOUGH):
         prices.computed()
     assert len(prices.PRICED) == len(prices.READS) == 30  # read back
@@ -89,3 +89,20 @@ def test_prices_and_catalog_entries_do_not_replace_each_other(fresh):
     cache.write_key("prices-4567ef", {"priced": {}, "reads": {}})
     assert sorted(p.name for p in fresh.iterdir()) == ["catalog-0123abcd.pickle", "catalog-prices-4567ef.pickle",
                                                        "catalog-user-0123abcd.pickle"]
+
+
+def test_a_run_that_priced_nothing_new_does_not_rewrite_the_store(fresh, monkeypatch):
+    _price_many(5)
+    prices.save()
+    writes = []
+    real = cache.write_key
+    monkeypatch.setattr(cache, "write_key", lambda key, value: (writes.append(key), real(key, value)))
+    monkeypatch.setattr(prices, "PRICED", {})
+    monkeypatch.setattr(prices, "READS", {})
+    monkeypatch.setattr(prices, "_state", {"enabled": True, "loaded": False, "computed": 0, "stored": 0})
+    _price_many(5)  # the same prices again: read back, none new
+    prices.save()
+    assert writes == []
+    _price_many(6)  # one architecture more: stored
+    prices.save()
+    assert writes == [prices._key()]
