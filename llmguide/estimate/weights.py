@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
+from typing import TypeVar
 
 from llmguide.estimate import prices
 from llmguide.estimate.ggml_types import tensor_bytes
@@ -12,6 +14,7 @@ from llmguide.model.architecture import Architecture, need
 from llmguide.model.tensors import INPUT_TABLES, Tensor, tensors
 
 GGUF_ALIGNMENT = 32
+T = TypeVar("T")
 
 
 def as_preset(preset: Preset | str) -> Preset:
@@ -53,15 +56,19 @@ def _padded(size: int) -> int:
     return -(-size // GGUF_ALIGNMENT) * GGUF_ALIGNMENT
 
 
-def _priced(arch: Architecture, preset: Preset) -> tuple[int, int]:
-    """(all tensors, tensors inside the repeating blocks), in bytes, each padded to 32 bytes
-    (worked out once per architecture and preset, and kept between runs: estimate/prices.py)."""
-    found = prices.PRICED.get((arch, preset))
+def _kept(store: dict, arch: Architecture, preset: Preset, work: Callable[[Architecture, Preset], T]) -> T:
+    """``work(arch, preset)``, once per architecture and preset, kept between runs (estimate/prices.py)."""
+    found = store.get((arch, preset))
     if found is None:
-        prices.computed()
-        found = prices.PRICED.get((arch, preset)) or _price(arch, preset)
-        prices.PRICED[(arch, preset)] = found
+        prices.computed()  # may read the stored prices into ``store``
+        found = store.get((arch, preset)) or work(arch, preset)
+        store[(arch, preset)] = found
     return found
+
+
+def _priced(arch: Architecture, preset: Preset) -> tuple[int, int]:
+    """(all tensors, tensors inside the repeating blocks), in bytes, each padded to 32 bytes."""
+    return _kept(prices.PRICED, arch, preset, _price)
 
 
 def _price(arch: Architecture, preset: Preset) -> tuple[int, int]:
@@ -75,13 +82,8 @@ def _price(arch: Architecture, preset: Preset) -> tuple[int, int]:
 
 
 def _read_per_token(arch: Architecture, preset: Preset) -> int:
-    """Bytes of weights one decoded token reads (once per architecture and preset, kept between runs)."""
-    found = prices.READS.get((arch, preset))
-    if found is None:
-        prices.computed()
-        found = prices.READS.get((arch, preset)) or _reads(arch, preset)
-        prices.READS[(arch, preset)] = found
-    return found
+    """Bytes of weights one decoded token reads."""
+    return _kept(prices.READS, arch, preset, _reads)
 
 
 def _reads(arch: Architecture, preset: Preset) -> int:
