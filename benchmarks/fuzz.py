@@ -212,38 +212,18 @@ def config_inputs(rng: random.Random, n: int, work: Path):
         yield "config", ["fit", str(folder), "--vram", "24", *(["--json"] if rng.random() < 0.5 else [])], None
 
 
-def _gguf_string(s: str) -> bytes:
-    b = s.encode()
-    return struct.pack("<Q", len(b)) + b
-
-
-def _gguf_kv(key: str, vtype: int, payload: bytes) -> bytes:
-    return _gguf_string(key) + struct.pack("<I", vtype) + payload
-
-
 def tiny_gguf(layers: int = 2, hidden: int = 64, heads: int = 4, kv: int = 2, ffn: int = 128, vocab: int = 100) -> bytes:
     """A small Llama-shaped GGUF v3 file with F16 tensors (zeros), built byte by byte."""
-    u32 = lambda key, v: _gguf_kv(key, 4, struct.pack("<I", v))  # noqa: E731
-    kvs = [_gguf_kv("general.architecture", 8, _gguf_string("llama")), _gguf_kv("general.name", 8, _gguf_string("tiny")),
-           u32("llama.block_count", layers), u32("llama.embedding_length", hidden), u32("llama.feed_forward_length", ffn),
-           u32("llama.attention.head_count", heads), u32("llama.attention.head_count_kv", kv),
-           u32("llama.context_length", 2048), u32("general.file_type", 1),
-           _gguf_kv("tokenizer.ggml.tokens", 9, struct.pack("<IQ", 8, vocab) + b"".join(_gguf_string(f"t{i}") for i in range(vocab)))]
-    kvd = hidden // heads * kv
-    tensors = [("token_embd.weight", (hidden, vocab))]
-    for i in range(layers):
-        tensors += [(f"blk.{i}.attn_q.weight", (hidden, hidden)), (f"blk.{i}.attn_k.weight", (hidden, kvd)),
-                    (f"blk.{i}.attn_v.weight", (hidden, kvd)), (f"blk.{i}.attn_output.weight", (hidden, hidden)),
-                    (f"blk.{i}.ffn_gate.weight", (hidden, ffn)), (f"blk.{i}.ffn_up.weight", (hidden, ffn)),
-                    (f"blk.{i}.ffn_down.weight", (ffn, hidden))]
-    infos, offset = b"", 0
-    for name, shape in tensors:
-        infos += _gguf_string(name) + struct.pack("<I", len(shape)) + b"".join(struct.pack("<Q", d) for d in shape)
-        infos += struct.pack("<IQ", 1, offset)  # F16
-        offset += -(-shape[0] * shape[1] * 2 // 32) * 32
-    header = b"GGUF" + struct.pack("<IQQ", 3, len(tensors), len(kvs)) + b"".join(kvs) + infos
-    header += b"\0" * (-len(header) % 32)
-    return header + b"\0" * offset
+    from tests.model_bytes import header, kv_str, kv_strings, kv_u32, llama_tensors, tensor_infos
+
+    kvs = [kv_str("general.architecture", "llama"), kv_str("general.name", "tiny"),
+           kv_u32("llama.block_count", layers), kv_u32("llama.embedding_length", hidden), kv_u32("llama.feed_forward_length", ffn),
+           kv_u32("llama.attention.head_count", heads), kv_u32("llama.attention.head_count_kv", kv),
+           kv_u32("llama.context_length", 2048), kv_u32("general.file_type", 1),
+           kv_strings("tokenizer.ggml.tokens", (f"t{i}" for i in range(vocab)))]
+    tensors = llama_tensors(layers, hidden, heads, kv, ffn, vocab)
+    infos, data = tensor_infos((name, shape, 1, shape[0] * shape[1] * 2) for name, shape in tensors)  # F16
+    return header(kvs, infos, len(tensors)) + b"\0" * data
 
 
 def gguf_inputs(rng: random.Random, n: int, work: Path):

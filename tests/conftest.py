@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,25 @@ from llmguide.catalog.paths import catalog_dir
 from llmguide.cli.app import app
 
 WIDTH = "100"
+
+
+def returns_quickly(call, seconds: float = 5.0):
+    """Run ``call`` in a thread: a blocked open of a FIFO fails the test instead of hanging it."""
+    outcome: dict = {}
+
+    def run():
+        try:
+            outcome["value"] = call()
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), "blocked"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
 
 
 def flat(text: str) -> str:

@@ -13,21 +13,12 @@ from pathlib import Path
 
 from llmguide.estimate.ggml_types import BLOCKS, TYPE_IDS
 from llmguide.model.architecture import Architecture
+from tests.model_bytes import INT32, UINT16, header, kv, kv_str, kv_u32, tensor_infos
 
 TYPE_NUMBERS = {name: number for number, name in TYPE_IDS.items()}
 
 DATA = Path(__file__).resolve().parent / "data"
-STRING, UINT16, UINT32, INT32 = 8, 2, 4, 5
 FTYPES = {"Q4_K_M": (15, "Q4_K"), "Q8_0": (7, "Q8_0"), "Q6_K": (18, "Q6_K"), "F16": (1, "F16")}
-
-
-def _s(text: str) -> bytes:
-    raw = text.encode()
-    return struct.pack("<Q", len(raw)) + raw
-
-
-def _kv(key: str, vtype: int, payload: bytes) -> bytes:
-    return _s(key) + struct.pack("<I", vtype) + payload
 
 
 def _nbytes(shape: tuple[int, ...], ggml_type: str) -> int:
@@ -58,26 +49,21 @@ def gguf_header(arch: Architecture, quant: str = "Q4_K_M", *, name: str | None =
     all tensors) for a part of a split model."""
     ftype, matrix_type = FTYPES[quant]
     listing = _tensor_list(arch, matrix_type) if tensors is None else tensors
-    kvs = [_kv("general.architecture", STRING, _s(arch_name))]
+    kvs = [kv_str("general.architecture", arch_name)]
     if name:
-        kvs.append(_kv("general.name", STRING, _s(name)))
+        kvs.append(kv_str("general.name", name))
     if split is None or split[0] == 0:
-        kvs += [_kv(f"{arch_name}.{k}", UINT32, struct.pack("<I", v)) for k, v in (
+        kvs += [kv_u32(f"{arch_name}.{k}", v) for k, v in (
             ("block_count", arch.layers), ("embedding_length", arch.hidden_size),
             ("feed_forward_length", arch.intermediate_size), ("attention.head_count", arch.attention_heads),
             ("attention.head_count_kv", arch.kv_heads), ("attention.key_length", arch.head_dim),
             ("vocab_size", arch.vocab_size), ("context_length", 32768))]
-        kvs.append(_kv("general.file_type", UINT32, struct.pack("<I", ftype)))
+        kvs.append(kv_u32("general.file_type", ftype))
     if split is not None:
-        kvs += [_kv("split.no", UINT16, struct.pack("<H", split[0])), _kv("split.count", UINT16, struct.pack("<H", split[1])),
-                _kv("split.tensors.count", INT32, struct.pack("<i", split[2]))]
-    offset, infos = 0, []
-    for tname, shape, kind in listing:
-        infos.append(_s(tname) + struct.pack("<I", len(shape)) + b"".join(struct.pack("<Q", d) for d in shape)
-                     + struct.pack("<IQ", TYPE_NUMBERS[kind], offset))
-        offset += -(-_nbytes(shape, kind) // 32) * 32
-    head = b"GGUF" + struct.pack("<IQQ", 3, len(listing), len(kvs)) + b"".join(kvs) + b"".join(infos)
-    return head + b"\0" * (-len(head) % 32), offset
+        kvs += [kv("split.no", UINT16, struct.pack("<H", split[0])), kv("split.count", UINT16, struct.pack("<H", split[1])),
+                kv("split.tensors.count", INT32, struct.pack("<i", split[2]))]
+    infos, data = tensor_infos((tname, shape, TYPE_NUMBERS[kind], _nbytes(shape, kind)) for tname, shape, kind in listing)
+    return header(kvs, infos, len(listing)), data
 
 
 def write_gguf(path: Path, arch: Architecture, quant: str = "Q4_K_M", **kw) -> Path:

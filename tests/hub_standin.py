@@ -204,20 +204,6 @@ class _Handler(BaseHTTPRequestHandler):
 # --- Files ------------------------------------------------------------------------------------
 
 
-def safetensors_head(tensors: dict[str, tuple[str, list[int]]]) -> tuple[bytes, int]:
-    """A safetensors header for ``tensors`` (name -> dtype, shape) and the file's full size."""
-    sizes = {"F16": 2, "BF16": 2, "F32": 4}
-    header, offset = {"__metadata__": {"format": "pt"}}, 0
-    for name, (dtype, shape) in tensors.items():
-        n = sizes[dtype]
-        for d in shape:
-            n *= d
-        header[name] = {"dtype": dtype, "shape": shape, "data_offsets": [offset, offset + n]}
-        offset += n
-    blob = json.dumps(header).encode()
-    return struct.pack("<Q", len(blob)) + blob, 8 + len(blob) + offset
-
-
 def qwen2_tensors(config: dict) -> dict[str, tuple[str, list[int]]]:
     """The tensors of a Qwen2 checkpoint of this config, BF16 (the names transformers saves)."""
     h, inter, layers, vocab = config["hidden_size"], config["intermediate_size"], config["num_hidden_layers"], config["vocab_size"]
@@ -236,15 +222,6 @@ def qwen2_tensors(config: dict) -> dict[str, tuple[str, list[int]]]:
     return out
 
 
-def _s(text: str) -> bytes:
-    raw = text.encode()
-    return struct.pack("<Q", len(raw)) + raw
-
-
-def _kv(key: str, vtype: int, payload: bytes) -> bytes:
-    return _s(key) + struct.pack("<I", vtype) + payload
-
-
 def gguf_head(layers: int = 8, hidden: int = 2048, heads: int = 16, kv: int = 4, ffn: int = 5632, vocab: int = 32000,
               token_bytes: int = 64, split: tuple[int, int] | None = None, tensors_of_part: slice | None = None) -> tuple[bytes, int]:
     """The header of a Llama-shaped GGUF v3 file at Q4_K (type 12; file type Q4_K_M), with a
@@ -252,31 +229,20 @@ def gguf_head(layers: int = 8, hidden: int = 2048, heads: int = 16, kv: int = 4,
     vocab x (token_bytes + 8) bytes), and the full size of the file its tensors make (some
     240 MB by default). ``split`` = (part number from 0, parts) writes llama.cpp's split keys;
     ``tensors_of_part`` the slice of the tensor list this part holds."""
-    u32 = lambda key, v: _kv(key, 4, struct.pack("<I", v))  # noqa: E731
-    kvs = [_kv("general.architecture", 8, _s("llama")), _kv("general.name", 8, _s("Standin Llama")),
-           u32("general.file_type", 15), u32("llama.block_count", layers), u32("llama.embedding_length", hidden),
-           u32("llama.feed_forward_length", ffn), u32("llama.attention.head_count", heads),
-           u32("llama.attention.head_count_kv", kv), u32("llama.context_length", 8192)]
+    from tests.model_bytes import INT32, UINT16, header, kv as kv_pair, kv_str, kv_strings, kv_u32, llama_tensors, tensor_infos
+
+    kvs = [kv_str("general.architecture", "llama"), kv_str("general.name", "Standin Llama"),
+           kv_u32("general.file_type", 15), kv_u32("llama.block_count", layers), kv_u32("llama.embedding_length", hidden),
+           kv_u32("llama.feed_forward_length", ffn), kv_u32("llama.attention.head_count", heads),
+           kv_u32("llama.attention.head_count_kv", kv), kv_u32("llama.context_length", 8192)]
     if split is None or split[0] == 0:
-        kvs.append(_kv("tokenizer.ggml.tokens", 9, struct.pack("<IQ", 8, vocab)
-                       + b"".join(_s(f"{i:08d}".ljust(token_bytes, "x")) for i in range(vocab))))
-    kvd = hidden // heads * kv
-    tensors = [("token_embd.weight", (hidden, vocab))]
-    for i in range(layers):
-        tensors += [(f"blk.{i}.attn_q.weight", (hidden, hidden)), (f"blk.{i}.attn_k.weight", (hidden, kvd)),
-                    (f"blk.{i}.attn_v.weight", (hidden, kvd)), (f"blk.{i}.attn_output.weight", (hidden, hidden)),
-                    (f"blk.{i}.ffn_gate.weight", (hidden, ffn)), (f"blk.{i}.ffn_up.weight", (hidden, ffn)),
-                    (f"blk.{i}.ffn_down.weight", (ffn, hidden))]
-    tensors.append(("output.weight", (hidden, vocab)))
+        kvs.append(kv_strings("tokenizer.ggml.tokens", (f"{i:08d}".ljust(token_bytes, "x") for i in range(vocab))))
+    tensors = [*llama_tensors(layers, hidden, heads, kv, ffn, vocab), ("output.weight", (hidden, vocab))]
     if split is not None:
-        kvs += [_kv("split.no", 2, struct.pack("<H", split[0])), _kv("split.count", 2, struct.pack("<H", split[1])),
-                _kv("split.tensors.count", 5, struct.pack("<i", len(tensors)))]
+        kvs += [kv_pair("split.no", UINT16, struct.pack("<H", split[0])), kv_pair("split.count", UINT16, struct.pack("<H", split[1])),
+                kv_pair("split.tensors.count", INT32, struct.pack("<i", len(tensors)))]
         tensors = tensors[tensors_of_part or slice(None)]
-    infos, offset = b"", 0
-    for name, shape in tensors:
-        infos += _s(name) + struct.pack("<I", len(shape)) + b"".join(struct.pack("<Q", d) for d in shape)
-        infos += struct.pack("<IQ", 12, offset)  # Q4_K: 144 bytes per 256 elements
-        offset += -(-(shape[0] * shape[1] // 256 * 144) // 32) * 32
-    header = b"GGUF" + struct.pack("<IQQ", 3, len(tensors), len(kvs)) + b"".join(kvs) + infos
-    header += b"\0" * (-len(header) % 32)
-    return header, len(header) + offset
+    # Q4_K: 144 bytes per 256 elements
+    infos, data = tensor_infos((name, shape, 12, shape[0] * shape[1] // 256 * 144) for name, shape in tensors)
+    head = header(kvs, infos, len(tensors))
+    return head, len(head) + data

@@ -19,43 +19,19 @@ from hypothesis import strategies as st
 from llmguide.errors import LLMGuideError
 from llmguide.estimate.ggml_types import BLOCKS, TYPE_IDS
 from llmguide.model.gguf_header import FILE_TYPES, MAX_KEPT_ARRAY, clean_text, file_type_name, parse_header, read_header
+from tests.model_bytes import (  # noqa: F401  (the value type codes are this file's vocabulary)
+    ARRAY, BOOL, FLOAT32, FLOAT64, INT8, INT16, INT32, INT64, STRING, UINT8, UINT16, UINT32, UINT64, header, kv, kv_str,
+    kv_strings, kv_u32, s, tensor_info,
+)
 
-UINT8, INT8, UINT16, INT16, UINT32, INT32, FLOAT32, BOOL, STRING, ARRAY, UINT64, INT64, FLOAT64 = range(13)
 F32, F16, Q4_K = 0, 1, 12
-
-
-def s(text: str | bytes) -> bytes:
-    raw = text.encode() if isinstance(text, str) else text
-    return struct.pack("<Q", len(raw)) + raw
-
-
-def kv(key: str, vtype: int, payload: bytes) -> bytes:
-    return s(key) + struct.pack("<I", vtype) + payload
-
-
-def kv_u32(key: str, value: int) -> bytes:
-    return kv(key, UINT32, struct.pack("<I", value))
-
-
-def kv_str(key: str, value: str | bytes) -> bytes:
-    return kv(key, STRING, s(value))
-
-
-def kv_strings(key: str, items: list[bytes]) -> bytes:
-    return kv(key, ARRAY, struct.pack("<IQ", STRING, len(items)) + b"".join(s(x) for x in items))
-
-
-def tensor_info(name: str, dims: list[int], ggml_type: int, offset: int) -> bytes:
-    return s(name) + struct.pack("<I", len(dims)) + b"".join(struct.pack("<Q", d) for d in dims) + struct.pack("<IQ", ggml_type, offset)
 
 
 def gguf_bytes(kvs: list[bytes], tensors: list[tuple[str, list[int], int, int]] = (), *, version: int = 3,
                tensor_count: int | None = None, kv_count: int | None = None, data_bytes: int | None = None) -> bytes:
     """A GGUF file: header, then zeros for the tensor data (``data_bytes`` of it, or what the tensors need)."""
-    head = b"GGUF" + struct.pack("<IQQ", version, len(tensors) if tensor_count is None else tensor_count,
-                                 len(kvs) if kv_count is None else kv_count)
-    head += b"".join(kvs) + b"".join(tensor_info(*t[:3], t[3]) for t in tensors)
-    head += b"\0" * (-len(head) % 32)
+    head = header(kvs, b"".join(tensor_info(*t[:3], t[3]) for t in tensors), len(tensors) if tensor_count is None else tensor_count,
+                  version=version, kv_count=kv_count)
     if data_bytes is None:
         data_bytes = max((t[3] + _nbytes(t[1], t[2]) for t in tensors), default=0)
     return head + b"\0" * data_bytes

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.hub_standin import TOKEN, File, Hub, Repo, gguf_head, qwen2_tensors, safetensors_head
+from tests.hub_standin import TOKEN, File, Hub, Repo, gguf_head, qwen2_tensors
+from tests.model_bytes import safetensors_head
 
 pytest.importorskip("huggingface_hub")
 

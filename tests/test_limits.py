@@ -8,7 +8,6 @@ import json
 import math
 import os
 import struct
-import threading
 import time
 from pathlib import Path
 
@@ -29,30 +28,12 @@ from llmguide.model.files import clean_text, parse_json
 from llmguide.model.limits import LIMITS, MAX_PARAMS_B, problems
 from llmguide.model.safetensors_header import read_folder
 from llmguide.model.tensors import parameter_count
+from tests.conftest import returns_quickly
 
 LLAMA = {"model_type": "llama", "num_hidden_layers": 32, "hidden_size": 4096, "intermediate_size": 14336,
          "num_attention_heads": 32, "num_key_value_heads": 8, "vocab_size": 128256, "max_position_embeddings": 131072}
 
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
-
-
-def returns_quickly(call, seconds: float = 5.0):
-    """Run ``call`` in a thread: a blocked open of a FIFO fails the test instead of hanging it."""
-    outcome: dict = {}
-
-    def run():
-        try:
-            outcome["value"] = call()
-        except BaseException as exc:  # noqa: BLE001 - handed to the test
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), "blocked"
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
 
 
 def arch_numbers(arch: Architecture) -> dict:

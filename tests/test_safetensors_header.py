@@ -9,23 +9,10 @@ import pytest
 
 from llmguide.errors import LLMGuideError
 from llmguide.model.safetensors_header import read_folder
+from tests.model_bytes import write_safetensors
 
 CONFIG = {"model_type": "llama", "num_hidden_layers": 2, "hidden_size": 64, "intermediate_size": 128,
           "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 100, "max_position_embeddings": 2048}
-
-
-def _write_safetensors(path, tensors: dict[str, tuple[str, list[int]]]) -> int:
-    sizes = {"F16": 2, "BF16": 2, "F32": 4, "I32": 4, "U8": 1, "F8_E4M3": 1}
-    header, offset = {}, 0
-    for name, (dtype, shape) in tensors.items():
-        n = sizes[dtype]
-        for d in shape:
-            n *= d
-        header[name] = {"dtype": dtype, "shape": shape, "data_offsets": [offset, offset + n]}
-        offset += n
-    blob = json.dumps(header).encode()
-    path.write_bytes(struct.pack("<Q", len(blob)) + blob + b"\0" * offset)
-    return offset
 
 
 @pytest.fixture()
@@ -38,7 +25,7 @@ def folder(tmp_path):
                          ("self_attn.o_proj", [64, 64]), ("mlp.gate_proj", [128, 64]), ("mlp.up_proj", [128, 64]),
                          ("mlp.down_proj", [64, 128])]:
             tensors[f"model.layers.{i}.{n}.weight"] = ("BF16", shape)
-    total = _write_safetensors(tmp_path / "model.safetensors", tensors)
+    total = write_safetensors(tmp_path / "model.safetensors", tensors)
     return tmp_path, total
 
 

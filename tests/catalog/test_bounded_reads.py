@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 import os
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -18,24 +17,9 @@ from llmguide.catalog import load_catalog
 from llmguide.catalog.schema import Family
 from llmguide.catalog.yamlfile import MAX_BYTES, read_model
 from llmguide.errors import CatalogError
+from tests.conftest import returns_quickly
 
 fifo_only = pytest.mark.skipif(not hasattr(os, "mkfifo") or sys.platform == "win32", reason="needs os.mkfifo")
-
-
-def _read_in_thread(fn, timeout: float = 10.0):
-    """Run ``fn`` in a thread; fail instead of hanging when it blocks."""
-    box: dict = {}
-
-    def run() -> None:
-        try:
-            box["value"] = fn()
-        except BaseException as exc:  # noqa: BLE001 - handed to the test
-            box["error"] = exc
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(timeout)
-    return thread.is_alive(), box
 
 
 def _unblock(fifo: Path) -> None:
@@ -52,12 +36,11 @@ def test_a_fifo_is_refused_without_blocking(tmp_path):
     fifo = tmp_path / "pipe.yaml"
     os.mkfifo(fifo)
     try:
-        stuck, box = _read_in_thread(lambda: read_model(fifo, Family))
+        with pytest.raises(CatalogError) as info:
+            returns_quickly(lambda: read_model(fifo, Family), 10.0)
     finally:
         _unblock(fifo)
-    assert not stuck, "reading a FIFO blocked"
-    err = box.get("error")
-    assert isinstance(err, CatalogError), box
+    err = info.value
     assert err.path == str(fifo) and "FIFO" in err.problems[0] and "plain file" in err.problems[0]
 
 
@@ -66,11 +49,10 @@ def test_a_fifo_in_a_catalog_folder_is_refused(catalog_copy):
     fifo = catalog_copy / "models" / "zzz-pipe.yaml"
     os.mkfifo(fifo)
     try:
-        stuck, box = _read_in_thread(lambda: load_catalog(catalog_copy))
+        with pytest.raises(CatalogError, match="zzz-pipe.yaml"):
+            returns_quickly(lambda: load_catalog(catalog_copy), 10.0)
     finally:
         _unblock(fifo)
-    assert not stuck
-    assert isinstance(box.get("error"), CatalogError) and "zzz-pipe.yaml" in str(box["error"])
 
 
 @fifo_only
@@ -78,11 +60,9 @@ def test_validate_and_catalog_option_refuse_a_fifo(cli, tmp_path):
     fifo = tmp_path / "pipe.yaml"
     os.mkfifo(fifo)
     try:
-        stuck, box = _read_in_thread(lambda: (cli("catalog", "validate", str(fifo)), cli("--catalog", str(fifo), "list")))
+        validate, listing = returns_quickly(lambda: (cli("catalog", "validate", str(fifo)), cli("--catalog", str(fifo), "list")), 10.0)
     finally:
         _unblock(fifo)
-    assert not stuck
-    validate, listing = box["value"]
     assert validate.exit_code == 1 and "FIFO" in validate.stderr
     assert listing.exit_code == 1 and "FIFO" in listing.stderr
 
@@ -178,8 +158,8 @@ def test_evidence_csv_is_read_the_same_way(catalog_copy):
     evidence.unlink()
     os.mkfifo(evidence)
     try:
-        stuck, box = _read_in_thread(lambda: load_catalog(catalog_copy))
+        with pytest.raises(CatalogError) as info:
+            returns_quickly(lambda: load_catalog(catalog_copy), 10.0)
     finally:
         _unblock(evidence)
-    assert not stuck
-    assert isinstance(box.get("error"), CatalogError) and "evidence.csv" in str(box["error"]) and "FIFO" in str(box["error"])
+    assert "evidence.csv" in str(info.value) and "FIFO" in str(info.value)
