@@ -36,36 +36,32 @@ def cache_dir() -> Path:
 
 def cache_key(root: Path) -> str:
     """Changes with the version, with any catalog file, and with the code that defines the classes."""
-    parts = [__version__, str(root.resolve())]
     code = Path(__file__).resolve().parent
     limits = code.parent / "model" / "limits.py"  # the schema's bounds come from there
-    for path in [*sorted(root.rglob("*.yaml")), *sorted(root.rglob("*.csv")), *sorted(code.glob("*.py")), limits]:
+    return stamped_key([__version__, str(root.resolve())],
+                       [*sorted(root.rglob("*.yaml")), *sorted(root.rglob("*.csv")), *sorted(code.glob("*.py")), limits])
+
+
+def stamped_key(parts: list[str], paths: list[Path]) -> str:
+    """A short key that changes with ``parts`` and with each file's path, size and modification
+    time (stat follows links: their targets count; a dangling one still changes the key, and
+    reading it says what is wrong)."""
+    stamps = list(parts)
+    for path in paths:
         try:
             st = path.stat()
-        except OSError:  # a dangling link: the key still changes with it, and loading says what is wrong
-            parts.append(f"{path}:missing")
+        except OSError:
+            stamps.append(f"{path.absolute()}:missing")
             continue
-        parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
-    return _digest(parts)
-
-
-def _digest(parts: list[str]) -> str:
-    text = "\n".join(parts).encode()
+        stamps.append(f"{path.absolute()}:{st.st_size}:{st.st_mtime_ns}")
+    text = "\n".join(stamps).encode()
     return f"{zlib.crc32(text):08x}{zlib.adler32(text):08x}{len(text):x}"  # zlib: no hashlib import
 
 
 def files_key(base_key: str, files: list[Path]) -> str:
     """A key for a catalog built from the cached base plus ``files`` (user catalogs): changes with
     any of them."""
-    parts = [base_key]
-    for path in files:
-        try:
-            st = path.stat()
-        except OSError:
-            parts.append(f"{path}:missing")
-            continue
-        parts.append(f"{path.absolute()}:{st.st_size}:{st.st_mtime_ns}")  # stat follows links: their targets count
-    return "user-" + _digest(parts)
+    return "user-" + stamped_key([base_key], files)
 
 
 _MAGIC = b"llmguide-catalog-cache\n"

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from llmguide.errors import LLMGuideError, UsageError
 from llmguide.units import MAX_CONTEXT, check_context, check_count, check_positive
 from llmguide.estimate.gpu_formats import GPU_FORMATS, NATIVE, GpuFormat, active_weight_bytes
-from llmguide.estimate.speed import BatchSpeed, SpeedDevice, batch_decode_speed, estimate_speed
+from llmguide.estimate.speed import BatchSpeed, batch_decode_speed, estimate_speed
 from llmguide.estimate.vllm import GPU_MEMORY_UTILIZATION, VllmMemory, vllm_memory
-from llmguide.estimate.fit import gpu_device
+from llmguide.estimate.fit import cpu_device, gpu_device
 from llmguide.hardware.profile import Hardware
 from llmguide.model.modelref import ModelRef
 
@@ -351,8 +351,7 @@ def _llama_cpp_plan(model: ModelRef, hw: Hardware, req: DeployRequest, backend: 
     warnings: list[str] = []
     if where.mode in ("gpu", "cpu"):
         dev = (gpu_device(hw) if where.mode == "gpu" and hw.gpu_bandwidth
-               else SpeedDevice("cpu", hw.cpu_bandwidth_or_default, hw.cpu_flops_or_default, flops_assumed=hw.cpu_flops is None)
-               if where.mode == "cpu" else None)
+               else cpu_device(hw) if where.mode == "cpu" else None)
         if dev is not None:
             s = batch_decode_speed(model.arch, est.quant, dev, req.users, req.depth)
             per_user, aggregate = s.per_user_tokens_per_s, s.aggregate_tokens_per_s

@@ -384,7 +384,7 @@ def placement_speed(
             basis.append("speed: GPU family not given, NVIDIA-like efficiency assumed")
         devices.append((gpu_device(hw), gpu_share))
     if gpu_share < 1:
-        devices.append((_cpu_device(hw, basis, prefill=not gpu_share), 1 - gpu_share))  # a split's prompt runs on the GPU
+        devices.append((cpu_device(hw, basis, prefill=not gpu_share), 1 - gpu_share))  # a split's prompt runs on the GPU
     speed = estimate_speed(arch, _block_label(quant), devices, depth=depth, prompt_tokens=prompt_tokens, weights_read=weights_read,
                            split_gpus=hw.gpu_count if gpu_share and (hw.gpu_family or "nvidia") == "nvidia" else 1)
     if 0 < gpu_share < 1:
@@ -418,7 +418,7 @@ def _calibrated(speed: Speed, hw: Hardware, where: Placement, calibrated: bool) 
     return speed
 
 
-def _cpu_device(hw: Hardware, basis: list[str] | None = None, prefill: bool = False) -> SpeedDevice:
+def cpu_device(hw: Hardware, basis: list[str] | None = None, prefill: bool = False) -> SpeedDevice:
     """The speed model's view of the CPU, noting in ``basis`` what was assumed of it. An assumed
     compute figure serves the prompt's processing on the CPU (``prefill``), never generation."""
     if basis is not None and hw.cpu_bandwidth is None:
@@ -437,7 +437,7 @@ def _expert_offload_speed(arch, quant: str, hw: Hardware, where: Placement, prom
         basis.append("speed: unknown without the GPU's bandwidth (pass --gpu NAME or --bandwidth GB/s)")
         return None
     gpu = gpu_device(hw)
-    cpu = _cpu_device(hw, basis)
+    cpu = cpu_device(hw, basis)
     cpu_read, moved = where.experts_read(arch)
     return estimate_offload_speed(arch, _block_label(quant), gpu, cpu, cpu_read=cpu_read, moved_layers=moved,
                                   ram_weights=where.cpu_expert_bytes, depth=depth, prompt_tokens=prompt_tokens,
@@ -459,7 +459,7 @@ def cpu_share_speed_bound(arch, quant: str, hw: Hardware, where: Placement | Non
     RAM: reading a token's experts there and handing each of those layers over)."""
     if where is None or where.mode not in ("split", "expert_offload"):
         return None
-    cpu = _cpu_device(hw)
+    cpu = cpu_device(hw)
     if where.mode == "expert_offload":
         return 1 / cpu_expert_seconds(_block_label(quant), cpu, *where.experts_read(arch),
                                       graphs=gpu_device(hw).graphs)

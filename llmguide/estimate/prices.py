@@ -70,16 +70,9 @@ def _load() -> None:
 def _key() -> str:
     """``prices-`` and a digest of the version and of the files whose code sets a price."""
     from llmguide import __version__
-    from llmguide.catalog.cache import _digest
+    from llmguide.catalog.cache import stamped_key
 
     here = Path(__file__).resolve().parent
     code = [here / "weights.py", here / "gguf_rules.py", here / "ggml_types.py",
             here.parent / "model" / "tensors.py", here.parent / "model" / "architecture.py"]
-    parts = [__version__]
-    for path in code:
-        try:
-            st = path.stat()
-            parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
-        except OSError:
-            parts.append(f"{path}:missing")
-    return "prices-" + _digest(parts)
+    return "prices-" + stamped_key([__version__], code)

@@ -103,22 +103,11 @@ class Architecture:
         # The memo is per process (string hashes are salted): never carry it through a pickle.
         return {k: v for k, v in self.__dict__.items() if k != "_hash"}
 
-    @classmethod
-    def from_facts(cls, facts: ArchitectureFacts) -> Architecture:
+    @staticmethod
+    def from_facts(facts: ArchitectureFacts) -> Architecture:
         """From a catalog entry: its numbers, plus what its model type implies (as for config.json).
         Worked out once per entry object (the catalog cache makes equal entries one object)."""
-        if cls is Architecture:
-            return _from_facts(facts)
-        return cls._build(facts)
-
-    @classmethod
-    def _build(cls, facts: ArchitectureFacts) -> Architecture:
-        from llmguide.model.config import runtime_arch, type_defaults
-
-        numbers = facts.numbers()
-        model_type = str(numbers.pop("model_type"))
-        implied = {k: v for k, v in type_defaults(model_type).items() if k != "tied_embeddings"}
-        return _interned(cls(**{**implied, **numbers, "arch": runtime_arch(model_type)}))
+        return _from_facts(facts)
 
     @cached_property
     def kinds(self) -> str:
@@ -229,18 +218,18 @@ _VALUES = operator.attrgetter(*_FIELDS)  # every field's value, as one tuple, in
 
 @lru_cache(maxsize=4096)
 def _from_facts(facts: ArchitectureFacts) -> Architecture:
-    """``Architecture.from_facts`` by entry object (catalog entries compare and hash by identity and
+    """``Architecture.from_facts``, by entry object (catalog entries compare and hash by identity and
     are frozen, so an entry always gives the same architecture)."""
-    return Architecture._build(facts)
+    from llmguide.model.config import runtime_arch, type_defaults
 
-
-def intern(arch: Architecture) -> Architecture:
-    """The one object standing for every architecture equal to ``arch`` (see ``_interned``)."""
-    return _interned(arch)
+    numbers = facts.numbers()
+    model_type = str(numbers.pop("model_type"))
+    implied = {k: v for k, v in type_defaults(model_type).items() if k != "tied_embeddings"}
+    return intern(Architecture(**{**implied, **numbers, "arch": runtime_arch(model_type)}))
 
 
 @lru_cache(maxsize=4096)
-def _interned(arch: Architecture) -> Architecture:
+def intern(arch: Architecture) -> Architecture:
     """One object per distinct architecture: the estimator's caches are keyed by architecture, and
     a key that is the same object is found without comparing seventy fields (fine-tunes of one
     base model share theirs)."""
