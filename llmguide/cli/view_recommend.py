@@ -32,7 +32,7 @@ def render_recommendation(rec: Recommendation, explain: bool, width: int = 120, 
         head.append("Limits: ", style="bold").append(limits + "\n")
     head.append("Hardware: ", style="bold").append(f"{hw.describe()}" + (f" ({hw.source})" if hw.known else ""))
     parts: list = [head, Text("")]
-    if not rec.ranked:
+    if not rec.eligible:
         parts.append(Text("No model in the catalog meets these constraints.", style="bold yellow"))
     else:
         wide = width >= WIDE
@@ -180,13 +180,13 @@ def _rejected(rec: Recommendation, explain: bool) -> Text:
     binding = Counter(RULES[j.failed[0].code].name for j in rec.rejected)
     summary = ", ".join(f"{n} by {name}" for name, n in binding.most_common())
     text.append(f"{len(rec.rejected)} model(s) ruled out ({summary}).", style="dim")
-    if explain or not rec.ranked:  # everything, the closest memory misses first
+    if explain or not rec.eligible:  # everything, the closest memory misses first
         shown = sorted(rec.rejected, key=lambda j: (j.failed[0].code != "H5", j.candidate.smallest.total))
     else:
         misses = [j for j in rec.rejected if j.failed[0].code == "H5"]
         shown = sorted(misses, key=lambda j: j.candidate.smallest.total)[:6]
     if shown and not explain:
-        text.append(" Closest misses:" if rec.ranked else " Why:", style="dim")
+        text.append(" Closest misses:" if rec.eligible else " Why:", style="dim")
     groups: dict[tuple, list[str]] = {}
     for j in shown:  # variants that fail for the same reason (same architecture) share one line
         v = j.failed[0]

@@ -7,8 +7,9 @@ memory breaking ties. The survivors are then ranked by score, or re-ordered by `
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from bisect import insort
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from llmguide.catalog.languages import parse_languages
@@ -68,17 +69,30 @@ class Rejected:
 
 @dataclass(frozen=True)
 class Recommendation:
+    """The eligible models in rank order, and the rejected with their reasons.
+
+    ``leading`` holds the first ranks, worked out in full; with ``--sort score`` a model whose
+    best possible score cannot reach them is only checked for eligibility, and ``ranked`` (every
+    eligible model in order) finishes their scores the first time it is asked for."""
+
     request: Request
     hardware: Hardware
-    ranked: tuple[Ranked, ...]
+    leading: tuple[Ranked, ...]
     rejected: tuple[Rejected, ...]
     sort: str = "score"
     # recommend --installed: (variant id, quantization, store, name, path) of each installed copy
     installed: tuple[tuple[str, str | None, str, str, str], ...] = ()
+    eligible: int = 0  # how many models are ranked in all
+    rest: Callable[[], tuple[Ranked, ...]] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def ranked(self) -> tuple[Ranked, ...]:
+        return self.leading + (self.rest() if self.rest else ())
 
     @property
     def top(self) -> tuple[Ranked, ...]:
-        return self.ranked[: self.request.top]
+        n = self.request.top
+        return self.leading[:n] if len(self.leading) >= min(n, self.eligible) else self.ranked[:n]
 
 
 MODALITIES = ("text", "image", "audio", "video")
@@ -144,7 +158,13 @@ def _rank(catalog: Catalog, request: Request, hardware: Hardware, sort: str,
     env = Env(catalog, request, hardware)
     hard, soft = hard_rules(), soft_rules()
     media = bool(set(request.task.needs_modalities + request.modalities) - {"text"})
-    ranked: list[tuple[float, Candidate, tuple[Score, ...], tuple[Verdict, ...]]] = []
+    ceilings = [r.ceiling for r in soft if r.per_fit]
+    # The most points a model's quantization, speed and memory can add to what it scores anyway:
+    # known when every per-fit soft rule declares its ceiling; None ranks every model in full.
+    ceiling = sum(c for c in ceilings if c is not None) if sort == "score" and None not in ceilings else None
+    board: list[tuple[float, float, str]] = []  # the sort keys of the best request.top models so far
+    scored: list[Judged] = []
+    deferred: list[tuple[list[Candidate], dict[str, Verdict]]] = []  # eligible, below the board
     rejected: list[Rejected] = []
     for family, variant in catalog.variants():
         if only is not None and variant.id not in only:
@@ -157,13 +177,23 @@ def _rank(catalog: Catalog, request: Request, hardware: Hardware, sort: str,
         fixed = {r.code: r.judge(Candidate(family, variant, arch, None, smallest, q), env) for r in hard if not r.per_fit}
         if all(v.passed for v in fixed.values()):
             options, _ = quant_options(arch, request.context, hardware, encoder=media, smallest=smallest, steps=steps)
-            judged = _judge_options([Candidate(family, variant, arch, fit, smallest, q) for fit in options], env, hard, soft, fixed)
-            passing = [j for j in judged if j[2] is not None]
-            if passing:
-                total, cand, scores, verdicts = max(passing, key=lambda j: (j[0], _spare(j[1], hardware)))
-                ranked.append((total, cand, scores or (), verdicts))  # passing: scored
-                continue
-            explained = _fewest_failures((j[1], j[3]) for j in judged[::-1])
+            cands = [Candidate(family, variant, arch, fit, smallest, q) for fit in options]
+            if ceiling is not None and cands and len(board) == request.top and \
+                    _below(board[-1], sum(r.rate(cands[0], env).points for r in soft if not r.per_fit) + ceiling, variant):
+                failing = _until_eligible(cands, env, hard, fixed)  # only whether it is eligible, for now
+                if failing is None:
+                    deferred.append((cands, fixed))
+                    continue
+                explained = _fewest_failures(failing[::-1])
+            else:
+                best = _best(cands, env, hard, soft, fixed, hardware)
+                if best is not None:
+                    scored.append(best)
+                    if ceiling is not None:
+                        insort(board, _key(best))
+                        del board[request.top:]
+                    continue
+                explained = _fewest_failures(_verdicts_of(c, env, hard, fixed) for c in cands[::-1])
         else:  # rejected whatever its fit: explained by its smallest option that fails fewest
             explained = _fewest_failures((_verdicts_of(Candidate(family, variant, arch, fit, smallest, q), env, hard, fixed)
                                           for fit in options_smallest_first(arch, smallest, hardware, encoder=media, steps=steps)),
@@ -172,17 +202,62 @@ def _rank(catalog: Catalog, request: Request, hardware: Hardware, sort: str,
             cand = Candidate(family, variant, arch, None, smallest, q)
             explained = (cand, _verdicts_of(cand, env, hard, fixed)[1])
         rejected.append(Rejected(*explained))
-    ranked.sort(key=lambda r: (-r[0], -r[1].variant.params.total_b, r[1].variant.id))
-    rows = [Ranked(0, c, round(total, 1), s, v) for total, c, s, v in ranked]
-    speeds = {c.variant.id: decode_speed(c, env)[0] for _, c, _, _ in ranked} if sort == "speed" else {}
-    rows = _order(rows, sort, speeds)
-    return Recommendation(
-        request,
-        hardware,
-        tuple(Ranked(i + 1, r.candidate, r.score, r.scores, r.verdicts) for i, r in enumerate(rows)),
-        tuple(rejected),
-        sort,
-    )
+    scored.sort(key=_key)
+    if ceiling is None:
+        rows = _order(list(_numbered(scored, 0)), sort, _speeds(scored, env, sort))
+        return Recommendation(request, hardware, tuple(replace(r, rank=i + 1) for i, r in enumerate(rows)),
+                              tuple(rejected), sort, eligible=len(rows))
+    first, later = scored[:request.top], scored[request.top:]
+
+    def rest() -> tuple[Ranked, ...]:  # the models below the first ranks, scored in full
+        more = later + [b for b in (_best(cands, env, hard, soft, fixed, hardware) for cands, fixed in deferred) if b]
+        more.sort(key=_key)
+        return _numbered(more, len(first))
+
+    return Recommendation(request, hardware, _numbered(first, 0), tuple(rejected), sort,
+                          eligible=len(scored) + len(deferred), rest=rest if later or deferred else None)
+
+
+BOUND_SLACK = 1e-6  # scores are summed in another order than their bound: a rounding cannot prune a model
+
+
+def _below(last: tuple[float, float, str], bound: float, variant) -> bool:
+    """Whether a model scoring at most ``bound`` ranks after ``last`` (the board's last key) whatever
+    its options score: such a model cannot reach the first ranks."""
+    return (-(bound + BOUND_SLACK), -variant.params.total_b, variant.id) > last
+
+
+def _until_eligible(cands: list[Candidate], env: Env, hard: list[Rule],
+                    fixed: dict[str, Verdict]) -> list[tuple[Candidate, tuple[Verdict, ...]]] | None:
+    """None as soon as one option passes every hard rule; else every option's verdicts."""
+    failing = []
+    for cand in cands:
+        judged = _verdicts_of(cand, env, hard, fixed)
+        if all(v.passed for v in judged[1]):
+            return None
+        failing.append(judged)
+    return failing
+
+
+def _key(j: Judged) -> tuple[float, float, str]:
+    """The ranking order: the higher score, then the larger model, then the id."""
+    return (-j[0], -j[1].variant.params.total_b, j[1].variant.id)
+
+
+def _numbered(judged: list[Judged], before: int) -> tuple[Ranked, ...]:
+    return tuple(Ranked(before + i + 1, c, round(total, 1), s or (), v) for i, (total, c, s, v) in enumerate(judged))
+
+
+def _speeds(scored: list[Judged], env: Env, sort: str) -> dict[str, float | None]:
+    return {c.variant.id: decode_speed(c, env)[0] for _, c, _, _ in scored} if sort == "speed" else {}
+
+
+def _best(cands: list[Candidate], env: Env, hard: list[Rule], soft: list[Rule], fixed: dict[str, Verdict],
+          hardware: Hardware) -> Judged | None:
+    """The model's option with the best total score (spare memory breaking ties), or None when every
+    option fails a hard rule."""
+    passing = [j for j in _judge_options(cands, env, hard, soft, fixed) if j[2] is not None]
+    return max(passing, key=lambda j: (j[0], _spare(j[1], hardware))) if passing else None
 
 
 Judged = tuple[float, Candidate, "tuple[Score, ...] | None", "tuple[Verdict, ...]"]

@@ -28,4 +28,4 @@ def _headroom(c: Candidate, env: Env) -> Score:
     return Score("S6", -HEADROOM_PENALTY * (1 - spare / TIGHT_SHARE), f"only {spare:.0%} of usable memory to spare")
 
 
-register(Rule("S6", "headroom", "Penalty when the fit leaves under 10% of usable memory spare.", score=_headroom, per_fit=True))
+register(Rule("S6", "headroom", "Penalty when the fit leaves under 10% of usable memory spare.", score=_headroom, per_fit=True, ceiling=0.0))

@@ -22,4 +22,4 @@ def _low_bit(c: Candidate, env: Env) -> Score:
     return Score("S9", -LOW_BIT_MARGIN, f"{quant} is 2-bit: a last resort, ranked below any 3-bit-or-better pick within {LOW_BIT_MARGIN:g} points")
 
 
-register(Rule("S9", "low-bit", "2-bit quantizations rank below 3-bit-or-better picks within 10 points.", score=_low_bit, per_fit=True))
+register(Rule("S9", "low-bit", "2-bit quantizations rank below 3-bit-or-better picks within 10 points.", score=_low_bit, per_fit=True, ceiling=0.0))

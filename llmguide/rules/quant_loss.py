@@ -27,4 +27,5 @@ def _s2(c: Candidate, env: Env) -> Score:
     return Score("S2", round(-base * counted, 2), reason)
 
 
-register(Rule("S2", "quant-loss", "Quality lost to the chosen quantization (measured KL divergence, scaled to model size).", score=_s2, per_fit=True))
+register(Rule("S2", "quant-loss", "Quality lost to the chosen quantization (measured KL divergence, scaled to model size).",
+              score=_s2, per_fit=True, ceiling=0.0))

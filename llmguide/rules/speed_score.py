@@ -61,4 +61,4 @@ def _speed(c: Candidate, env: Env) -> Score:
     return Score("S5", round(-penalty, 2), f"{what}{tps:.1f} tok/s, below {usable}{note}")
 
 
-register(Rule("S5", "speed", "Penalty for generating slower than the task's usable speed (or --min-speed).", score=_speed, per_fit=True))
+register(Rule("S5", "speed", "Penalty for generating slower than the task's usable speed (or --min-speed).", score=_speed, per_fit=True, ceiling=0.0))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from dataclasses import replace
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from llmguide.hardware.flags import from_flags
+from llmguide.rules import registry
 from llmguide.rules.engine import make_request, recommend
 from llmguide.rules.license_policy import PERMISSIVE
 
@@ -53,3 +57,47 @@ def test_no_ranked_model_breaks_a_hard_constraint(catalog, q):
         if req.max_ttft:
             assert c.fit.speed.ttft_s <= req.max_ttft
     assert len(rec.ranked) + len(rec.rejected) == len(catalog.variants())
+
+
+@contextmanager
+def every_model_in_full():
+    """The per-fit soft rules without their ceilings: recommend then scores every model in full."""
+    saved = dict(registry.RULES)
+    registry.RULES.update({code: replace(r, ceiling=None) for code, r in saved.items() if r.ceiling is not None})
+    try:
+        yield
+    finally:
+        registry.RULES.clear()
+        registry.RULES.update(saved)
+
+
+def _ranking(rows):
+    return [(r.rank, r.candidate.variant.id, r.score, r.fit.estimate.quant, [s.reason for s in r.scores]) for r in rows]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(requests(), st.sampled_from([1, 2, 5, 20]))
+def test_bounding_scores_changes_no_ranking(catalog, q, top):
+    """recommend scores in full only the models whose best possible score reaches the first ranks;
+    the others' scores are finished when the whole ranking is asked for. Both give the ranking, the
+    first ranks and the rejections that scoring every model does."""
+    req = make_request(catalog, q["task"], q["context"], None, top, license=q["license"],
+                       min_speed=q["min_speed"], max_ttft=q["max_ttft"], modalities=q["modality"])
+    hw = from_flags(None, q["ram"], gpu=q["gpu"], gpus=q["gpus"], devices=catalog.hardware)
+    bounded = recommend(catalog, req, hw)
+    with every_model_in_full():
+        full = recommend(catalog, req, hw)
+    assert full.rest is None
+    assert _ranking(bounded.top) == _ranking(full.top)
+    assert bounded.eligible == full.eligible == len(full.ranked)
+    assert [(j.candidate.variant.id, j.verdicts) for j in bounded.rejected] == [(j.candidate.variant.id, j.verdicts) for j in full.rejected]
+    assert _ranking(bounded.ranked) == _ranking(full.ranked)
+
+
+def test_models_below_the_first_ranks_are_scored_only_when_asked(catalog):
+    req = make_request(catalog, "chat", top=1)
+    rec = recommend(catalog, req, from_flags(24, 64, devices=catalog.hardware))
+    assert len(rec.leading) == 1 and rec.rest is not None and rec.eligible > 50
+    assert "ranked" not in rec.__dict__  # the view of the first ranks did not finish the rest
+    assert len(rec.top) == 1 and "ranked" not in rec.__dict__
+    assert len(rec.ranked) == rec.eligible and [r.rank for r in rec.ranked] == list(range(1, rec.eligible + 1))
