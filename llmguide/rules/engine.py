@@ -164,7 +164,8 @@ def _rank(catalog: Catalog, request: Request, hardware: Hardware, sort: str,
     ceiling = sum(c for c in ceilings if c is not None) if sort == "score" and None not in ceilings else None
     board: list[tuple[float, float, str]] = []  # the sort keys of the best request.top models so far
     scored: list[Judged] = []
-    deferred: list[tuple[list[Candidate], dict[str, Verdict]]] = []  # eligible, below the board
+    deferred: list[tuple[Candidate, list[QuantOption], dict[str, Verdict]]] = []  # eligible, below the board
+    fixed_hard, fixed_soft = [r for r in hard if not r.per_fit], [r for r in soft if not r.per_fit]
     rejected: list[Rejected] = []
     for family, variant in catalog.variants():
         if only is not None and variant.id not in only:
@@ -174,18 +175,19 @@ def _rank(catalog: Catalog, request: Request, hardware: Hardware, sort: str,
         q = quality(catalog, request.task_id, family, variant)
         smallest = estimate_step(arch, (steps or LADDER)[-1], request.context, 1, media)
         # The rules that do not read the fit are judged once per model (rules/registry.py, per_fit).
-        fixed = {r.code: r.judge(Candidate(family, variant, arch, None, smallest, q), env) for r in hard if not r.per_fit}
+        base = Candidate(family, variant, arch, None, smallest, q)
+        fixed = {r.code: r.judge(base, env) for r in fixed_hard}
         if all(v.passed for v in fixed.values()):
             options, _ = quant_options(arch, request.context, hardware, encoder=media, smallest=smallest, steps=steps)
-            cands = [Candidate(family, variant, arch, fit, smallest, q) for fit in options]
-            if ceiling is not None and cands and len(board) == request.top and \
-                    _below(board[-1], sum(r.rate(cands[0], env).points for r in soft if not r.per_fit) + ceiling, variant):
-                failing = _until_eligible(cands, env, hard, fixed)  # only whether it is eligible, for now
+            if ceiling is not None and options and len(board) == request.top and \
+                    _below(board[-1], sum(r.rate(base, env).points for r in fixed_soft) + ceiling, variant):
+                failing = _until_eligible(base, options, env, hard, fixed)  # only whether it is eligible, for now
                 if failing is None:
-                    deferred.append((cands, fixed))
+                    deferred.append((base, options, fixed))
                     continue
                 explained = _fewest_failures(failing[::-1])
             else:
+                cands = [replace(base, fit=fit) for fit in options]
                 best = _best(cands, env, hard, soft, fixed, hardware)
                 if best is not None:
                     scored.append(best)
@@ -210,7 +212,8 @@ def _rank(catalog: Catalog, request: Request, hardware: Hardware, sort: str,
     first, later = scored[:request.top], scored[request.top:]
 
     def rest() -> tuple[Ranked, ...]:  # the models below the first ranks, scored in full
-        more = later + [b for b in (_best(cands, env, hard, soft, fixed, hardware) for cands, fixed in deferred) if b]
+        more = later + [b for b in (_best([replace(base, fit=fit) for fit in options], env, hard, soft, fixed, hardware)
+                                    for base, options, fixed in deferred) if b]
         more.sort(key=_key)
         return _numbered(more, len(first))
 
@@ -227,12 +230,12 @@ def _below(last: tuple[float, float, str], bound: float, variant) -> bool:
     return (-(bound + BOUND_SLACK), -variant.params.total_b, variant.id) > last
 
 
-def _until_eligible(cands: list[Candidate], env: Env, hard: list[Rule],
+def _until_eligible(base: Candidate, options: list[QuantOption], env: Env, hard: list[Rule],
                     fixed: dict[str, Verdict]) -> list[tuple[Candidate, tuple[Verdict, ...]]] | None:
-    """None as soon as one option passes every hard rule; else every option's verdicts."""
+    """None as soon as one of the model's options passes every hard rule; else every option's verdicts."""
     failing = []
-    for cand in cands:
-        judged = _verdicts_of(cand, env, hard, fixed)
+    for fit in options:
+        judged = _verdicts_of(replace(base, fit=fit), env, hard, fixed)
         if all(v.passed for v in judged[1]):
             return None
         failing.append(judged)

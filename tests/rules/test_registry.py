@@ -76,7 +76,7 @@ def test_rules_not_marked_per_fit_do_not_read_the_fit(catalog, flags):
         cands.append(Candidate(family, variant, arch, None, smallest, q))  # nothing fits
         for rule in hard_rules() + soft_rules():
             job = rule.check or rule.score
-            answers = {repr(job(c, env)) for c in cands if rule.check or c.fit is not None}
+            answers = {repr(job(c, env)) for c in cands if rule.check or c.fit is not None or not rule.per_fit}
             if rule.per_fit:
                 varied |= {rule.code} if len(answers) > 1 else set()
             else:
