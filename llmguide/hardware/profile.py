@@ -10,7 +10,8 @@ every answer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import operator
+from dataclasses import dataclass, fields
 from functools import cached_property
 
 from llmguide.units import GIB, fmt_gib
@@ -61,6 +62,18 @@ class Hardware:
     machine: str | None = None  # fingerprint of the detected machine (CPU model + GPUs): keys calibrations
     cpu_isa: str | None = None  # the CPU's instruction set as llama.cpp uses it (avx2, avx512, neon-...); None = not known
     cpu_flops: float | None = None  # FP32 FMA peak of the CPU cores, FLOP/s (detected); None = assumed
+
+    def __hash__(self) -> int:
+        # Memoized: the machine keys the ladder's caches, looked up for every step of every model.
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash(_VALUES(self))
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
+    def __getstate__(self) -> dict:
+        # The memo is per process (string hashes are salted): never carry it through a pickle.
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
 
     @property
     def known(self) -> bool:
@@ -163,3 +176,6 @@ class Hardware:
                             "(DGX Spark, AMD APUs) all of it less the RAM reserve"),
             },
         }
+
+
+_VALUES = operator.attrgetter(*(f.name for f in fields(Hardware)))  # every field's value, as one tuple, in C
