@@ -44,14 +44,29 @@ def note(text: str) -> None:
 
 
 def emit_json(data: object) -> None:
-    """Machine output: strict JSON (no NaN or Infinity: a non-finite number becomes null) and
-    nothing else on stdout; escaped to ASCII when stdout cannot take UTF-8."""
-    ascii_only = not _utf8(sys.stdout)
+    """Machine output: strict JSON (no NaN or Infinity: a non-finite number becomes null), indented
+    by two spaces, and nothing else on stdout; escaped to ASCII when stdout cannot take UTF-8."""
+    sys.stdout.write(json_text(data, ascii_only=not _utf8(sys.stdout)) + "\n")
+
+
+def json_text(data: object, ascii_only: bool = False) -> str:
+    """``data`` as strict, indented JSON. orjson writes it (a catalog of thousands of models lists
+    in a few milliseconds instead of a fifth of a second); the standard library takes what orjson
+    does not: ASCII escapes, integers past 64 bits, keys that are not strings."""
+    if not ascii_only:
+        try:
+            import orjson
+        except ImportError:  # an install without it: the same JSON, written slower
+            pass
+        else:
+            try:
+                return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
+            except TypeError:  # orjson.JSONEncodeError
+                pass
     try:
-        text = json.dumps(data, indent=2, ensure_ascii=ascii_only, allow_nan=False)
+        return json.dumps(data, indent=2, ensure_ascii=ascii_only, allow_nan=False)
     except ValueError:
-        text = json.dumps(_finite(data), indent=2, ensure_ascii=ascii_only, allow_nan=False)
-    sys.stdout.write(text + "\n")
+        return json.dumps(_finite(data), indent=2, ensure_ascii=ascii_only, allow_nan=False)
 
 
 def _finite(value: object) -> object:

@@ -59,6 +59,25 @@ def test_non_finite_numbers_never_reach_json(capsys, monkeypatch):
     assert strict_json(capsys.readouterr().out) == {"a": None, "b": [None, 1.5], "c": {"d": None}}
 
 
+@pytest.mark.parametrize("orjson", [True, False])
+def test_json_writers_agree(monkeypatch, orjson):
+    """orjson writes the JSON when installed, the standard library otherwise and for what orjson
+    does not take: the same indented text for what commands write, strict JSON whatever the data."""
+    import json
+    import sys
+
+    from llmguide.cli.console import json_text
+
+    if not orjson:
+        monkeypatch.setitem(sys.modules, "orjson", None)  # import fails: the standard library writes
+    data = {"id": "zephyr-7b-β", "n": [1, 2.5, -0.0, 1e-3, 123456789.125, True, None], "empty": {}, "none": [],
+            "nested": [{"a": {"b": [{}]}}], "quote": 'say "hi"\n\t\u0001'}
+    assert json_text(data) == json.dumps(data, indent=2, ensure_ascii=False)
+    assert json_text(data, ascii_only=True) == json.dumps(data, indent=2)  # ASCII escapes: the standard writer
+    for odd in ({"big": 2 ** 70}, {1: "int key"}, {"nan": float("nan"), "inf": [float("-inf")]}):
+        assert json.loads(json_text(odd)) == json.loads(json.dumps(odd).replace("NaN", "null").replace("-Infinity", "null"))
+
+
 @pytest.mark.parametrize("command", ["explain", "faq"])
 def test_json_and_markdown_together_is_a_usage_error(cli, command):
     r = cli(command, "--markdown", "--json")
