@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from llmguide.cards import Card, VariantFacts, differing_fields
 from llmguide.model.params import count_params
 from llmguide.catalog.schema import Family, Variant, languages_of
-from llmguide.deploy.run import for_estimate, for_pick
-from llmguide.rules.engine import Recommendation
+
+if TYPE_CHECKING:  # the ranking and the run commands are imported where a result needs them: `list` needs neither
+    from llmguide.rules.engine import Recommendation
 
 SCHEMA_VERSION = 1
 
@@ -108,6 +110,8 @@ def list_dict(rows: list[tuple[Family, Variant]]) -> dict:
 
 
 def recommendation_dict(rec: Recommendation) -> dict:
+    from llmguide.deploy import run
+
     req, hw = rec.request, rec.hardware
     recommendations: list[dict] = []
     rejected: list[dict] = []
@@ -165,7 +169,7 @@ def recommendation_dict(rec: Recommendation) -> dict:
                 "quality": quality_dict(c.quality),
                 "reasons": [v.reason for v in r.verdicts] + [s.reason for s in r.scores],
                 "scores": [{"code": s.code, "points": round(s.points, 2), "reason": s.reason, "estimated": s.estimated} for s in r.scores],
-                "run": for_pick(c.variant, c.arch, est.quant, req.context, fit.placement, rec.installed).as_dict(),
+                "run": run.for_pick(c.variant, c.arch, est.quant, req.context, fit.placement, rec.installed).as_dict(),
             }
         )
     for j in rec.rejected:
@@ -232,6 +236,8 @@ def _fit_run(ref, r) -> dict | None:
     """How to get and run a llama.cpp estimate that fits (None for other backends or no fit)."""
     if r.backend != "llama.cpp" or not r.fits:
         return None
+    from llmguide.deploy.run import for_estimate
+
     return for_estimate(ref, r).as_dict()
 
 
