@@ -4,7 +4,8 @@ Pricing a model's weights under a GGUF preset walks every tensor through llama-q
 (estimate/weights.py). The price depends only on the architecture and the preset, not on the
 catalog, the hardware or the request, so a command that prices many models (``recommend`` over a
 catalog) keeps what it priced in the user cache and the next run reads it back: ranking is then
-arithmetic on stored sizes. The file is keyed by llmguide's version and the estimator code that
+arithmetic on stored sizes. The number of tensors (what sizes the GGUF header) is kept the same
+way, so neither needs the architecture's tensor list. The file is keyed by llmguide's version and the estimator code that
 sets the prices, so a change to either prices afresh.
 
 Only the command line turns this on (``enable``), and a process that prices fewer than ``ENOUGH``
@@ -22,6 +23,7 @@ MAX_STORED = 50_000  # entries kept: the shipped catalog and a large user catalo
 
 PRICED: dict[Any, tuple[int, int]] = {}  # (Architecture, Preset) -> (all tensors, repeating blocks), bytes
 READS: dict[Any, int] = {}  # (Architecture, Preset) -> weight bytes one decoded token reads
+TENSORS: dict[Any, int] = {}  # (Architecture, None) -> how many tensors its GGUF file lists (its header's size)
 
 _state = {"enabled": False, "loaded": False, "computed": 0, "stored": 0}
 
@@ -40,16 +42,18 @@ def computed() -> None:
 
 def save() -> None:
     """Store what this process priced, merged with what was stored (never fails the command)."""
-    if not _state["enabled"] or _state["computed"] < ENOUGH or len(PRICED) + len(READS) > MAX_STORED:
+    held = sum(len(store) for store in _stores().values())
+    if not _state["enabled"] or _state["computed"] < ENOUGH or held > MAX_STORED:
         return
     if not _state["loaded"]:
         _load()
-    if len(PRICED) + len(READS) <= _state["stored"]:
+        held = sum(len(store) for store in _stores().values())
+    if held <= _state["stored"]:
         return  # everything priced here was stored already
     from llmguide.catalog import cache
 
-    cache.write_key(_key(), {"priced": dict(PRICED), "reads": dict(READS)})
-    _state["stored"] = len(PRICED) + len(READS)
+    cache.write_key(_key(), {name: dict(store) for name, store in _stores().items()})
+    _state["stored"] = held
 
 
 def _load() -> None:
@@ -60,11 +64,15 @@ def _load() -> None:
     table = cache.read_key(_key())
     if not isinstance(table, dict):
         return
-    for name, store in (("priced", PRICED), ("reads", READS)):
+    for name, store in _stores().items():
         stored = table.get(name) or {}
         _state["stored"] += len(stored)
         for (arch, preset), value in stored.items():
             store.setdefault((intern(arch), preset), value)
+
+
+def _stores() -> dict[str, dict[Any, Any]]:
+    return {"priced": PRICED, "reads": READS, "tensors": TENSORS}
 
 
 def _key() -> str:

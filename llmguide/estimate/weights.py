@@ -15,6 +15,7 @@ from llmguide.model.tensors import INPUT_TABLES, Tensor, tensors
 
 GGUF_ALIGNMENT = 32
 T = TypeVar("T")
+P = TypeVar("P")
 
 
 def as_preset(preset: Preset | str) -> Preset:
@@ -56,7 +57,7 @@ def _padded(size: int) -> int:
     return -(-size // GGUF_ALIGNMENT) * GGUF_ALIGNMENT
 
 
-def _kept(store: dict, arch: Architecture, preset: Preset, work: Callable[[Architecture, Preset], T]) -> T:
+def _kept(store: dict, arch: Architecture, preset: P, work: Callable[[Architecture, P], T]) -> T:
     """``work(arch, preset)``, once per architecture and preset, kept between runs (estimate/prices.py)."""
     found = store.get((arch, preset))
     if found is None:
@@ -143,7 +144,7 @@ def metadata_bytes(arch: Architecture) -> int:
     Each token is stored as a length-prefixed string (8 + ~7 bytes), a float score and an int type;
     each tensor has a name, shape, type and offset (~80 bytes); a few kB of other keys.
     """
-    n_tensors = len(tensors(arch))
+    n_tensors = _kept(prices.TENSORS, arch, None, lambda a, _: len(tensors(a)))
     return arch.vocab_size * 23 + n_tensors * 80 + 4096
 
 

@@ -24,6 +24,7 @@ def fresh(tmp_path, monkeypatch):
     monkeypatch.setenv("LLMGUIDE_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(prices, "PRICED", {})
     monkeypatch.setattr(prices, "READS", {})
+    monkeypatch.setattr(prices, "TENSORS", {})
     monkeypatch.setattr(prices, "_state", {"enabled": True, "loaded": False, "computed": 0, "stored": 0})
     return tmp_path
 
@@ -43,6 +44,7 @@ def test_prices_are_stored_and_read_back_equal(fresh, monkeypatch):
     assert [p.name for p in fresh.iterdir()] == [f"catalog-{prices._key()}.pickle"]
     monkeypatch.setattr(prices, "PRICED", {})
     monkeypatch.setattr(prices, "READS", {})
+    monkeypatch.setattr(prices, "TENSORS", {})
     monkeypatch.setattr(prices, "_state", {"enabled": True, "loaded": False, "computed": 0, "stored": 0})
     for _ in range(prices.ENOUGH):
         prices.computed()
@@ -99,6 +101,7 @@ def test_a_run_that_priced_nothing_new_does_not_rewrite_the_store(fresh, monkeyp
     monkeypatch.setattr(cache, "write_key", lambda key, value: (writes.append(key), real(key, value)))
     monkeypatch.setattr(prices, "PRICED", {})
     monkeypatch.setattr(prices, "READS", {})
+    monkeypatch.setattr(prices, "TENSORS", {})
     monkeypatch.setattr(prices, "_state", {"enabled": True, "loaded": False, "computed": 0, "stored": 0})
     _price_many(5)  # the same prices again: read back, none new
     prices.save()
