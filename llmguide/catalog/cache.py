@@ -162,10 +162,12 @@ def write_key(key: str, catalog) -> None:
 
 
 def _kind(key: str) -> str:
-    """What an entry holds: the shipped catalog (''), a catalog with user files ('user') or the
-    estimator's stored weight prices ('prices', estimate/prices.py). A new entry replaces the old
-    ones of its kind only."""
+    """What an entry holds: the shipped catalog (''), a catalog with user files ('user'), the
+    estimator's stored weight prices ('prices', estimate/prices.py) or one task's quality table
+    ('quality-TASK', quality/kept.py). A new entry replaces the old ones of its kind only."""
     head = key.split("-", 1)[0]
+    if head == "quality":
+        return key.rsplit("-", 1)[0]
     return head if head in ("user", "prices") else ""
 
 

@@ -7,7 +7,7 @@ defined in ``tasks.yaml``. Every failure is a ``CatalogError`` naming the file a
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -31,6 +31,9 @@ class Catalog:
     hardware: tuple[Device, ...] = ()
     evidence: EvidenceTable = field(default_factory=lambda: EvidenceTable((), ""))
     _device_files: dict[str, Path] = field(default_factory=dict, compare=False, repr=False)
+    # The cache key it was stored under ("": not from the cache): what is worked out from the
+    # whole catalog, and kept between runs, is keyed by it (quality/kept.py).
+    stamp: str = field(default="", compare=False, repr=False)
 
     def variants(self) -> list[tuple[Family, Variant]]:
         return [(fam, var) for fam in self.families for var in fam.variants]
@@ -85,11 +88,12 @@ def load_catalog(root: Path | None = None, *, use_cache: bool = False) -> Catalo
     if use_cache:
         from llmguide.catalog import cache
 
-        cached = cache.read(root)
+        key = cache.cache_key(root)
+        cached = cache.read_key(key)
         if isinstance(cached, Catalog):
             return cached
-        catalog = load_catalog(root)
-        cache.write(root, catalog)
+        catalog = replace(load_catalog(root), stamp=key)
+        cache.write_key(key, catalog)
         return catalog
 
     from llmguide.catalog.yamlfile import read_model  # yaml and pydantic only when validating

@@ -93,7 +93,7 @@ def apply_overlays(base: Catalog | Callable[[], Catalog], paths: list[Path], use
     cached = cache.read_key(key)
     if isinstance(cached, Catalog):
         return cached
-    merged = _merge(loaded(), paths)
+    merged = replace(_merge(loaded(), paths), stamp=key)
     cache.write_key(key, merged)
     return merged
 

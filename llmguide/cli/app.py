@@ -37,17 +37,20 @@ class GuardedGroup(TyperGroup):
         from llmguide.cli.console import ascii_fallback
 
         from llmguide.estimate import prices
+        from llmguide.quality import kept
 
         _usable_columns()
         ascii_fallback()
         _warnings_as_notes()
         prices.enable()  # weight prices kept between runs (estimate/prices.py)
+        kept.enable()  # and task quality (quality/kept.py)
         try:
             if sys.stdout is None:  # started with stdout closed ('llmguide list >&-')
                 raise OSError(errno.EBADF, "standard output is closed")
             code = super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[misc]  # keyword wins, as intended
             sys.stdout.flush()  # a full disk or closed pipe shows here, inside the boundary
             prices.save()
+            kept.save()
         except Exception as exc:  # noqa: BLE001 - this is the boundary
             code = _handle(exc, _command(self, args[0] if args else kwargs.get("args", sys.argv[1:])))
         if not standalone_mode:

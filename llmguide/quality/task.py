@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from llmguide.catalog.evidence import Evidence
 from llmguide.catalog.loader import Catalog
 from llmguide.catalog.schema import Family, Variant
+from llmguide.quality import kept
 from llmguide.quality.scale import TaskScale, build_scale
 
 MAKER_UNCERTAINTY = 0.3  # extra uncertainty of a maker's own number, in units of the scale's spread
@@ -106,6 +107,15 @@ def independent_benchmarks(catalog: Catalog) -> frozenset[str]:
 
 def quality(catalog: Catalog, task_id: str, family: Family, variant: Variant) -> Quality | None:
     """The variant's quality at the task (None only when the catalog holds no evidence for it)."""
+    judged = kept.table(catalog, task_id)
+    if judged is None:
+        return _judge(catalog, task_id, family, variant)
+    if variant.id not in judged:
+        judged[variant.id] = _judge(catalog, task_id, family, variant)
+    return judged[variant.id]
+
+
+def _judge(catalog: Catalog, task_id: str, family: Family, variant: Variant) -> Quality | None:
     model = task_model(catalog, task_id)
     if model is None:
         return None
