@@ -20,4 +20,4 @@ def _context_margin(c: Candidate, env: Env) -> Score:
     return Score("S7", points, f"window {fmt_tokens(window)} is {ratio:.1f}x the {fmt_tokens(planned)} planned")
 
 
-register(Rule("S7", "context-margin", "Penalty when the context window is under 4x the context planned.", score=_context_margin))
+register(Rule("S7", "context-margin", "Penalty when the context window is under 4x the context planned.", score=_context_margin, ceiling=0.0))

@@ -158,14 +158,15 @@ def _rank(catalog: Catalog, request: Request, hardware: Hardware, sort: str,
     env = Env(catalog, request, hardware)
     hard, soft = hard_rules(), soft_rules()
     media = bool(set(request.task.needs_modalities + request.modalities) - {"text"})
-    ceilings = [r.ceiling for r in soft if r.per_fit]
-    # The most points a model's quantization, speed and memory can add to what it scores anyway:
-    # known when every per-fit soft rule declares its ceiling; None ranks every model in full.
-    ceiling = sum(c for c in ceilings if c is not None) if sort == "score" and None not in ceilings else None
+    # The most points a model can score: the soft rules without a ceiling are scored, the others
+    # count their ceiling. Known when every per-fit soft rule declares one; None ranks every model in full.
+    bounded = sort == "score" and all(r.ceiling is not None for r in soft if r.per_fit)
+    ceiling = sum(r.ceiling or 0.0 for r in soft) if bounded else None
+    scored_for_bound = [r for r in soft if r.ceiling is None]
     board: list[tuple[float, float, str]] = []  # the sort keys of the best request.top models so far
     scored: list[Judged] = []
     deferred: list[tuple[Candidate, list[QuantOption], dict[str, Verdict]]] = []  # eligible, below the board
-    fixed_hard, fixed_soft = [r for r in hard if not r.per_fit], [r for r in soft if not r.per_fit]
+    fixed_hard = [r for r in hard if not r.per_fit]
     rejected: list[Rejected] = []
     for family, variant in catalog.variants():
         if only is not None and variant.id not in only:
@@ -180,7 +181,7 @@ def _rank(catalog: Catalog, request: Request, hardware: Hardware, sort: str,
         if all(v.passed for v in fixed.values()):
             options, _ = quant_options(arch, request.context, hardware, encoder=media, smallest=smallest, steps=steps)
             if ceiling is not None and options and len(board) == request.top and \
-                    _below(board[-1], sum(r.rate(base, env).points for r in fixed_soft) + ceiling, variant):
+                    _below(board[-1], sum(r.rate(base, env).points for r in scored_for_bound) + ceiling, variant):
                 failing = _until_eligible(base, options, env, hard, fixed)  # only whether it is eligible, for now
                 if failing is None:
                     deferred.append((base, options, fixed))

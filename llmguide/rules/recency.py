@@ -31,4 +31,5 @@ def _recency(c: Candidate, env: Env) -> Score:
     return Score("S8", points, f"released {released}, {age:.1f} years before the newest in the catalog ({newest})")
 
 
-register(Rule("S8", "recency", "Penalty for estimated models released more than a year before the newest in the catalog.", score=_recency))
+register(Rule("S8", "recency", "Penalty for estimated models released more than a year before the newest in the catalog.", score=_recency,
+              ceiling=0.0))

@@ -22,9 +22,10 @@ class Rule:
     # Whether the rule reads the candidate's fit (quantization, placement, speed). A rule that does
     # not is judged once per model instead of once per quantization tried.
     per_fit: bool = False
-    # The most points a per-fit soft rule can give (0: a penalty only). When every per-fit soft rule
-    # has one, ``recommend`` bounds a model's score before trying its quantizations and works out
-    # in full only the models that can reach the first ranks (rules/engine.py).
+    # The most points a soft rule can give (0: a penalty only). When every per-fit soft rule has
+    # one, ``recommend`` bounds a model's score before trying its quantizations (the rules without
+    # one are scored for the bound) and works out in full only the models that can reach the first
+    # ranks (rules/engine.py).
     ceiling: float | None = None
 
     @property
@@ -52,8 +53,8 @@ def register(rule: Rule) -> Rule:
         raise RuntimeError(f"rule code {rule.code} registered twice ({RULES[rule.code].name}, {rule.name})")
     if (rule.check is None) == (rule.score is None):
         raise RuntimeError(f"rule {rule.code} must define exactly one of check or score")
-    if rule.ceiling is not None and (rule.hard or not rule.per_fit):
-        raise RuntimeError(f"rule {rule.code}: only a per-fit soft rule has a ceiling")
+    if rule.ceiling is not None and rule.hard:
+        raise RuntimeError(f"rule {rule.code}: only a soft rule has a ceiling")
     RULES[rule.code] = rule
     return rule
 

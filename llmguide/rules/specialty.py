@@ -22,4 +22,5 @@ def _s4(c: Candidate, env: Env) -> Score:
     return Score("S4", SPECIALTY_BONUS, f"specialises in {', '.join(shared)}")
 
 
-register(Rule("S4", "specialty", "Small bonus (+2) for a specialist whose task quality is estimated from overall measures.", score=_s4))
+register(Rule("S4", "specialty", "Small bonus (+2) for a specialist whose task quality is estimated from overall measures.", score=_s4,
+              ceiling=SPECIALTY_BONUS))

@@ -85,8 +85,8 @@ def test_rules_not_marked_per_fit_do_not_read_the_fit(catalog, flags):
 
 
 @pytest.mark.parametrize("flags", [dict(vram=24, ram=64), dict(vram=8), dict(ram=16)])
-def test_per_fit_scores_stay_under_their_ceilings(catalog, flags):
-    """recommend bounds a model's score by its per-fit rules' ceilings before trying its options: no
+def test_scores_stay_under_their_ceilings(catalog, flags):
+    """recommend bounds a model's score by the soft rules' ceilings before trying its options: no
     score may pass its rule's ceiling, and every per-fit soft rule has one (else nothing is bounded)."""
     from llmguide.hardware.flags import from_flags
     from llmguide.model.architecture import Architecture
@@ -94,20 +94,22 @@ def test_per_fit_scores_stay_under_their_ceilings(catalog, flags):
     from llmguide.rules.base import Candidate, Env
     from llmguide.estimate.ladder import quant_options
 
-    bounded = [r for r in soft_rules() if r.per_fit]
-    assert bounded and all(r.ceiling is not None for r in bounded)
+    assert all(r.ceiling is not None for r in soft_rules() if r.per_fit)
+    bounded = [r for r in soft_rules() if r.ceiling is not None]
+    assert {"S4", "S7", "S8"} <= {r.code for r in bounded}
     hw = from_flags(flags.get("vram"), flags.get("ram"), devices=catalog.hardware)
-    for task in ("chat", "reasoning"):
-        env = Env(catalog, make_request(catalog, task, 32768, min_speed=20), hw)
-        for family, variant in catalog.variants()[::2]:
-            arch = Architecture.from_facts(variant.architecture)
-            q = quality(catalog, task, family, variant)
-            options, smallest = quant_options(arch, 32768, hw)
-            for fit in options:
-                for rule in bounded:
-                    assert rule.rate(Candidate(family, variant, arch, fit, smallest, q), env).points <= rule.ceiling, rule.code
+    for task in ("chat", "code", "reasoning"):
+        for context in (2048, 32768):
+            env = Env(catalog, make_request(catalog, task, context, min_speed=20), hw)
+            for family, variant in catalog.variants()[::2]:
+                arch = Architecture.from_facts(variant.architecture)
+                q = quality(catalog, task, family, variant)
+                options, smallest = quant_options(arch, context, hw)
+                for fit in options:
+                    for rule in bounded:
+                        assert rule.rate(Candidate(family, variant, arch, fit, smallest, q), env).points <= rule.ceiling, rule.code
 
 
-def test_only_per_fit_soft_rules_have_ceilings():
-    with pytest.raises(RuntimeError, match="only a per-fit soft rule"):
-        register(Rule("Z8", "x", "x", score=lambda c, e: None, ceiling=0.0))  # type: ignore[arg-type,return-value]
+def test_only_soft_rules_have_ceilings():
+    with pytest.raises(RuntimeError, match="only a soft rule"):
+        register(Rule("Z8", "x", "x", check=lambda c, e: None, ceiling=0.0))  # type: ignore[arg-type,return-value]
