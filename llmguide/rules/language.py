@@ -7,8 +7,10 @@ many, every language llmguide knows is expected, but the claim is the developer'
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from llmguide.catalog.languages import language_name
-from llmguide.catalog.schema import languages_of
+from llmguide.catalog.schema import Languages, languages_of
 from llmguide.rules.base import Candidate, Env, Verdict
 from llmguide.rules.registry import Rule, register
 
@@ -17,10 +19,14 @@ BROAD_CLAIM = 100  # a claim of this many languages covers any language asked fo
 
 
 def _languages(c: Candidate, env: Env) -> Verdict:
-    langs = languages_of(c.family, c.variant)
+    return _documented(languages_of(c.family, c.variant), tuple(env.request.languages), env.request.task.min_languages)
+
+
+# Verdicts are frozen: one per language entry and request serves every variant that shares the
+# entry (the lru holds the entry, so its identity stays its own).
+@lru_cache(maxsize=1024)
+def _documented(langs: Languages, wanted: tuple[str, ...], min_count: int | None) -> Verdict:
     codes, claimed = langs.codes, langs.claimed_count or 0
-    wanted = list(env.request.languages)
-    min_count = env.request.task.min_languages
     if not codes and not claimed and (wanted or min_count):
         return Verdict("H4", False, "the developer does not document which languages it supports")
     missing = [code for code in wanted if code not in codes]

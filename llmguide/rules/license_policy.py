@@ -8,8 +8,10 @@ an SPDX id (or LicenseRef-) the license must be, compared without regard to case
 
 from __future__ import annotations
 
+from functools import lru_cache
 
-from llmguide.catalog.schema import close_matches
+
+from llmguide.catalog.schema import License, close_matches
 from llmguide.errors import UsageError
 from llmguide.rules.base import Candidate, Env, Verdict
 from llmguide.rules.registry import Rule, register
@@ -43,8 +45,13 @@ def _licenses(family):
 
 
 def _license(c: Candidate, env: Env) -> Verdict:
-    policy = env.request.license
-    lic = c.variant.license or c.family.license
+    return _meets(c.variant.license or c.family.license, env.request.license)
+
+
+# Verdicts are frozen: one per license entry and policy serves every variant that shares the entry
+# (the lru holds the entry, so its identity stays its own).
+@lru_cache(maxsize=1024)
+def _meets(lic: License, policy: str | None) -> Verdict:
     if policy is None:
         return Verdict("H6", True, f"license {lic.id} (no policy asked)")
     wanted = policy.lower()

@@ -9,7 +9,7 @@ from llmguide.rules.registry import Rule, register
 def _max_ttft(c: Candidate, env: Env) -> Verdict:
     limit = env.request.max_ttft
     if limit is None:
-        return Verdict("H8", True, "no time-to-first-token limit asked")
+        return NO_LIMIT
     speed = c.fit.speed if c.fit else None
     if speed is None or speed.ttft_s is None:
         return Verdict("H8", False, "time to first token unknown for this hardware", "a GPU preset with FP16 throughput")
@@ -17,5 +17,7 @@ def _max_ttft(c: Candidate, env: Env) -> Verdict:
         return Verdict("H8", True, f"first token in {speed.ttft_s:.2f} s, within {limit:g} s")
     return Verdict("H8", False, f"first token in {speed.ttft_s:.2f} s, over {limit:g} s", "a shorter prompt, a smaller model or a faster GPU")
 
+
+NO_LIMIT = Verdict("H8", True, "no time-to-first-token limit asked")  # verdicts are frozen: one serves every model
 
 register(Rule("H8", "max-ttft", "The first token must come within --max-ttft seconds.", check=_max_ttft, per_fit=True))

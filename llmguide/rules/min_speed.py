@@ -28,7 +28,7 @@ def check_answerable(request: Request, hw: Hardware) -> None:
 def _min_speed(c: Candidate, env: Env) -> Verdict:
     want = env.request.min_speed
     if want is None:
-        return Verdict("H7", True, "no minimum speed asked")
+        return NO_LIMIT
     speed = c.fit.speed if c.fit else None
     if speed is None:
         return Verdict("H7", False, "speed unknown for this hardware", "pass --gpu NAME or --bandwidth GB/s")
@@ -37,5 +37,7 @@ def _min_speed(c: Candidate, env: Env) -> Verdict:
         return Verdict("H7", True, f"{tps:.0f} tok/s meets {want:g}")
     return Verdict("H7", False, f"{tps:.0f} tok/s is below {want:g}", "a smaller quantization or model, or faster memory")
 
+
+NO_LIMIT = Verdict("H7", True, "no minimum speed asked")  # verdicts are frozen: one serves every model
 
 register(Rule("H7", "min-speed", "Generation must reach --min-speed tokens per second.", check=_min_speed, per_fit=True))
