@@ -54,8 +54,7 @@ def quant_options(
     if not hw.known:
         estimates = [estimate_step(arch, q, context, sequences, encoder) for q in ladder[:-1]] + [smallest]
         return [QuantOption(next((e for e in estimates if e.quant == UNCHECKED_QUANT), estimates[0]), None)], smallest
-    any_split = steps is not None
-    return [fit for fit in (_step(arch, q, context, sequences, encoder, hw, any_split) for q in ladder) if fit is not None], smallest
+    return [_calibrated(o, hw) for o in _uncalibrated_options(arch, ladder, context, sequences, encoder, hw, steps is not None)], smallest
 
 
 # A catalog of thousands of variants holds far fewer architectures (fine-tunes share their base's
@@ -69,9 +68,23 @@ def estimate_step(arch: Architecture, quant: str, context: int, sequences: int, 
 def _step(arch: Architecture, quant: str, context: int, sequences: int, encoder: bool, hw: Hardware,
           any_split: bool) -> QuantOption | None:
     option = _uncalibrated_step(arch, quant, context, sequences, encoder, hw, any_split)
-    if option is None or option.speed is None or option.placement is None or not hw.machine:
+    return None if option is None else _calibrated(option, hw)
+
+
+def _calibrated(option: QuantOption, hw: Hardware) -> QuantOption:
+    """The option with this machine's stored calibration applied (after the caches: a calibration
+    stored while a process runs, by the MCP server's bench, counts)."""
+    if option.speed is None or option.placement is None or not hw.machine:
         return option
-    return replace(option, speed=calibrate(option.speed, hw, option.placement))  # after the cache: a new calibration counts
+    return replace(option, speed=calibrate(option.speed, hw, option.placement))
+
+
+@lru_cache(maxsize=4096)
+def _uncalibrated_options(arch: Architecture, ladder: tuple[str, ...], context: int, sequences: int, encoder: bool,
+                          hw: Hardware, any_split: bool) -> tuple[QuantOption, ...]:
+    """The steps of ``ladder`` that fit, once per architecture, context and machine."""
+    steps = (_uncalibrated_step(arch, q, context, sequences, encoder, hw, any_split) for q in ladder)
+    return tuple(o for o in steps if o is not None)
 
 
 @lru_cache(maxsize=8192)

@@ -188,7 +188,7 @@ def _rank(catalog: Catalog, request: Request, hardware: Hardware, sort: str,
                     continue
                 explained = _fewest_failures(failing[::-1])
             else:
-                cands = [replace(base, fit=fit) for fit in options]
+                cands = [_at(base, fit) for fit in options]
                 best = _best(cands, env, hard, soft, fixed, hardware)
                 if best is not None:
                     scored.append(best)
@@ -213,7 +213,7 @@ def _rank(catalog: Catalog, request: Request, hardware: Hardware, sort: str,
     first, later = scored[:request.top], scored[request.top:]
 
     def rest() -> tuple[Ranked, ...]:  # the models below the first ranks, scored in full
-        more = later + [b for b in (_best([replace(base, fit=fit) for fit in options], env, hard, soft, fixed, hardware)
+        more = later + [b for b in (_best([_at(base, fit) for fit in options], env, hard, soft, fixed, hardware)
                                     for base, options, fixed in deferred) if b]
         more.sort(key=_key)
         return _numbered(more, len(first))
@@ -236,11 +236,16 @@ def _until_eligible(base: Candidate, options: list[QuantOption], env: Env, hard:
     """None as soon as one of the model's options passes every hard rule; else every option's verdicts."""
     failing = []
     for fit in options:
-        judged = _verdicts_of(replace(base, fit=fit), env, hard, fixed)
+        judged = _verdicts_of(_at(base, fit), env, hard, fixed)
         if all(v.passed for v in judged[1]):
             return None
         failing.append(judged)
     return failing
+
+
+def _at(base: Candidate, fit: QuantOption) -> Candidate:
+    """The model at one of its options (``dataclasses.replace`` costs more than the judging)."""
+    return Candidate(base.family, base.variant, base.arch, fit, base.smallest, base.quality)
 
 
 def _key(j: Judged) -> tuple[float, float, str]:
