@@ -27,7 +27,9 @@ class Catalog:
     tasks: TaskTable
     quants: QuantTable
     root: Path
-    _files: dict[str, Path] = field(default_factory=dict, compare=False, repr=False)
+    # family id -> its file, as text: a cached catalog of thousands of files spent more time
+    # building Path objects when read back than on anything else in its families
+    _files: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     hardware: tuple[Device, ...] = ()
     evidence: EvidenceTable = field(default_factory=lambda: EvidenceTable((), ""))
     _device_files: dict[str, Path] = field(default_factory=dict, compare=False, repr=False)
@@ -42,7 +44,7 @@ class Catalog:
         return self.tasks.tasks[task_id]
 
     def file_of(self, family_id: str) -> Path:
-        return self._files[family_id]
+        return Path(self._files[family_id])
 
     @cached_property
     def newest_month(self) -> str:
@@ -107,14 +109,14 @@ def load_catalog(root: Path | None = None, *, use_cache: bool = False) -> Catalo
     _check_quants(root / "quants.yaml", quants)
 
     families: list[Family] = []
-    files: dict[str, Path] = {}
+    files: dict[str, str] = {}
     variant_ids: dict[str, Path] = {}
     for path in sorted(models_dir.glob("*.yaml")):
         fam = read_model(path, Family)
         check_file_name(path, fam)
         if fam.id in files:  # pragma: no cover - two files cannot both be named after one id
             raise CatalogError(str(path), [f"family id '{fam.id}' is also used in {files[fam.id]}"])
-        files[fam.id] = path
+        files[fam.id] = str(path)
         for var in fam.variants:
             if var.id in variant_ids:
                 raise CatalogError(str(path), [f"variant id '{var.id}' is also used in {variant_ids[var.id]}"])

@@ -65,9 +65,15 @@ def family_files(path: Path) -> tuple[list[Path], list[Path]]:
     if not is_dir:
         return ([], [path]) if path.parent.name == "hardware" else ([path], [])
     models = path / "models"
-    families = sorted((models if models.is_dir() else path).glob("*.yaml"))
-    hardware = sorted((path / "hardware").glob("*.yaml"))
+    # One folder's files in name order (as Path ordering has it: case-folded where the system folds
+    # case), without comparing Path objects, which costs more than listing thousands of files.
+    families = sorted((models if models.is_dir() else path).glob("*.yaml"), key=_name_order)
+    hardware = sorted((path / "hardware").glob("*.yaml"), key=_name_order)
     return families, hardware
+
+
+def _name_order(path: Path) -> str:
+    return os.path.normcase(path.name)
 
 
 def apply_overlays(base: Catalog | Callable[[], Catalog], paths: list[Path], use_cache: bool = False) -> Catalog:
@@ -119,7 +125,7 @@ def _merge(base: Catalog, paths: list[Path]) -> Catalog:
             fam = read_model(f, Family)
             check_file_name(f, fam)
             families[fam.id] = fam
-            files[fam.id] = f
+            files[fam.id] = str(f)
         for h in hw_files:
             for dev in read_model(h, HardwareFile).devices:
                 if dev.id in here:

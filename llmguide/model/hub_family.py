@@ -227,7 +227,7 @@ def with_family(catalog: Catalog, family: Family, file: Path | None = None) -> C
     if clash:
         raise LLMGuideError(clash)
     merged = replace(catalog, families=(*catalog.families, family),
-                     _files={**catalog._files, family.id: file or Path(f"{family.id}.yaml")})
+                     _files={**catalog._files, family.id: str(file or Path(f"{family.id}.yaml"))})
     return merged
 
 
@@ -246,7 +246,7 @@ def clashes(catalog: Catalog, family: Family, replacing: Path | None = None) -> 
             continue
         fam, var = hit
         where = catalog._files.get(fam.id)
-        if replacing is not None and where is not None and _same(where, replacing):
+        if replacing is not None and where is not None and _same(Path(where), replacing):
             continue
         what = f"variant '{var.id}' of family '{fam.id}'" if var else f"family '{fam.id}'"
         return (f"'{n}' is already in the catalog: {what}" + (f" ({where})" if where else "")
