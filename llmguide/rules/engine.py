@@ -8,7 +8,7 @@ memory breaking ties. The survivors are then ranked by score, or re-ordered by `
 from __future__ import annotations
 
 from bisect import insort
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -17,14 +17,14 @@ from llmguide.catalog.loader import Catalog
 from llmguide.catalog.schema import close_matches
 from llmguide.units import check_context, check_positive
 from llmguide.errors import UsageError
-from llmguide.estimate.fit import spare_share
 from llmguide.hardware.profile import Hardware
 from llmguide.model.architecture import Architecture
 from llmguide.quality.task import quality
 from llmguide.rules.base import DEFAULT_CONTEXT, Candidate, Env, Request, Score, Verdict
 from llmguide.estimate.ladder import LADDER, QuantOption, estimate_step, installed_steps, options_smallest_first, quant_options
 from llmguide.rules.license_policy import parse_policy
-from llmguide.rules.registry import Rule, hard_rules, soft_rules
+from llmguide.rules.judge import Explained, Judge, Judged, at, fewest_failures
+from llmguide.rules.registry import hard_rules, soft_rules
 from llmguide.rules.min_speed import check_answerable
 from llmguide.rules.speed_score import decode_speed
 
@@ -156,7 +156,8 @@ def recommend(catalog: Catalog, request: Request, hardware: Hardware, sort: str 
 def _rank(catalog: Catalog, request: Request, hardware: Hardware, sort: str,
           only: Mapping[str, tuple[str, ...]] | None = None) -> Recommendation:
     env = Env(catalog, request, hardware)
-    hard, soft = hard_rules(), soft_rules()
+    soft = soft_rules()
+    judge = Judge(env, hard_rules(), soft)
     media = bool(set(request.task.needs_modalities + request.modalities) - {"text"})
     # The most points a model can score: the soft rules without a ceiling are scored, the others
     # count their ceiling. Known when every per-fit soft rule declares one; None ranks every model in full.
@@ -166,45 +167,40 @@ def _rank(catalog: Catalog, request: Request, hardware: Hardware, sort: str,
     board: list[tuple[float, float, str]] = []  # the sort keys of the best request.top models so far
     scored: list[Judged] = []
     deferred: list[tuple[Candidate, list[QuantOption], dict[str, Verdict]]] = []  # eligible, below the board
-    fixed_hard = [r for r in hard if not r.per_fit]
     rejected: list[Rejected] = []
     for family, variant in catalog.variants():
         if only is not None and variant.id not in only:
             continue
         arch = Architecture.from_facts(variant.architecture)
         steps = installed_steps(arch, only[variant.id]) if only and only[variant.id] else None
-        q = quality(catalog, request.task_id, family, variant)
         smallest = estimate_step(arch, (steps or LADDER)[-1], request.context, 1, media)
-        # The rules that do not read the fit are judged once per model (rules/registry.py, per_fit).
-        base = Candidate(family, variant, arch, None, smallest, q)
-        fixed = {r.code: r.judge(base, env) for r in fixed_hard}
+        base = Candidate(family, variant, arch, None, smallest, quality(catalog, request.task_id, family, variant))
+        fixed = judge.fixed(base)  # the rules that do not read the fit, once per model
+        explained: Explained | None
         if all(v.passed for v in fixed.values()):
             options, _ = quant_options(arch, request.context, hardware, encoder=media, smallest=smallest, steps=steps)
             if ceiling is not None and options and len(board) == request.top and \
                     _below(board[-1], sum(r.rate(base, env).points for r in scored_for_bound) + ceiling, variant):
-                failing = _until_eligible(base, options, env, hard, fixed)  # only whether it is eligible, for now
+                failing = judge.until_eligible(base, options, fixed)  # only whether it is eligible, for now
                 if failing is None:
                     deferred.append((base, options, fixed))
                     continue
-                explained = _fewest_failures(failing[::-1])
+                explained = fewest_failures(failing[::-1])
             else:
-                cands = [_at(base, fit) for fit in options]
-                best = _best(cands, env, hard, soft, fixed, hardware)
+                cands = [at(base, fit) for fit in options]
+                best = judge.best(cands, fixed)
                 if best is not None:
                     scored.append(best)
                     if ceiling is not None:
                         insort(board, _key(best))
                         del board[request.top:]
                     continue
-                explained = _fewest_failures(_verdicts_of(c, env, hard, fixed) for c in cands[::-1])
+                explained = fewest_failures(judge.verdicts(c, fixed) for c in cands[::-1])
         else:  # rejected whatever its fit: explained by its smallest option that fails fewest
-            explained = _fewest_failures((_verdicts_of(Candidate(family, variant, arch, fit, smallest, q), env, hard, fixed)
-                                          for fit in options_smallest_first(arch, smallest, hardware, encoder=media, steps=steps)),
-                                         floor=sum(not v.passed for v in fixed.values()))
-        if explained is None:  # no option at all
-            cand = Candidate(family, variant, arch, None, smallest, q)
-            explained = (cand, _verdicts_of(cand, env, hard, fixed)[1])
-        rejected.append(Rejected(*explained))
+            explained = fewest_failures((judge.verdicts(at(base, fit), fixed)
+                                         for fit in options_smallest_first(arch, smallest, hardware, encoder=media, steps=steps)),
+                                        floor=sum(not v.passed for v in fixed.values()))
+        rejected.append(Rejected(*(explained or judge.verdicts(base, fixed))))  # None: no option at all
     scored.sort(key=_key)
     if ceiling is None:
         rows = _order(list(_numbered(scored, 0)), sort, _speeds(scored, env, sort))
@@ -213,7 +209,7 @@ def _rank(catalog: Catalog, request: Request, hardware: Hardware, sort: str,
     first, later = scored[:request.top], scored[request.top:]
 
     def rest() -> tuple[Ranked, ...]:  # the models below the first ranks, scored in full
-        more = later + [b for b in (_best([_at(base, fit) for fit in options], env, hard, soft, fixed, hardware)
+        more = later + [b for b in (judge.best([at(base, fit) for fit in options], fixed)
                                     for base, options, fixed in deferred) if b]
         more.sort(key=_key)
         return _numbered(more, len(first))
@@ -231,23 +227,6 @@ def _below(last: tuple[float, float, str], bound: float, variant) -> bool:
     return (-(bound + BOUND_SLACK), -variant.params.total_b, variant.id) > last
 
 
-def _until_eligible(base: Candidate, options: list[QuantOption], env: Env, hard: list[Rule],
-                    fixed: dict[str, Verdict]) -> list[tuple[Candidate, tuple[Verdict, ...]]] | None:
-    """None as soon as one of the model's options passes every hard rule; else every option's verdicts."""
-    failing = []
-    for fit in options:
-        judged = _verdicts_of(_at(base, fit), env, hard, fixed)
-        if all(v.passed for v in judged[1]):
-            return None
-        failing.append(judged)
-    return failing
-
-
-def _at(base: Candidate, fit: QuantOption) -> Candidate:
-    """The model at one of its options (``dataclasses.replace`` costs more than the judging)."""
-    return Candidate(base.family, base.variant, base.arch, fit, base.smallest, base.quality)
-
-
 def _key(j: Judged) -> tuple[float, float, str]:
     """The ranking order: the higher score, then the larger model, then the id."""
     return (-j[0], -j[1].variant.params.total_b, j[1].variant.id)
@@ -259,63 +238,6 @@ def _numbered(judged: list[Judged], before: int) -> tuple[Ranked, ...]:
 
 def _speeds(scored: list[Judged], env: Env, sort: str) -> dict[str, float | None]:
     return {c.variant.id: decode_speed(c, env)[0] for _, c, _, _ in scored} if sort == "speed" else {}
-
-
-def _best(cands: list[Candidate], env: Env, hard: list[Rule], soft: list[Rule], fixed: dict[str, Verdict],
-          hardware: Hardware) -> Judged | None:
-    """The model's option with the best total score (spare memory breaking ties), or None when every
-    option fails a hard rule."""
-    passing = [j for j in _judge_options(cands, env, hard, soft, fixed) if j[2] is not None]
-    return max(passing, key=lambda j: (j[0], _spare(j[1], hardware))) if passing else None
-
-
-Judged = tuple[float, Candidate, "tuple[Score, ...] | None", "tuple[Verdict, ...]"]
-
-
-def _verdicts_of(cand: Candidate, env: Env, hard: list[Rule], fixed: dict[str, Verdict]) -> tuple[Candidate, tuple[Verdict, ...]]:
-    return cand, tuple(fixed[r.code] if r.code in fixed else r.judge(cand, env) for r in hard)
-
-
-def _fewest_failures(judged: Iterable[tuple[Candidate, tuple[Verdict, ...]]],
-                     floor: int = 0) -> tuple[Candidate, tuple[Verdict, ...]] | None:
-    """The first option that fails the fewest hard rules. ``floor``: how many every option fails
-    (the rules judged once per model); an option failing only those ends the search."""
-    best: tuple[int, Candidate, tuple[Verdict, ...]] | None = None
-    for cand, verdicts in judged:
-        fails = sum(not v.passed for v in verdicts)
-        if best is None or fails < best[0]:
-            best = (fails, cand, verdicts)
-        if fails <= floor:
-            break
-    return (best[1], best[2]) if best else None
-
-
-def _judge_options(cands: list[Candidate], env: Env, hard: list[Rule], soft: list[Rule],
-                   fixed_checks: dict[str, Verdict]) -> list[Judged]:
-    """(total, candidate, scores or None when a hard rule fails, verdicts) for each option of one
-    model; ``fixed_checks``: the verdicts of the rules that do not read the fit, judged once."""
-    if not cands:
-        return []
-    first = cands[0]
-    fixed_scores: dict[str, Score] = {}
-    out: list[Judged] = []
-    for cand in cands:
-        verdicts = tuple(fixed_checks[r.code] if r.code in fixed_checks else r.judge(cand, env)
-                         for r in hard)
-        if not all(v.passed for v in verdicts):
-            out.append((0.0, cand, None, verdicts))
-            continue
-        if not fixed_scores:
-            fixed_scores = {r.code: r.rate(first, env) for r in soft if not r.per_fit}
-        scores = tuple(fixed_scores[r.code] if r.code in fixed_scores else r.rate(cand, env)
-                       for r in soft)
-        out.append((sum(s.points for s in scores), cand, scores, verdicts))
-    return out
-
-
-def _spare(cand: Candidate, hw: Hardware) -> float:
-    p = cand.fit.placement if cand.fit else None
-    return spare_share(p, hw) if p is not None and p.mode in ("gpu", "cpu") else 0.0
 
 
 def _order(rows: list[Ranked], sort: str, speeds: dict[str, float | None]) -> list[Ranked]:
