@@ -56,8 +56,21 @@ def save() -> None:
 
     for key, (values, read) in list(_tables.items()):
         if len(values) - read >= ENOUGH:
-            cache.write_key(key, dict(values))
+            cache.write_key(key, _shared(values))
             _tables[key] = (values, len(values))
+
+
+def _shared(values: dict[str, Quality | None]) -> dict[str, Quality | None]:
+    """The table with equal judgements as one object (variants of one size and release month,
+    judged from the trend alike), so the file stores each once."""
+    one: dict = {}
+    out: dict[str, Quality | None] = {}
+    for vid, q in values.items():
+        try:
+            out[vid] = one.setdefault(q, q)
+        except TypeError:  # pragma: no cover - a judgement that cannot be hashed is kept as it is
+            out[vid] = q
+    return out
 
 
 @lru_cache(maxsize=64)
