@@ -14,18 +14,23 @@ import json
 import math
 import re
 import sys
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.text import Text
+if TYPE_CHECKING:  # rich is imported when a console is made: --json output never loads it
+    from rich.console import Console
 
 _LONG_WORD = re.compile(r"\S{121,}")
 
 
 def out() -> Console:
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=False, emoji=False, markup=False)
 
 
 def err() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False, emoji=False, markup=False)
 
 
@@ -40,6 +45,8 @@ def clean(text: str) -> str:
 
 def note(text: str) -> None:
     """A note on stderr (what llmguide assumed or how it read a name), kept apart from the answer."""
+    from rich.text import Text
+
     err().print(Text.assemble(("Note:", "yellow"), " ", clean(text)))
 
 
