@@ -13,7 +13,6 @@ step that is fast enough.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -65,12 +64,6 @@ def estimate_step(arch: Architecture, quant: str, context: int, sequences: int, 
     return estimate_memory(arch, quant, context, sequences=sequences, encoder=encoder)
 
 
-def _step(arch: Architecture, quant: str, context: int, sequences: int, encoder: bool, hw: Hardware,
-          any_split: bool) -> QuantOption | None:
-    option = _uncalibrated_step(arch, quant, context, sequences, encoder, hw, any_split)
-    return None if option is None else _calibrated(option, hw)
-
-
 def _calibrated(option: QuantOption, hw: Hardware) -> QuantOption:
     """The option with this machine's stored calibration applied (after the caches: a calibration
     stored while a process runs, by the MCP server's bench, counts)."""
@@ -98,21 +91,6 @@ def installed_steps(arch: Architecture, quants: tuple[str, ...]) -> tuple[str, .
     from llmguide.estimate.weights import gguf_file_bytes
 
     return tuple(sorted(dict.fromkeys(quants), key=lambda q: -gguf_file_bytes(arch, q)))
-
-
-def options_smallest_first(arch: Architecture, smallest: MemoryEstimate, hw: Hardware, sequences: int = 1,
-                           encoder: bool = False, steps: tuple[str, ...] | None = None) -> Iterator[QuantOption]:
-    """The options of ``quant_options`` from the smallest step up, each estimated only when asked
-    (to explain a model that a rule rejects whatever its fit, the first that fits may do)."""
-    ladder = steps or LADDER
-    if not hw.known:
-        first = UNCHECKED_QUANT if UNCHECKED_QUANT in ladder else ladder[0]
-        yield QuantOption(estimate_memory(arch, first, smallest.context, sequences=sequences, encoder=encoder), None)
-        return
-    for q in reversed(ladder):
-        fit = _step(arch, q, smallest.context, sequences, encoder, hw, steps is not None)
-        if fit is not None:
-            yield fit
 
 
 def _option(arch: Architecture, e: MemoryEstimate, hw: Hardware, any_split: bool = False,

@@ -21,7 +21,7 @@ from llmguide.hardware.profile import Hardware
 from llmguide.model.architecture import Architecture
 from llmguide.quality.task import quality
 from llmguide.rules.base import DEFAULT_CONTEXT, Candidate, Env, Request, Score, Verdict
-from llmguide.estimate.ladder import LADDER, QuantOption, estimate_step, installed_steps, options_smallest_first, quant_options
+from llmguide.estimate.ladder import LADDER, QuantOption, estimate_step, installed_steps, quant_options
 from llmguide.rules.license_policy import parse_policy
 from llmguide.rules.judge import Explained, Judge, Judged, at, fewest_failures
 from llmguide.rules.registry import hard_rules, soft_rules
@@ -198,7 +198,8 @@ def _rank(catalog: Catalog, request: Request, hardware: Hardware, sort: str,
                 explained = fewest_failures(judge.verdicts(c, fixed) for c in cands[::-1])
         else:  # rejected whatever its fit: explained by its smallest option that fails fewest
             explained = fewest_failures((judge.verdicts(at(base, fit), fixed)
-                                         for fit in options_smallest_first(arch, smallest, hardware, encoder=media, steps=steps)),
+                                         for fit in reversed(quant_options(arch, request.context, hardware, encoder=media,
+                                                                           smallest=smallest, steps=steps)[0])),
                                         floor=sum(not v.passed for v in fixed.values()))
         rejected.append(Rejected(*(explained or judge.verdicts(base, fixed))))  # None: no option at all
     scored.sort(key=_key)
