@@ -192,3 +192,22 @@ def test_equal_parts_are_stored_once_and_read_back_equal(folder):
     shared = back.families[-1].variants
     assert all(v.architecture is shared[0].architecture and v.context is shared[0].context for v in shared)
     assert len(pickle.dumps(back, protocol=pickle.HIGHEST_PROTOCOL)) < before
+
+
+def test_catalog_entries_read_back_field_for_field(catalog):
+    """Entries pickle as their field values (catalog/schema.py): every field of every entry reads
+    back equal, nested entries included, and nothing else is carried."""
+    import pickle
+    from dataclasses import fields, is_dataclass
+
+    def same(a, b) -> bool:
+        if is_dataclass(a) and not isinstance(a, type):
+            return type(a) is type(b) and set(vars(b)) == {f.name for f in fields(b)} and \
+                all(same(getattr(a, f.name), getattr(b, f.name)) for f in fields(a))
+        if isinstance(a, tuple):
+            return isinstance(b, tuple) and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        return a == b
+
+    families = catalog.families
+    back = pickle.loads(pickle.dumps(families, protocol=pickle.HIGHEST_PROTOCOL))
+    assert same(families, back)
