@@ -206,6 +206,8 @@ def test_catalog_entries_read_back_field_for_field(catalog):
                 all(same(getattr(a, f.name), getattr(b, f.name)) for f in fields(a))
         if isinstance(a, tuple):
             return isinstance(b, tuple) and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        if isinstance(a, dict):
+            return isinstance(b, dict) and list(a) == list(b) and all(same(a[k], b[k]) for k in a)
         return a == b
 
     families = catalog.families
