@@ -53,7 +53,8 @@ def quant_options(
     if not hw.known:
         estimates = [estimate_step(arch, q, context, sequences, encoder) for q in ladder[:-1]] + [smallest]
         return [QuantOption(next((e for e in estimates if e.quant == UNCHECKED_QUANT), estimates[0]), None)], smallest
-    return [_calibrated(o, hw) for o in _uncalibrated_options(arch, ladder, context, sequences, encoder, hw, steps is not None)], smallest
+    options = _uncalibrated_options(arch, ladder, context, sequences, encoder, hw, steps is not None)
+    return [_calibrated(o, hw) for o in options] if hw.machine else list(options), smallest
 
 
 # A catalog of thousands of variants holds far fewer architectures (fine-tunes share their base's
