@@ -47,13 +47,15 @@ def stamped_key(parts: list[str], paths: list[Path]) -> str:
     time (stat follows links: their targets count; a dangling one still changes the key, and
     reading it says what is wrong)."""
     stamps = list(parts)
+    here = os.getcwd()
     for path in paths:
+        name = os.path.join(here, path)  # as Path.absolute() has it (not normalized), without a Path per file
         try:
-            st = path.stat()
+            st = os.stat(path)
         except OSError:
-            stamps.append(f"{path.absolute()}:missing")
+            stamps.append(f"{name}:missing")
             continue
-        stamps.append(f"{path.absolute()}:{st.st_size}:{st.st_mtime_ns}")
+        stamps.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
     text = "\n".join(stamps).encode()
     return f"{zlib.crc32(text):08x}{zlib.adler32(text):08x}{len(text):x}"  # zlib: no hashlib import
 
