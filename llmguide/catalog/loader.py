@@ -34,7 +34,8 @@ class Catalog:
     evidence: EvidenceTable = field(default_factory=lambda: EvidenceTable((), ""))
     _device_files: dict[str, Path] = field(default_factory=dict, compare=False, repr=False)
     # The cache key it was stored under ("": not from the cache): what is worked out from the
-    # whole catalog, and kept between runs, is keyed by it (quality/kept.py).
+    # whole catalog, and kept between runs, is keyed by it (quality/kept.py). A catalog made from
+    # another (a user's files merged, a Hub family added) has other contents: its stamp is "".
     stamp: str = field(default="", compare=False, repr=False)
 
     def variants(self) -> list[tuple[Family, Variant]]:

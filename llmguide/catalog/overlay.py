@@ -133,7 +133,7 @@ def _merge(base: Catalog, paths: list[Path]) -> Catalog:
                 here[dev.id] = h
                 devices[dev.id] = dev
                 device_files[dev.id] = h
-    merged = replace(base, families=tuple(families.values()), _files=files, hardware=tuple(devices.values()),
+    merged = replace(base, stamp="", families=tuple(families.values()), _files=files, hardware=tuple(devices.values()),
                      evidence=EvidenceTable(tuple(evidence), base.evidence.path), _device_files=device_files)
     merged.__dict__.pop("names", None)  # rebuild the name index over the merged families
     merged.names  # duplicate names across shipped and user entries fail here, with the file

@@ -409,7 +409,12 @@ def _pickled_as_values(cls: type) -> None:
     def __getstate__(self) -> tuple:
         return tuple(self.__dict__[n] for n in names)
 
-    def __setstate__(self, state: tuple) -> None:
+    def __setstate__(self, state: tuple | dict) -> None:
+        if isinstance(state, dict):  # written as a dict of names (the default form)
+            self.__dict__.update(state)
+            return
+        if len(state) != len(names):  # written by another version of the class: refuse, never misplace
+            raise ValueError(f"{cls.__name__}: {len(state)} values for {len(names)} fields")
         self.__dict__.update(zip(names, state))
 
     setattr(cls, "__getstate__", __getstate__)

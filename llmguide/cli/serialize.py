@@ -302,7 +302,8 @@ def recommendation_dict_all(rec: Recommendation) -> list[dict]:
     """Every eligible model in recommendation form, not only the top N."""
     from dataclasses import replace
 
-    return recommendation_dict(replace(rec, request=replace(rec.request, top=len(rec.ranked) or 1)))["recommendations"]
+    whole = replace(rec, leading=rec.ranked, rest=None, request=replace(rec.request, top=len(rec.ranked) or 1))
+    return recommendation_dict(whole)["recommendations"]
 
 
 def bench_dict(report, hw) -> dict:

@@ -226,7 +226,7 @@ def with_family(catalog: Catalog, family: Family, file: Path | None = None) -> C
     clash = clashes(catalog, family)
     if clash:
         raise LLMGuideError(clash)
-    merged = replace(catalog, families=(*catalog.families, family),
+    merged = replace(catalog, stamp="", families=(*catalog.families, family),  # other contents: not the cached catalog
                      _files={**catalog._files, family.id: str(file or Path(f"{family.id}.yaml"))})
     return merged
 

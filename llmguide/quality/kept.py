@@ -44,8 +44,10 @@ def table(catalog: Catalog, task_id: str) -> dict[str, Quality | None] | None:
     if found is None:
         from llmguide.catalog import cache
 
+        from llmguide.quality.task import Quality
+
         stored = cache.read_key(key)
-        values = stored if isinstance(stored, dict) else {}
+        values = stored if isinstance(stored, dict) and all(q is None or isinstance(q, Quality) for q in stored.values()) else {}
         found = _tables[key] = (values, len(values))
     return found[0]
 
@@ -75,9 +77,11 @@ def _shared(values: dict[str, Quality | None]) -> dict[str, Quality | None]:
 
 @lru_cache(maxsize=64)
 def _key(stamp: str, task_id: str) -> str:
-    """``quality-TASK-`` and a digest of the catalog's key, the version and this package's code."""
+    """``quality-TASK-CATALOG-`` and a digest of the catalog's key, the version and this package's code."""
     from llmguide import __version__
     from llmguide.catalog.cache import stamped_key
 
     code = sorted(Path(__file__).resolve().parent.glob("*.py"))
-    return f"quality-{task_id}-" + stamped_key([__version__, stamp, task_id], code)
+    # the shipped catalog and one with user files keep a table each: switching does not evict the other
+    which = "user" if stamp.startswith("user-") else "shipped"
+    return f"quality-{task_id}-{which}-" + stamped_key([__version__, stamp, task_id], code)

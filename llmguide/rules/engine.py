@@ -3,6 +3,11 @@
 For each model, every quantization that fits (estimate/ladder.py ``quant_options``) is tried: the one with
 the best total score wins (its quality after quantization, its speed, the constraints), spare
 memory breaking ties. The survivors are then ranked by score, or re-ordered by ``--sort``.
+
+A model's score is bounded before its quantizations are tried: its task quality plus the most the
+other soft rules can give (``Rule.ceiling``). Ranked by score, a model whose bound cannot reach the
+first ranks is only checked for eligibility; its options are scored when the whole ranking is
+asked for (``Recommendation.ranked``). The answer is the same either way.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 from bisect import insort
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cache, cached_property
 
 from llmguide.catalog.languages import parse_languages
 from llmguide.catalog.loader import Catalog
@@ -73,7 +78,9 @@ class Recommendation:
 
     ``leading`` holds the first ranks, worked out in full; with ``--sort score`` a model whose
     best possible score cannot reach them is only checked for eligibility, and ``ranked`` (every
-    eligible model in order) finishes their scores the first time it is asked for."""
+    eligible model in order) finishes their scores the first time it is asked for: ``rest`` works
+    out the ranks after ``leading`` once, for this recommendation and its copies. ``eligible``:
+    how many models are ranked in all (left out: counted)."""
 
     request: Request
     hardware: Hardware
@@ -82,8 +89,12 @@ class Recommendation:
     sort: str = "score"
     # recommend --installed: (variant id, quantization, store, name, path) of each installed copy
     installed: tuple[tuple[str, str | None, str, str, str], ...] = ()
-    eligible: int = 0  # how many models are ranked in all
+    eligible: int | None = None
     rest: Callable[[], tuple[Ranked, ...]] | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.eligible is None:
+            object.__setattr__(self, "eligible", len(self.leading) + len(self.rest() if self.rest else ()))
 
     @cached_property
     def ranked(self) -> tuple[Ranked, ...]:
@@ -92,7 +103,7 @@ class Recommendation:
     @property
     def top(self) -> tuple[Ranked, ...]:
         n = self.request.top
-        return self.leading[:n] if len(self.leading) >= min(n, self.eligible) else self.ranked[:n]
+        return self.leading[:n] if len(self.leading) >= min(n, self.eligible or 0) else self.ranked[:n]
 
 
 MODALITIES = ("text", "image", "audio", "video")
@@ -187,15 +198,15 @@ def _rank(catalog: Catalog, request: Request, hardware: Hardware, sort: str,
                     continue
                 explained = fewest_failures(failing[::-1])
             else:
-                cands = [at(base, fit) for fit in options]
-                best = judge.best(cands, fixed)
+                judged = judge.options([at(base, fit) for fit in options], fixed)
+                best = judge.best(judged)
                 if best is not None:
                     scored.append(best)
                     if ceiling is not None:
                         insort(board, _key(best))
                         del board[request.top:]
                     continue
-                explained = fewest_failures(judge.verdicts(c, fixed) for c in cands[::-1])
+                explained = fewest_failures((j[1], j[3]) for j in judged[::-1])
         else:  # rejected whatever its fit: explained by its smallest option that fails fewest
             explained = fewest_failures((judge.verdicts(at(base, fit), fixed)
                                          for fit in reversed(quant_options(arch, request.context, hardware, encoder=media,
@@ -209,8 +220,9 @@ def _rank(catalog: Catalog, request: Request, hardware: Hardware, sort: str,
                               tuple(rejected), sort, eligible=len(rows))
     first, later = scored[:request.top], scored[request.top:]
 
+    @cache  # once, for this recommendation and the copies made of it (dataclasses.replace)
     def rest() -> tuple[Ranked, ...]:  # the models below the first ranks, scored in full
-        more = later + [b for b in (judge.best([at(base, fit) for fit in options], fixed)
+        more = later + [b for b in (judge.best(judge.options([at(base, fit) for fit in options], fixed))
                                     for base, options, fixed in deferred) if b]
         more.sort(key=_key)
         return _numbered(more, len(first))

@@ -62,10 +62,10 @@ class Judge:
             out.append((sum(s.points for s in scores), cand, scores, verdicts))
         return out
 
-    def best(self, cands: list[Candidate], fixed: dict[str, Verdict]) -> Judged | None:
-        """The model's option with the best total score (spare memory breaking ties), or None when
-        every option fails a hard rule."""
-        passing = [j for j in self.options(cands, fixed) if j[2] is not None]
+    def best(self, judged: list[Judged]) -> Judged | None:
+        """Of one model's judged options, the best total score (spare memory breaking ties), or None
+        when every option fails a hard rule."""
+        passing = [j for j in judged if j[2] is not None]
         hw = self.env.hardware
         return max(passing, key=lambda j: (j[0], _spare(j[1], hw))) if passing else None
 

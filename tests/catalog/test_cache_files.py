@@ -139,10 +139,10 @@ def test_a_damaged_cache_file_is_ignored_and_rebuilt(folder, damage):
         "wrong length": good + b"x",
     }[damage]
     path.write_bytes(damaged)
-    assert cache.read(catalog.root) is None
+    assert cache.read_key(cache.cache_key(catalog.root)) is None
     again = load_catalog(use_cache=True)
     assert isinstance(again, Catalog) and len(again.families) == len(catalog.families)
-    assert path.read_bytes() == good or cache.read(catalog.root) is not None  # rewritten whole
+    assert path.read_bytes() == good or cache.read_key(cache.cache_key(catalog.root)) is not None  # rewritten whole
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs os.mkfifo")
@@ -213,3 +213,16 @@ def test_catalog_entries_read_back_field_for_field(catalog):
     families = catalog.families
     back = pickle.loads(pickle.dumps(families, protocol=pickle.HIGHEST_PROTOCOL))
     assert same(families, back)
+
+
+def test_an_entry_pickled_by_another_layout_is_refused_or_read_whole(catalog):
+    """An entry's values are read back by position: a tuple of another length (another version of
+    the class) is refused, never misplaced; the default dict form still reads."""
+    from llmguide.catalog.schema import Release
+
+    release = catalog.families[0].variants[0].release
+    fresh = Release.__new__(Release)
+    with pytest.raises(ValueError, match="values for"):
+        fresh.__setstate__(("2024-01",))
+    fresh.__setstate__(dict(vars(release)))
+    assert vars(fresh) == vars(release)

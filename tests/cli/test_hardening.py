@@ -74,8 +74,18 @@ def test_json_writers_agree(monkeypatch, orjson):
             "nested": [{"a": {"b": [{}]}}], "quote": 'say "hi"\n\t\u0001'}
     assert json_text(data) == json.dumps(data, indent=2, ensure_ascii=False)
     assert json_text(data, ascii_only=True) == json.dumps(data, indent=2)  # ASCII escapes: the standard writer
-    for odd in ({"big": 2 ** 70}, {1: "int key"}, {"nan": float("nan"), "inf": [float("-inf")]}):
+    for odd in ({"big": 2 ** 70}, {1: "int key"}, {"nan": float("nan"), "inf": [float("-inf")]}, {"tiny": [1e-7, 2.5e-300, 1e22]}):
         assert json.loads(json_text(odd)) == json.loads(json.dumps(odd).replace("NaN", "null").replace("-Infinity", "null"))
+    from dataclasses import dataclass
+    from datetime import date
+
+    @dataclass
+    class Point:
+        x: int
+
+    for refused in ({"point": Point(1)}, {"day": date(2026, 12, 6)}):  # both writers refuse what json cannot take
+        with pytest.raises(TypeError):
+            json_text(refused)
 
 
 @pytest.mark.parametrize("command", ["explain", "faq"])

@@ -91,3 +91,42 @@ def test_the_cached_catalog_carries_its_key(tmp_path, monkeypatch):
     monkeypatch.setenv("LLMGUIDE_CACHE_DIR", str(tmp_path))
     first, again = load_catalog(use_cache=True), load_catalog(use_cache=True)  # validated and stored; read back
     assert first.stamp == again.stamp == cache.cache_key(catalog_dir())
+
+
+@pytest.mark.parametrize("payload", [["not", "a", "table"], {"zephyr-7b-beta": "not a judgement"}])
+def test_a_table_of_the_wrong_shape_is_ignored(fresh, stamped, payload):
+    cache.write_key(kept._key(stamped.stamp, "chat"), payload)
+    assert kept.table(stamped, "chat") == {}
+
+
+def test_a_table_whose_pickle_is_corrupt_is_ignored(fresh, stamped):
+    path = fresh / f"catalog-{kept._key(stamped.stamp, 'chat')}.pickle"
+    body = b"\x80\x05corrupt" * 10
+    path.write_bytes(b"llmguide-catalog-cache\n" + len(body).to_bytes(8, "little") + body)  # a valid header
+    assert kept.table(stamped, "chat") == {}
+
+
+def test_the_shipped_catalog_and_a_user_catalog_keep_a_table_each(fresh, stamped):
+    user = replace(stamped, stamp="user-89abcdef")
+    for catalog in (stamped, user):
+        for f, v in catalog.variants()[: kept.ENOUGH]:
+            quality(catalog, "chat", f, v)
+    kept.save()
+    assert len(list(fresh.iterdir())) == 2
+
+
+def test_a_catalog_made_from_another_is_not_the_cached_one(fresh, stamped, tmp_path):
+    """Merging user files without the cache, or adding a Hub family, makes other contents: the
+    stamp, and with it the kept tables, do not carry over."""
+    from llmguide.catalog.overlay import apply_overlays
+    from llmguide.model.hub_family import with_family
+
+    family = stamped.families[0]
+    moved = replace(family, id="copied-family", name="Copied Family", aliases=(),
+                    variants=tuple(replace(v, id=f"copied-{v.id}", name=f"Copied {v.name}", hf_repo=f"copies/copied-{v.id}", aliases=())
+                                   for v in family.variants))
+    assert with_family(stamped, moved).stamp == ""
+    folder = tmp_path / "mine" / "models"
+    folder.mkdir(parents=True)
+    (folder / f"{family.id}.yaml").write_text(stamped.file_of(family.id).read_text())
+    assert apply_overlays(stamped, [tmp_path / "mine"]).stamp == ""

@@ -101,3 +101,28 @@ def test_models_below_the_first_ranks_are_scored_only_when_asked(catalog):
     assert "ranked" not in rec.__dict__  # the view of the first ranks did not finish the rest
     assert len(rec.top) == 1 and "ranked" not in rec.__dict__
     assert len(rec.ranked) == rec.eligible and [r.rank for r in rec.ranked] == list(range(1, rec.eligible + 1))
+
+
+def test_copies_of_a_recommendation_share_its_rest(catalog, monkeypatch):
+    """The ranks after the first are worked out once, for a recommendation and the copies made of
+    it (why-not --json copies it to list every eligible model)."""
+    from llmguide.cli.serialize import recommendation_dict_all
+    from llmguide.rules import judge
+
+    req = make_request(catalog, "chat", top=1)
+    rec = recommend(catalog, req, from_flags(24, 64, devices=catalog.hardware))
+    calls = []
+    real = judge.Judge.options
+    monkeypatch.setattr(judge.Judge, "options", lambda self, *a: (calls.append(1), real(self, *a))[1])
+    copy = replace(rec, sort="score")
+    assert _ranking(copy.ranked) == _ranking(rec.ranked)
+    once = len(calls)
+    assert once > 0
+    assert len(recommendation_dict_all(rec)) == rec.eligible
+    assert len(calls) == once
+
+
+def test_a_recommendation_built_whole_counts_its_eligible(catalog):
+    rec = recommend(catalog, make_request(catalog, "chat", top=3), from_flags(24, 64, devices=catalog.hardware))
+    built = type(rec)(rec.request, rec.hardware, rec.ranked, rec.rejected)  # no rest, no count given
+    assert built.eligible == len(rec.ranked) == rec.eligible and _ranking(built.top) == _ranking(rec.top)
