@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import operator
 from dataclasses import dataclass, fields, is_dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 if TYPE_CHECKING:  # at run time, llmguide.catalog.validate installs these names before validating
     from typing import Annotated  # noqa: F401
@@ -398,6 +398,32 @@ def close_matches(word: str, choices, n: int = 3, cutoff: float = 0.6) -> list[s
 def normalize(name: str) -> str:
     """The form names are compared in: lower case, letters and digits only (``'Llama 2'`` -> ``'llama2'``)."""
     return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+T = TypeVar("T")
+
+
+def memoized_hash(cls: type[T]) -> type[T]:
+    """Decorate a frozen dataclass (outside ``@dataclass``) so that each object works out its hash
+    once, from every field's value gathered in C, and never carries that memo through a pickle
+    (string hashes are salted per process). For the classes that key caches looked up at every
+    step of a ranking (``Architecture``, ``Hardware``): hashing their dozens of fields on each
+    lookup cost more than the cached work."""
+    values = operator.attrgetter(*(f.name for f in fields(cls)))  # type: ignore[arg-type]
+
+    def __hash__(self) -> int:
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash(values(self))
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
+
+    setattr(cls, "__hash__", __hash__)
+    setattr(cls, "__getstate__", __getstate__)
+    return cls
 
 
 def _pickled_as_values(cls: type) -> None:

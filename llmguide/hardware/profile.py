@@ -10,10 +10,10 @@ every answer.
 
 from __future__ import annotations
 
-import operator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import cached_property
 
+from llmguide.catalog.schema import memoized_hash
 from llmguide.units import GIB, fmt_gib
 
 VRAM_RESERVE_MIN = GIB // 2
@@ -40,6 +40,7 @@ FLOPS_PER_CYCLE = {"avx512": 64, "avx2": 32, "neon-i8mm": 16, "neon-dotprod": 16
 CPU_FLOPS_DEFAULT = 8 * 3.5e9 * FLOPS_PER_CYCLE["avx2"]
 
 
+@memoized_hash  # it keys the ladder's caches, looked up for every step of every model
 @dataclass(frozen=True)
 class Hardware:
     """A machine: GPU memory per card and card count, system RAM, bandwidths; None = not given."""
@@ -62,18 +63,6 @@ class Hardware:
     machine: str | None = None  # fingerprint of the detected machine (CPU model + GPUs): keys calibrations
     cpu_isa: str | None = None  # the CPU's instruction set as llama.cpp uses it (avx2, avx512, neon-...); None = not known
     cpu_flops: float | None = None  # FP32 FMA peak of the CPU cores, FLOP/s (detected); None = assumed
-
-    def __hash__(self) -> int:
-        # Memoized: the machine keys the ladder's caches, looked up for every step of every model.
-        cached = self.__dict__.get("_hash")
-        if cached is None:
-            cached = hash(_VALUES(self))
-            object.__setattr__(self, "_hash", cached)
-        return cached
-
-    def __getstate__(self) -> dict:
-        # The memo is per process (string hashes are salted): never carry it through a pickle.
-        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
 
     @property
     def known(self) -> bool:
@@ -177,5 +166,3 @@ class Hardware:
             },
         }
 
-
-_VALUES = operator.attrgetter(*(f.name for f in fields(Hardware)))  # every field's value, as one tuple, in C

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import operator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import TypeVar
 
-from llmguide.catalog.schema import ArchitectureFacts
+from llmguide.catalog.schema import ArchitectureFacts, memoized_hash
 
 N = TypeVar("N", int, float)
 
 
+@memoized_hash  # it keys the estimator's caches: some seventy fields, hashed once per object
 @dataclass(frozen=True)
 class Architecture:
     """A decoder-only transformer, dense or mixture-of-experts.
@@ -89,19 +89,6 @@ class Architecture:
     per_layer_vocab_size: int | None = None
     kv_shared_layers: int = 0
     encoder_params_b: float | None = None  # vision/audio encoders (llama.cpp's mmproj file)
-
-    def __hash__(self) -> int:
-        # Memoized: an architecture keys the estimator's caches, and hashing some seventy fields
-        # on every lookup cost more than ranking a catalog's cached results.
-        cached = self.__dict__.get("_hash")
-        if cached is None:
-            cached = hash(_VALUES(self))
-            object.__setattr__(self, "_hash", cached)
-        return cached
-
-    def __getstate__(self) -> dict:
-        # The memo is per process (string hashes are salted): never carry it through a pickle.
-        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
 
     @staticmethod
     def from_facts(facts: ArchitectureFacts) -> Architecture:
@@ -210,10 +197,6 @@ class Architecture:
     def attention_layers(self) -> int:
         """Layers with attention (a KV cache of some kind)."""
         return self.kind_count("ASPXH")
-
-
-_FIELDS = tuple(f.name for f in fields(Architecture))
-_VALUES = operator.attrgetter(*_FIELDS)  # every field's value, as one tuple, in C
 
 
 @lru_cache(maxsize=4096)
