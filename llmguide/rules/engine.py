@@ -187,9 +187,9 @@ def _rank(catalog: Catalog, request: Request, hardware: Hardware, sort: str,
         smallest = estimate_step(arch, (steps or LADDER)[-1], request.context, 1, media)
         base = Candidate(family, variant, arch, None, smallest, quality(catalog, request.task_id, family, variant))
         fixed = judge.fixed(base)  # the rules that do not read the fit, once per model
+        options, _ = quant_options(arch, request.context, hardware, encoder=media, smallest=smallest, steps=steps)
         explained: Explained | None
         if all(v.passed for v in fixed.values()):
-            options, _ = quant_options(arch, request.context, hardware, encoder=media, smallest=smallest, steps=steps)
             if ceiling is not None and options and len(board) == request.top and \
                     _below(board[-1], sum(r.rate(base, env).points for r in scored_for_bound) + ceiling, variant):
                 failing = judge.until_eligible(base, options, fixed)  # only whether it is eligible, for now
@@ -208,9 +208,7 @@ def _rank(catalog: Catalog, request: Request, hardware: Hardware, sort: str,
                     continue
                 explained = fewest_failures((j[1], j[3]) for j in judged[::-1])
         else:  # rejected whatever its fit: explained by its smallest option that fails fewest
-            explained = fewest_failures((judge.verdicts(at(base, fit), fixed)
-                                         for fit in reversed(quant_options(arch, request.context, hardware, encoder=media,
-                                                                           smallest=smallest, steps=steps)[0])),
+            explained = fewest_failures((judge.verdicts(at(base, fit), fixed) for fit in reversed(options)),
                                         floor=sum(not v.passed for v in fixed.values()))
         rejected.append(Rejected(*(explained or judge.verdicts(base, fixed))))  # None: no option at all
     scored.sort(key=_key)
