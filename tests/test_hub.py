@@ -56,6 +56,7 @@ def _repos() -> dict[str, Repo]:
         "org/Private-7B": Repo({"config.json": config, **weights}, private=True),
         "org/Gated-7B-Instruct": Repo({"config.json": config, **weights}, gated=True, license="llama3.1"),
         "org/zephyr-7b-beta": Repo({"config.json": config, **weights}),
+        "org/Half-GGUF": Repo({"Half-Q6_K-00001-of-00002.gguf": File(p1, p1size)}),  # its second part never uploaded
     }
 
 
@@ -197,6 +198,10 @@ def test_a_split_gguf_reads_every_part_header(cli, hub):
     assert est["file_bytes"] == s1 + s2
     parts = [p for p in hub.served if "Q6_K-0000" in p]
     assert len(parts) == 2 and sum(hub.served[p] for p in parts) < 8 << 20
+
+
+def test_a_split_gguf_with_a_part_missing_on_the_hub_says_which(cli, hub):
+    _one_line_error(cli("fit", "hf:org/Half-GGUF:Q6_K"), "part 2 of 2 (Half-Q6_K-00002-of-00002.gguf) is not in the repository")
 
 
 def test_a_gguf_repository_without_a_quantization_says_which_it_has(cli, hub):

@@ -48,10 +48,11 @@ def read_gguf(path: str | Path) -> GGUFInfo:
     fields, vocab_from_tokens, tensors = header_parts(header)
     file_bytes = None
     if fields.get("split.count") not in (None, 0, 1):  # the first of several parts (gguf-split): read them all
-        from llmguide.model.gguf_split import other_parts
+        from llmguide.model.gguf_split import local_parts, other_parts
 
-        more, file_bytes = other_parts(p, fields, len(tensors))
+        more, extra = other_parts(str(p), p.name, fields, len(tensors), local_parts(p))
         tensors += more
+        file_bytes = header.file_bytes + extra
     return gguf_info(p, fields, vocab_from_tokens, tensors, file_bytes)
 
 
@@ -60,14 +61,14 @@ def header_parts(header: GGUFHeader) -> tuple[dict, int | None, list]:
     merges dropped), the vocabulary size its token list gives, and its tensor table as
     ``(name, GGML type, shape, bytes)``."""
     from llmguide.model.gguf_header import clean_text
+    from llmguide.model.gguf_split import tensor_rows
 
     fields = {name: value for name, value in header.fields.items() if not name.startswith("tokenizer.ggml.merges")}
     for name in ("general.architecture", "general.name"):  # shown to the user: no escapes, bounded length
         text = fields.get(name)
         if isinstance(text, str):
             fields[name] = clean_text(text)
-    tensors = [(t.name, t.ggml_type, list(t.shape), t.n_bytes) for t in header.tensors]
-    return fields, header.array_counts.get("tokenizer.ggml.tokens"), tensors
+    return fields, header.array_counts.get("tokenizer.ggml.tokens"), tensor_rows(header)
 
 
 def gguf_info(path: Path | str, fields: dict, vocab_from_tokens: int | None, tensors: list,

@@ -423,41 +423,26 @@ def _read_gguf(hn: HubName, endpoint: str, revision: str, filename: str, sizes: 
     fields, vocab, tensors = header_parts(header)
     total = f.size
     if fields.get("split.count") not in (None, 0, 1):
-        more, extra = _other_parts(hn, endpoint, revision, filename, fields, len(tensors), set(sizes))
+        from llmguide.model.gguf_split import other_parts
+
+        more, extra = other_parts(f"{PREFIX}{hn.repo}/{filename}", filename.rsplit("/", 1)[-1], fields, len(tensors),
+                                  _hub_parts(hn, endpoint, revision, filename, set(sizes)))
         tensors += more
         total += extra
     return gguf_info(f.name, fields, vocab, tensors, total)
 
 
-def _other_parts(hn: HubName, endpoint: str, revision: str, first: str, fields: dict, first_tensors: int,
-                 files: set[str]) -> tuple[list, int]:
-    """The tensors of parts 2 to n of a split GGUF on the Hub, and their bytes (as
-    ``llmguide.model.gguf_split.other_parts`` for files here)."""
+def _hub_parts(hn: HubName, endpoint: str, revision: str, first: str, files: set[str]):
+    """``gguf_split.other_parts``' opener for a split model on the Hub: each part beside ``first``
+    in the repository, its header read remotely."""
     from llmguide.model.gguf_header import parse_header
-    from llmguide.model.gguf_split import MAX_PARTS, part_name, split_name
 
-    label = f"{PREFIX}{hn.repo}/{first}"
-    count = fields.get("split.count")
-    folder, base = first.rsplit("/", 1) if "/" in first else ("", first)
-    parsed = split_name(base)
-    if not isinstance(count, int) or isinstance(count, bool) or not 1 < count <= MAX_PARTS or parsed is None or parsed[2] != count:
-        raise LLMGuideError(f"{label}: the header says split.count {count!r}, which the file name "
-                            "(…-00001-of-NNNNN.gguf) does not match")
-    tensors: list = []
-    total = 0
-    for i in range(2, count + 1):
-        name = (folder + "/" if folder else "") + part_name(parsed[0], i, count)
-        if name not in files:
-            raise LLMGuideError(f"{label}: part {i} of {count} ({name}) is not in the repository")
-        f = _remote(hn, endpoint, revision, name, _SAFETENSORS_FIRST_CHUNK)
-        header = parse_header(f, f.size, f.name)  # type: ignore[arg-type]
-        no, of = header.fields.get("split.no"), header.fields.get("split.count")
-        if no != i - 1 or of != count:
-            raise LLMGuideError(f"{f.name}: its header says part {no!r} of {of!r}, not part {i} of {count}")
-        tensors += [(t.name, t.ggml_type, list(t.shape), t.n_bytes) for t in header.tensors]
-        total += f.size
-    expected = fields.get("split.tensors.count")
-    if isinstance(expected, int) and expected != first_tensors + len(tensors):
-        raise LLMGuideError(f"{label}: split.tensors.count is {expected}, but the {count} parts hold "
-                            f"{first_tensors + len(tensors)} tensors")
-    return tensors, total
+    folder = first.rsplit("/", 1)[0] + "/" if "/" in first else ""
+
+    def open_part(name: str, i: int, count: int):
+        if folder + name not in files:
+            raise LLMGuideError(f"{PREFIX}{hn.repo}/{first}: part {i} of {count} ({folder + name}) is not in the repository")
+        f = _remote(hn, endpoint, revision, folder + name, _SAFETENSORS_FIRST_CHUNK)
+        return parse_header(f, f.size, f.name), f.name  # type: ignore[arg-type]  # a file-like object
+
+    return open_part
