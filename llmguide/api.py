@@ -262,7 +262,9 @@ def _with_hub(cat: Catalog, name: str) -> tuple[Catalog, str]:
     """For ``hf:ORG/NAME``: the catalog's own entry for the repository when it has one, else the
     entry ``catalog add`` would write, read from the Hub and added in memory (unvetted). Other
     names pass through."""
-    if name[:3].lower() != "hf:":
+    from llmguide.model.modelref import is_hub_name
+
+    if not is_hub_name(name):
         return cat, name
     from llmguide.catalog.schema import normalize
     from llmguide.errors import UsageError
@@ -289,8 +291,9 @@ def add_to_catalog(name: str, *, to: str | Path | None = None, force: bool = Fal
     from llmguide.catalog.overlay import user_catalog_dir
     from llmguide.errors import UsageError
     from llmguide.model.hub_family import add_family
+    from llmguide.model.modelref import is_hub_name
 
-    if name[:3].lower() != "hf:":
+    if not is_hub_name(name):
         raise UsageError(f"'{name}' is not a Hugging Face repository name.", "Write hf:ORG/NAME, e.g. hf:Qwen/Qwen2.5-7B-Instruct.")
     return add_family(name, catalog or _shipped(), Path(to) if to is not None else user_catalog_dir(), force)
 

@@ -46,11 +46,6 @@ _SAFETENSORS_FIRST_CHUNK = 128 << 10  # shard headers are tens of kB; one reques
 _WORKERS = 8  # safetensors headers read at once (a large model has dozens of shards)
 
 
-def is_hub_name(name: str) -> bool:
-    """Whether ``name`` names a Hub repository (``hf:ORG/NAME``)."""
-    return name[:3].lower() == PREFIX
-
-
 @dataclass(frozen=True)
 class HubName:
     """``hf:ORG/NAME[@REVISION][:QUANT]`` taken apart."""

@@ -82,7 +82,7 @@ class ModelRef:
 
 
 def model_ref(catalog: Catalog, name: str) -> ModelRef:
-    if _is_hub(name):
+    if is_hub_name(name):
         try:
             return hub_ref(name)
         except LLMGuideError as exc:
@@ -107,7 +107,7 @@ def family_variants(catalog: Catalog, name: str) -> tuple[Family, tuple[ModelRef
     """Every variant of the family ``name`` means, when it means a family of several; else None
     (a variant, a one-variant family, a file or a folder)."""
     path = Path(name)
-    if _is_hub(name) or name.lower().endswith((".gguf", ".json")) or _on_disk(path):
+    if is_hub_name(name) or name.lower().endswith((".gguf", ".json")) or _on_disk(path):
         return None
     match = resolve(catalog, name)
     if match.variant is not None or len(match.family.variants) == 1:
@@ -173,7 +173,8 @@ def _with_catalog_hint(exc: LLMGuideError, catalog: Catalog, name: str) -> LLMGu
     return exc
 
 
-def _is_hub(name: str) -> bool:
+def is_hub_name(name: str) -> bool:
+    """Whether ``name`` names a Hugging Face repository (``hf:ORG/NAME``), read from the Hub."""
     return name[:3].lower() == "hf:"
 
 
