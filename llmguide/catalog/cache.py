@@ -168,8 +168,6 @@ def write_key(key: str, catalog) -> None:
 def _kind(key: str) -> str:
     """What an entry holds: the shipped catalog (''), a catalog with user files ('user'), the
     estimator's stored weight prices ('prices', estimate/prices.py) or one task's quality table
-    ('quality-TASK-CATALOG', quality/kept.py). A new entry replaces the old ones of its kind only."""
-    head = key.split("-", 1)[0]
-    if head == "quality":
-        return key.rsplit("-", 1)[0]
-    return head if head in ("user", "prices") else ""
+    ('quality-TASK-CATALOG', quality/kept.py): what comes before the digest that ends every key
+    (``stamped_key``'s, which holds no '-'). A new entry replaces the old ones of its kind only."""
+    return key.removesuffix(".pickle").rpartition("-")[0]
