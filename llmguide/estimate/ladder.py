@@ -51,8 +51,8 @@ def quant_options(
     ladder = steps or LADDER
     smallest = smallest or estimate_step(arch, ladder[-1], context, sequences, encoder)
     if not hw.known:
-        estimates = [estimate_step(arch, q, context, sequences, encoder) for q in ladder[:-1]] + [smallest]
-        return [QuantOption(next((e for e in estimates if e.quant == UNCHECKED_QUANT), estimates[0]), None)], smallest
+        shown = UNCHECKED_QUANT if UNCHECKED_QUANT in ladder else ladder[0]
+        return [QuantOption(estimate_step(arch, shown, context, sequences, encoder), None)], smallest
     options = _uncalibrated_options(arch, ladder, context, sequences, encoder, hw, steps is not None)
     return [_calibrated(o, hw) for o in options] if hw.machine else list(options), smallest
 
@@ -77,14 +77,8 @@ def _calibrated(option: QuantOption, hw: Hardware) -> QuantOption:
 def _uncalibrated_options(arch: Architecture, ladder: tuple[str, ...], context: int, sequences: int, encoder: bool,
                           hw: Hardware, any_split: bool) -> tuple[QuantOption, ...]:
     """The steps of ``ladder`` that fit, once per architecture, context and machine."""
-    steps = (_uncalibrated_step(arch, q, context, sequences, encoder, hw, any_split) for q in ladder)
+    steps = (_option(arch, estimate_step(arch, q, context, sequences, encoder), hw, any_split, calibrated=False) for q in ladder)
     return tuple(o for o in steps if o is not None)
-
-
-@lru_cache(maxsize=8192)
-def _uncalibrated_step(arch: Architecture, quant: str, context: int, sequences: int, encoder: bool, hw: Hardware,
-                       any_split: bool) -> QuantOption | None:
-    return _option(arch, estimate_step(arch, quant, context, sequences, encoder), hw, any_split, calibrated=False)
 
 
 def installed_steps(arch: Architecture, quants: tuple[str, ...]) -> tuple[str, ...]:
