@@ -267,9 +267,15 @@ def decode_seconds(
         weight_bytes = (weights - out) * share + (out if head else 0)
     fixed = PER_LAYER_OVERHEAD_S[device.family] + (NO_GRAPHS_LAYER_S if device.family == "nvidia" and not device.graphs else 0)
     seconds = (read_seconds(device, block_kind(p), weight_bytes, kv * share) + kernel_layers(arch) * share * fixed) / device.factor
-    if device.family == "cpu" and device.flops and depth:
-        seconds += cached_elements(arch, depth) * share * CPU_ATTENTION_FLOPS_PER_ELEMENT / device.flops
-    return seconds
+    return seconds + share * cpu_attention_seconds(arch, device, depth)
+
+
+def cpu_attention_seconds(arch: Architecture, device: SpeedDevice, depth: int) -> float:
+    """A CPU's attention over one sequence's cache at ``depth`` for one token (0 on a GPU, or when
+    the CPU's FLOPs are not priced)."""
+    if device.family != "cpu" or not device.flops or not depth:
+        return 0.0
+    return cached_elements(arch, depth) * CPU_ATTENTION_FLOPS_PER_ELEMENT / device.flops
 
 
 def offload_decode_seconds(
@@ -436,8 +442,7 @@ def batch_decode_speed(
     reads = dense + batch * kv_cache_bytes(arch, max(depth, 1))
     memory_s = (read_seconds(device, kind, dense, reads - dense, sequences=batch)
                 + kernel_layers(arch) * PER_LAYER_OVERHEAD_S[device.family]) / device.factor
-    if device.family == "cpu" and device.flops and depth:  # a CPU's attention over each sequence's cache (decode_seconds)
-        memory_s += batch * cached_elements(arch, depth) * CPU_ATTENTION_FLOPS_PER_ELEMENT / device.flops
+    memory_s += batch * cpu_attention_seconds(arch, device, depth)
     compute_s = 0.0
     if device.flops:
         eff = CPU_PREFILL_EFFICIENCY[kind] if device.family == "cpu" else PREFILL_EFFICIENCY[device.family]
