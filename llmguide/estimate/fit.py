@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from llmguide.units import MAX_CONTEXT, check_context, check_count, check_positive
+from llmguide.units import MAX_CONTEXT, check_context, check_count, check_positive, fmt_gib
 from llmguide.errors import UsageError
 from llmguide.estimate.kv_cache import KV_TYPE_BYTES, LLAMA_CPP_KV_TYPES
 from llmguide.estimate.memory import DEFAULT_RUN, MemoryEstimate, estimate_memory, mmproj_bytes
 from llmguide.estimate.runtime import LlamaCppRun
-from llmguide.estimate.placement import Placement, place, place_as
+from llmguide.estimate.placement import Placement, cpu_moe_flag, place, place_as
 from llmguide.estimate.gpu_formats import GPU_FORMATS, NATIVE, GpuFormat, active_weight_bytes
 from llmguide.estimate.speed import (
     Speed, SpeedDevice, cpu_expert_seconds, cuda_graphs, decode_seconds, estimate_offload_speed, estimate_speed, ram_weights_prefill,
@@ -157,23 +157,19 @@ def fit(
 def _given_shortfall(model: ModelRef, quant: str, given: Placement, auto: Placement, hw: Hardware,
                      gpu_layers: int | None, cpu_moe_layers: int | None) -> str:
     """Why the placement the user gave does not fit, and the one llmguide would choose."""
-    if cpu_moe_layers is not None:
-        flags = "--cpu-moe" if cpu_moe_layers >= model.arch.layers else f"--n-cpu-moe {cpu_moe_layers}"
-    else:
-        flags = f"-ngl {gpu_layers}"
-    gib = 2**30
+    flags = cpu_moe_flag(cpu_moe_layers, model.arch) if cpu_moe_layers is not None else f"-ngl {gpu_layers}"
     if hw.vram_budget and given.gpu_bytes > hw.vram_budget:
-        where = f"{given.gpu_bytes / gib:.1f} GiB on the GPU, {hw.vram_budget / gib:.1f} GiB usable"
+        where = f"{fmt_gib(given.gpu_bytes)} on the GPU, {fmt_gib(hw.vram_budget)} usable"
     elif hw.unified:
-        where = (f"{given.cpu_bytes / gib:.1f} GiB beside the GPU's share, and on unified memory the CPU's part "
+        where = (f"{fmt_gib(given.cpu_bytes)} beside the GPU's share, and on unified memory the CPU's part "
                  "comes out of the same pool")
     elif hw.ram is None:
-        where = f"{given.cpu_bytes / gib:.1f} GiB in RAM, and no RAM was given (--ram GB)"
+        where = f"{fmt_gib(given.cpu_bytes)} in RAM, and no RAM was given (--ram GB)"
     else:
-        where = f"{given.cpu_bytes / gib:.1f} GiB in RAM, {hw.ram_budget / gib:.1f} GiB usable"
+        where = f"{fmt_gib(given.cpu_bytes)} in RAM, {fmt_gib(hw.ram_budget)} usable"
     instead = (f"{auto.flags(model.arch)} fits" if auto.mode != "none"
                else "no placement fits this machine at this quantization")
-    return f"warning: {quant} with {flags} needs {where} ({given.shortfall / gib:.1f} GiB short); {instead}"
+    return f"warning: {quant} with {flags} needs {where} ({fmt_gib(given.shortfall)} short); {instead}"
 
 
 def _server_flags(kv_type: str, parallel: int, run: LlamaCppRun, yarn: str = "") -> str:

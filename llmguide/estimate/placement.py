@@ -26,6 +26,11 @@ from llmguide.model.architecture import Architecture, need
 Mode = Literal["gpu", "expert_offload", "split", "cpu", "none"]
 
 
+def cpu_moe_flag(layers: int, arch: Architecture) -> str:
+    """llama.cpp's option that keeps the routed experts of the first ``layers`` layers in RAM."""
+    return "--cpu-moe" if layers >= arch.layers else f"--n-cpu-moe {layers}"
+
+
 @dataclass(frozen=True)
 class Placement:
     mode: Mode
@@ -52,7 +57,7 @@ class Placement:
         if self.mode == "cpu":
             return "-ngl 0"
         if self.mode == "expert_offload":
-            return "-ngl 99 --cpu-moe" if self.cpu_moe_layers >= arch.layers else f"-ngl 99 --n-cpu-moe {self.cpu_moe_layers}"
+            return f"-ngl 99 {cpu_moe_flag(self.cpu_moe_layers, arch)}"
         if self.mode == "split":
             return f"-ngl {self.gpu_layers}"
         return "-ngl 99" if self.mode == "gpu" else ""
