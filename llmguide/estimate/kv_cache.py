@@ -15,12 +15,12 @@ from functools import lru_cache
 
 from llmguide.model.architecture import Architecture, need
 
-# Bytes per cached element: llama.cpp's cache types (q8_0/q4_0 are 32-element blocks) and vLLM's fp8.
 # Bytes per cached element: llama.cpp's -ctk/-ctv types (block bytes / 32 elements for the
 # quantized ones), and vLLM's fp8.
 KV_TYPE_BYTES: dict[str, float] = {"f16": 2.0, "bf16": 2.0, "f32": 4.0, "q8_0": 34 / 32, "q4_0": 18 / 32, "q4_1": 20 / 32,
                                    "q5_0": 22 / 32, "q5_1": 24 / 32, "iq4_nl": 18 / 32, "fp8": 1.0}
-LLAMA_CPP_KV_TYPES = ("f16", "bf16", "f32", "q8_0", "q4_0", "q4_1", "q5_0", "q5_1", "iq4_nl")
+VLLM_ONLY_KV_TYPES = ("fp8",)
+LLAMA_CPP_KV_TYPES = tuple(t for t in KV_TYPE_BYTES if t not in VLLM_ONLY_KV_TYPES)
 
 
 def kv_elements_per_token_layer(arch: Architecture) -> int:
