@@ -285,12 +285,13 @@ def cpu_report() -> str:
     """CPU-only generation on machines other than this project's: the read share fitted across
     machines (benchmarks/calibrate_cpu.py) and every scored row."""
     from benchmarks.cpurows import cpu_rows, predict
+    from llmguide.hardware.profile import CPU_FLOPS_DEFAULT
 
     lines = ["| CPU | RAM GB/s (sustained) | FP32 GFLOP/s | model | quant | measured tok/s | llmguide | error |",
              "|---|---|---|---|---|---|---|---|"]
     for r in cpu_rows():
         p = predict(r)
-        flops = f"{r.flops / 1e9:.0f}" + ("" if r.flops_given else " (assumed)")
+        flops = f"{r.flops / 1e9:.0f}" if r.flops else f"{CPU_FLOPS_DEFAULT / 1e9:.0f} (assumed)"
         lines.append(f"| {r.hardware} | {r.bandwidth_gbs:.1f} | {flops} | {r.model} | {r.quant} | {r.tokens_per_s:g} | {p:.1f} "
                      f"| {(p / r.tokens_per_s - 1) * 100:+.0f}% |")
     return _captured(["benchmarks/calibrate_cpu.py"]) + "\n" + "\n".join(lines)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from benchmarks.refdata import architectures
 from benchmarks.speedrows import _quant
-from llmguide.hardware.profile import CPU_FLOPS_DEFAULT, DRAM_SUSTAINED_SHARE
+from llmguide.hardware.profile import DRAM_SUSTAINED_SHARE, Hardware
 
 DATA = Path(__file__).resolve().parent / "data" / "speeds_cpu.csv"
 MODELS = (  # start of the row's model -> Hugging Face repo (first match wins)
@@ -40,8 +40,7 @@ class CpuRow:
     repo: str
     quant: str
     bandwidth_gbs: float
-    flops: float
-    flops_given: bool
+    flops: float | None  # FP32 FLOP/s as published; None: not published (the tool's assumption)
     tokens_per_s: float
     source: str
 
@@ -60,15 +59,15 @@ def cpu_rows() -> list[CpuRow]:
             bw = float(measured) if measured else float(peak) * DRAM_SUSTAINED_SHARE if peak else None
             if repo is None or preset is None or bw is None or repo not in architectures():
                 continue
-            flops = float(r["cpu_fp32_gflops"]) * 1e9 if r["cpu_fp32_gflops"] else CPU_FLOPS_DEFAULT
-            out.append(CpuRow(r["hardware"], r["model"], repo, preset.name, bw, flops, bool(r["cpu_fp32_gflops"]),
-                              float(r["tokens_per_s"]), r["source_url"]))
+            flops = float(r["cpu_fp32_gflops"]) * 1e9 if r["cpu_fp32_gflops"] else None
+            out.append(CpuRow(r["hardware"], r["model"], repo, preset.name, bw, flops, float(r["tokens_per_s"]), r["source_url"]))
     return out
 
 
 def predict(row: CpuRow, depth: int = 64) -> float:
     """Generation tok/s llmguide gives for the row on the CPU alone (tg128: a mean depth of 64)."""
-    from llmguide.estimate.speed import SpeedDevice, estimate_speed
+    from llmguide.estimate.fit import cpu_device
+    from llmguide.estimate.speed import estimate_speed
 
-    cpu = SpeedDevice("cpu", row.bandwidth_gbs * 1e9, row.flops, flops_assumed=not row.flops_given)
+    cpu = cpu_device(Hardware(cpu_bandwidth=row.bandwidth_gbs * 1e9, cpu_flops=row.flops))  # as the tool prices this CPU
     return estimate_speed(architectures()[row.repo], row.quant, [(cpu, 1.0)], depth=depth).decode_tokens_per_s

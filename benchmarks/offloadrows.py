@@ -129,26 +129,25 @@ def offload_rows() -> list[OffloadRow]:
 
 def predict(row: OffloadRow) -> float | None:
     """Generation tok/s llmguide gives for the row's placement, as the llama.cpp of its date ran."""
-    from llmguide.estimate.fit import gpu_device
+    from llmguide.estimate.fit import cpu_device, gpu_device
     from llmguide.estimate.memory import estimate_memory
     from llmguide.estimate.placement import place_as
-    from llmguide.estimate.speed import SpeedDevice, estimate_offload_speed
+    from llmguide.estimate.speed import estimate_offload_speed
     from llmguide.hardware.flags import from_flags
-    from llmguide.hardware.profile import CPU_FLOPS_DEFAULT
 
     arch = architectures().get(row.repo)
     if arch is None:
         return None
     hw = replace(from_flags(row.gpu_gb, 1024, bandwidth_gbs=row.gpu_bandwidth_gbs), cpu_bandwidth=row.ram_bandwidth_gbs * 1e9,
-                 gpu_name=row.gpu, gpu_family="amd" if "radeon" in row.gpu.lower() else "nvidia")
+                 gpu_name=row.gpu, gpu_family="amd" if "radeon" in row.gpu.lower() else "nvidia",
+                 cpu_flops=row.cpu_gflops * 1e9 if row.cpu_gflops else None)
     est = estimate_memory(arch, row.quant, 4096)
     where = place_as(arch, est, hw, cpu_moe_layers=min(row.n_cpu_moe, arch.layers))
     if row.ram_gb and where.cpu_bytes > from_flags(row.gpu_gb, row.ram_gb).ram_budget:
         return None  # llmguide would say it does not fit the machine's RAM: it pages from disk, which is not modelled
     cpu_read, moved = where.experts_read(arch)
     gpu = gpu_device(hw)
-    cpu = SpeedDevice("cpu", hw.cpu_bandwidth, row.cpu_gflops * 1e9 if row.cpu_gflops else CPU_FLOPS_DEFAULT,
-                      flops_assumed=not row.cpu_gflops)  # as the tool prices a CPU it did not detect
+    cpu = cpu_device(hw)  # as the tool prices this CPU
     speed = estimate_offload_speed(arch, row.quant, gpu, cpu, cpu_read=cpu_read, moved_layers=moved, ram_weights=where.cpu_expert_bytes,
                                    segment_graphs=row.graphs)
     return speed.decode_tokens_per_s
