@@ -41,18 +41,18 @@ def cases() -> list[tuple[str, str, Callable[[], float | None], float]]:
     return out
 
 
-def use(share: float, two_core: list[dict]) -> None:
-    """Set the share, and the decoding costs the 2-core rows give."""
-    S.CPU_STREAM_SHARE = share
-    per_byte = dict(calibrate.derive(two_core, share)["decode_flops_per_byte"])  # type: ignore[call-overload]
-    S.CPU_DECODE_FLOPS_PER_BYTE.update(per_byte, mxfp4=per_byte["kquant"])  # MXFP4 not measured: taken as K-quants
+def decoding(two_core: list[dict]) -> dict[str, float]:
+    """The decoding cost per byte of each block kind the 2-core rows give (whatever the share:
+    those rows are bound by decoding, not by reads)."""
+    per_byte = dict(calibrate.derive(two_core)["decode_flops_per_byte"])  # type: ignore[call-overload]
+    return {**per_byte, "mxfp4": per_byte["kquant"]}  # MXFP4 not measured: taken as K-quants
 
 
-def error_table(rows, two_core: list[dict]) -> dict[float, list[float | None]]:
+def error_table(rows) -> dict[float, list[float | None]]:
     """Each row's relative error (None: not priced) under every share of the grid."""
     table = {}
     for share in GRID:
-        use(share, two_core)
+        S.CPU_STREAM_SHARE = share
         table[share] = [(p / measured - 1) if (p := pred()) is not None else None for _, _, pred, measured in rows]
     return table
 
@@ -67,10 +67,11 @@ def best(table: dict[float, list[float | None]], keep: list[bool]) -> float:
 def main() -> int:
     two_core = bench.rows(bench.SPEED_CSV)
     saved = (S.CPU_STREAM_SHARE, dict(S.CPU_DECODE_FLOPS_PER_BYTE))
+    S.CPU_DECODE_FLOPS_PER_BYTE.update(decoding(two_core))
     rows = cases()
-    table = error_table(rows, two_core)
+    table = error_table(rows)
     share = best(table, [True] * len(rows))
-    use(share, two_core)
+    S.CPU_STREAM_SHARE = share
     print(f"Share of sustained RAM bandwidth a CPU's reads reach: {share:.2f}; decoding, FP32-peak FLOP-equivalents "
           f"per byte: " + ", ".join(f"{k} {v:.2f}" for k, v in sorted(S.CPU_DECODE_FLOPS_PER_BYTE.items())) + ".")
     print()
