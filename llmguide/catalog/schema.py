@@ -405,10 +405,10 @@ T = TypeVar("T")
 
 def memoized_hash(cls: type[T]) -> type[T]:
     """Decorate a frozen dataclass (outside ``@dataclass``) so that each object works out its hash
-    once, from every field's value gathered in C, and never carries that memo through a pickle
-    (string hashes are salted per process). For the classes that key caches looked up at every
-    step of a ranking (``Architecture``, ``Hardware``): hashing their dozens of fields on each
-    lookup cost more than the cached work."""
+    once, from every field's value gathered in C, and pickles as its field values (without that
+    memo: string hashes are salted per process). For the classes that key caches looked up at
+    every step of a ranking (``Architecture``, ``Hardware``): hashing their dozens of fields on
+    each lookup cost more than the cached work."""
     values = operator.attrgetter(*(f.name for f in fields(cls)))  # type: ignore[arg-type]
 
     def __hash__(self) -> int:
@@ -418,11 +418,8 @@ def memoized_hash(cls: type[T]) -> type[T]:
             object.__setattr__(self, "_hash", cached)
         return cached
 
-    def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
-
     setattr(cls, "__hash__", __hash__)
-    setattr(cls, "__getstate__", __getstate__)
+    _pickled_as_values(cls)
     return cls
 
 
