@@ -186,6 +186,18 @@ def recommendation_dict(rec: Recommendation) -> dict:
     return out
 
 
+def _memory_and_placement(e, arch) -> dict:
+    """A ``FitEstimate``'s memory (as in recommend) and placement, as ``fit`` and ``installed`` show them."""
+    return {
+        "memory": {**e.memory.as_dict(), "mmap": e.memory.mmap},
+        "placement": None if e.placement is None else {
+            **e.placement.as_dict(),
+            "total_layers": arch.layers,
+            "llama_cpp_flags": e.placement.flags(arch) if e.backend == "llama.cpp" and e.fits else None,
+        },
+    }
+
+
 def fit_dict(ref, hw, results) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
@@ -205,12 +217,7 @@ def fit_dict(ref, hw, results) -> dict:
                 "context": r.context,
                 "backend": r.backend,
                 "file_bytes": r.file_bytes,
-                "memory": {**r.memory.as_dict(), "mmap": r.memory.mmap},  # the memory estimate, as in recommend
-                "placement": None if r.placement is None else {
-                    **r.placement.as_dict(),
-                    "total_layers": ref.arch.layers,
-                    "llama_cpp_flags": r.placement.flags(ref.arch) if r.backend == "llama.cpp" and r.fits else None,
-                },
+                **_memory_and_placement(r, ref.arch),
                 "fits": r.fits,
                 "fit_level": r.fit_level,
                 "vllm": None if r.vllm is None else {
@@ -411,12 +418,8 @@ def installed_dict(report) -> dict:
         e = r.estimate
         if e is None:
             return None
-        arch = r.model.ref.arch
         return {"quant": e.quant, "context": e.context, "fits": e.fits, "fit_level": e.fit_level,
-                "memory": {**e.memory.as_dict(), "mmap": e.memory.mmap},
-                "placement": None if e.placement is None else {
-                    **e.placement.as_dict(), "total_layers": arch.layers,
-                    "llama_cpp_flags": e.placement.flags(arch) if e.fits else None},
+                **_memory_and_placement(e, r.model.ref.arch),
                 "speed": None if e.speed is None else e.speed.as_dict(), "basis": [text(b) for b in e.basis]}
 
     return {
