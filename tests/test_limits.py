@@ -523,3 +523,30 @@ def test_any_json_value_parses_or_is_a_clear_error(value):
         assert any(c in text for c in ("NaN", "Infinity"))
         return
     assert parsed == value or (isinstance(value, float) and math.isnan(value))
+
+
+def test_a_ranking_reads_the_calibrations_once_and_a_later_one_counts_next(data_dir, monkeypatch):
+    """Inside ``held`` (a ranking asks at every option of every model) the file is read once; a
+    calibration stored meanwhile counts from the next lookup outside it."""
+    from llmguide.estimate import calibration
+
+    reads = []
+    real = calibration._read_all
+    monkeypatch.setattr(calibration, "_read_all", lambda: (reads.append(1), real())[1])
+    with calibration.held():
+        assert reads == []  # nothing read until a lookup asks
+        assert calibration.find("cpu", "gpu") is None and calibration.find("cpu", "cpu") is None
+        (data_dir / "calibration.json").write_text(json.dumps({"calibrations": [ROW]}))
+        assert calibration.find("cpu", "gpu") is None  # as read when the ranking began
+    assert reads == [1]
+    assert calibration.find("cpu", "gpu").decode_factor == 0.9
+
+
+def test_a_damaged_calibration_file_fails_a_ranking_only_when_asked(data_dir):
+    from llmguide.estimate import calibration
+
+    (data_dir / "calibration.json").write_text("{not json")
+    with calibration.held():
+        assert calibration.find(None, "gpu") is None  # no detected machine: no lookup, no error
+        with pytest.raises(LLMGuideError, match="calibration.json: line 1: not valid JSON"):
+            calibration.find("cpu", "gpu")

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -64,7 +67,35 @@ _TEXT_FIELDS = ("machine", "placement", "model", "quant", "measured_at", "runtim
 _FACTOR_FIELDS = ("decode_factor", "prefill_factor")
 
 
+# Inside ``held``: a box for the calibrations the first lookup read (per thread and task).
+_HELD: ContextVar[list[list[Calibration] | None] | None] = ContextVar("llmguide_calibrations_held", default=None)
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """Answer every lookup inside from one read of the file. A ranking asks for this machine's
+    calibration at every option of every model; a calibration stored meanwhile counts from the next
+    command (or, in the MCP server, the next call). Nothing is read unless a lookup asks."""
+    token = _HELD.set([None])
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
+
+
 def load_all() -> list[Calibration]:
+    """Every stored calibration (inside ``held``, as first read there); an unreadable file is an
+    error naming it."""
+    box = _HELD.get()
+    if box is not None and box[0] is not None:
+        return box[0]
+    found = _read_all()
+    if box is not None:
+        box[0] = found
+    return found
+
+
+def _read_all() -> list[Calibration]:
     """Every stored calibration; an unreadable file is an error naming it (never silently ignored).
 
     The file is read at the edge like any input: only a regular file (a FIFO never blocks), at

@@ -155,10 +155,13 @@ def recommend(catalog: Catalog, request: Request, hardware: Hardware, sort: str 
     check_answerable(request, hardware)
     import gc
 
+    from llmguide.estimate.calibration import held
+
     paused = gc.isenabled()
     gc.disable()  # ranking makes many short-lived objects and keeps a few per model, none in cycles:
     try:          # the cyclic collector would rescan the whole catalog over and over (a third of the time)
-        return _rank(catalog, request, hardware, sort, only)
+        with held():  # this machine's calibrations, read once for every option of every model
+            return _rank(catalog, request, hardware, sort, only)
     finally:
         if paused:
             gc.enable()
