@@ -70,7 +70,8 @@ def _calibrated(option: QuantOption, hw: Hardware) -> QuantOption:
     stored while a process runs, by the MCP server's bench, counts)."""
     if option.speed is None or option.placement is None or not hw.machine:
         return option
-    return replace(option, speed=calibrate(option.speed, hw, option.placement))
+    speed = calibrate(option.speed, hw, option.placement)
+    return option if speed is option.speed else replace(option, speed=speed)  # none stored: the cached option itself
 
 
 @lru_cache(maxsize=4096)

@@ -235,11 +235,13 @@ def _dense_ffn(h: int, f: int, arch: Architecture, i: int, suffix: str) -> list[
     return out
 
 
+@lru_cache(maxsize=1024)  # asked at every speed estimate; an architecture lists a thousand tensors
 def parameter_count(arch: Architecture) -> int:
     """Total parameters, every expert included."""
     return sum(t.elements for t in tensors(arch))
 
 
+@lru_cache(maxsize=1024)
 def active_parameter_count(arch: Architecture) -> int:
     """Parameters one token passes through: only ``experts_per_token`` of the routed experts."""
     total = 0
