@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import chain
+
 from rich import box
 from rich.console import Group
 from rich.table import Table
@@ -63,10 +65,10 @@ def _run_line(ref, results, runtime: str):
     if not fitting:
         return None
     order = [*reversed([r for r in fitting if r.fit_level == "comfortable"]), *reversed(fitting)]  # best first
-    runs = ((r, for_estimate(ref, r)) for r in order)
+    first = (order[0], for_estimate(ref, order[0]))
+    runs = chain([first], ((r, for_estimate(ref, r)) for r in order[1:]))
     # The best that fits among the files a repository is recorded to hold; else the best that fits.
-    r, run = next(((r, c) for r, c in runs if c.llama_cpp and not (c.note or "").startswith("No recorded")),
-                  (order[0], for_estimate(ref, order[0])))
+    r, run = next(((r, c) for r, c in runs if c.llama_cpp and c.instead is None), first)
     command = run.get(runtime)
     lines = [run_heading(f"{r.quant} ", runtime)]
     if command:

@@ -36,6 +36,7 @@ class RunCommands:
     lmstudio: str | None
     note: str | None = None  # for every runtime: what the commands fetch instead, or why there are none
     ollama_note: str | None = None  # Ollama's own default context, when more is planned
+    instead: str | None = None  # the quantization fetched when no recorded upload holds the one asked
 
     def get(self, runtime: str) -> str | None:
         return {"llama.cpp": self.llama_cpp, "ollama": self.ollama, "lmstudio": self.lmstudio}[runtime]
@@ -66,6 +67,7 @@ def run_commands(model, quant: str, context: int, placement_flags: str | None = 
         path = shlex.quote(model.source)
         return RunCommands(f"llama-server -m {path} {flags} {ctx}", None, None,
                            "Ollama and LM Studio import a local file: a Modelfile with FROM, or lms import.")
+    smaller = None
     if model.hub_quant:  # a file on the Hub, read through its tag: that repository holds it
         repo, caution, quant = model.upload("gguf"), None, model.hub_quant
     else:
@@ -82,7 +84,8 @@ def run_commands(model, quant: str, context: int, placement_flags: str | None = 
         return RunCommands(f"llama-server -hf {shlex.quote(f'{repo}:{quant}')} {flags} {ctx}",
                            None if _split(file_bytes) else f"ollama run {shlex.quote(f'hf.co/{repo}:{quant}')}",
                            f"lms get {shlex.quote(f'https://huggingface.co/{repo}@{quant.lower()}')}",
-                           _sentence(caution), _ollama_note(context, sequences, on_gpu, server_flags, file_bytes))
+                           _sentence(caution), _ollama_note(context, sequences, on_gpu, server_flags, file_bytes),
+                           quant if smaller else None)
     tags = model.ollama_tags
     ollama = f"ollama run {shlex.quote(tags[0])}" if tags else None
     if caution:  # files are recorded, but not this one

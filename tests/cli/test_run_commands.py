@@ -168,3 +168,28 @@ def test_every_llama_cpp_kv_type_is_priced_and_passed_on(cli, kv, bytes_per):
 def test_fp8_kv_is_vllms_not_llama_cpps(cli):
     r = cli("fit", "qwen3-8b", "--vram", "24", "--kv-type", "fp8")
     assert r.exit_code == 2 and "llama.cpp has no fp8 KV cache" in r.stderr
+
+
+def test_commands_say_which_smaller_file_they_fetch_instead(catalog):
+    """A pick no recorded upload holds runs from the nearest smaller file recorded; the commands say
+    which (``RunCommands.instead``: what ``fit`` checks to prefer a file that is recorded)."""
+    from llmguide.deploy.run import run_commands
+    from llmguide.model.modelref import variant_ref
+
+    swapped = kept = 0
+    for _, v in catalog.variants():
+        ref = variant_ref(v)
+        recorded = {q for _, quants in ref.gguf_files for q in quants}
+        if not recorded:
+            continue
+        for quant in BY_SIZE:
+            run = run_commands(ref, quant, 4096)
+            if run.llama_cpp is None:
+                assert run.instead is None
+                continue
+            fetched = run.llama_cpp.split()[2].rsplit(":", 1)[1]
+            assert run.instead == (fetched if fetched != quant else None)
+            assert quant in recorded or fetched != quant or "does not record" in (run.note or "")
+            swapped += run.instead is not None
+            kept += run.instead is None
+    assert swapped and kept
