@@ -13,6 +13,7 @@ import os
 import platform
 import sys
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 from llmguide.hardware.accelerators import Accelerator, Machine
@@ -83,9 +84,8 @@ def cpu_isa(system: str, cpuinfo: Path = Path("/proc/cpuinfo")) -> str | None:
     CPU's feature flags (Linux) or the platform (macOS on Apple silicon has dot-product NEON)."""
     if system == "Darwin":
         return "neon-dotprod" if platform.machine() == "arm64" else "avx2"
-    try:
-        text = cpuinfo.read_text()
-    except OSError:
+    text = _read(cpuinfo)
+    if text is None:
         return None
     flags = set()
     for line in text.splitlines():
@@ -107,10 +107,7 @@ def flops_per_cycle(isa: str, cpuinfo: Path = Path("/proc/cpuinfo")) -> int:
     Zen 2/3, CPU family 23-25) runs AVX-512 on two 256-bit units, so it does no more than AVX2;
     Zen 5 (family 26) and Intel's AVX-512 cores have 512-bit units."""
     if isa == "avx512":
-        try:
-            text = cpuinfo.read_text()
-        except OSError:
-            text = ""
+        text = _read(cpuinfo) or ""
         if "AuthenticAMD" in text:
             family = next((line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("cpu family")), "")
             if family.isdigit() and int(family) < 26:
@@ -129,19 +126,26 @@ def cpu_clock_hz(cpuinfo: Path = Path("/proc/cpuinfo")) -> float | None:
     except Exception:  # psutil may fail in containers; the fallback below still works
         pass
     try:
-        for line in cpuinfo.read_text().splitlines():
+        for line in (_read(cpuinfo) or "").splitlines():
             if line.lower().startswith("cpu mhz"):
                 return float(line.split(":", 1)[1]) * 1e6
-    except (OSError, ValueError):
+    except ValueError:
         pass
     return None
 
 
 def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
+    for line in (_read(Path("/proc/cpuinfo")) or "").splitlines():
+        if line.lower().startswith("model name"):
+            return line.split(":", 1)[1].strip()
     return platform.processor() or platform.machine() or "unknown CPU"
+
+
+@lru_cache(maxsize=8)
+def _read(cpuinfo: Path) -> str | None:
+    """The CPU description (``/proc/cpuinfo``), read once for the model, instruction set, clock and
+    FLOPs alike; None when there is none (not Linux)."""
+    try:
+        return cpuinfo.read_text()
+    except OSError:
+        return None
