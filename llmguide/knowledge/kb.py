@@ -58,20 +58,18 @@ def find(names: dict[str, E], name: str, kind: str, list_hint: str) -> E:
     key = normalize(name)
     if key in names:
         return names[key]
-    if len(key) > MAX_GUESS_CHARS:  # not a typo of any name (see close_matches), and slow to compare
-        error = UnknownNameError(kind, name, [])
-        error.hint = list_hint
-        raise error
-    scores: dict[str, float] = {}  # entry id -> its best-matching name's similarity
-    by_id: dict[str, E] = {}
-    for k, e in names.items():
-        by_id[e.id] = e
-        scores[e.id] = max(scores.get(e.id, 0.0), difflib.SequenceMatcher(None, key, k).ratio())
-    ranked = sorted(scores, key=lambda i: scores[i], reverse=True)
-    if ranked and scores[ranked[0]] >= TYPO_CUTOFF and (len(ranked) == 1 or scores[ranked[1]] < scores[ranked[0]] - 0.05):
-        return by_id[ranked[0]]
-    hits = [i for i in ranked if scores[i] >= 0.6]
-    hits += [e.id for k, e in names.items() if len(key) >= 3 and key in k and e.id not in hits]
+    hits: list[str] = []
+    if len(key) <= MAX_GUESS_CHARS:  # a longer one is no typo of any name (see close_matches), and slow to compare
+        scores: dict[str, float] = {}  # entry id -> its best-matching name's similarity
+        by_id: dict[str, E] = {}
+        for k, e in names.items():
+            by_id[e.id] = e
+            scores[e.id] = max(scores.get(e.id, 0.0), difflib.SequenceMatcher(None, key, k).ratio())
+        ranked = sorted(scores, key=lambda i: scores[i], reverse=True)
+        if ranked and scores[ranked[0]] >= TYPO_CUTOFF and (len(ranked) == 1 or scores[ranked[1]] < scores[ranked[0]] - 0.05):
+            return by_id[ranked[0]]
+        hits = [i for i in ranked if scores[i] >= 0.6]
+        hits += [e.id for k, e in names.items() if len(key) >= 3 and key in k and e.id not in hits]
     error = UnknownNameError(kind, name, hits[:4])
     error.hint = error.hint or list_hint
     raise error

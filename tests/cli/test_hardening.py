@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from llmguide.catalog.paths import catalog_dir
-from tests.conftest import strict_json
+from tests.conftest import returns_quickly, strict_json
 
 LLMGUIDE = [sys.executable, "-m", "llmguide"]
 
@@ -115,6 +115,13 @@ def test_unknown_long_name_is_shortened_and_hinted(cli):
     assert r.exit_code == 1
     assert len(r.stderr) < 400 and "100,000 characters" in r.stderr
     assert "llmguide list" in r.stderr
+
+
+@pytest.mark.parametrize("command, lists", [("explain", "llmguide explain lists every term"),
+                                             ("faq", "llmguide faq lists every question")])
+def test_a_long_unknown_term_is_not_compared_and_says_where_the_list_is(cli, command, lists):
+    r = returns_quickly(lambda: cli(command, "kv cache " * 5_000))
+    assert r.exit_code == 1 and "Unknown" in r.stderr and lists in r.stderr and "Did you mean" not in r.stderr
 
 
 @pytest.mark.parametrize("command", ["fit", "why-not", "deploy", "show"])
