@@ -110,6 +110,7 @@ def fit(
         raise UsageError(f"Unknown KV cache type '{kv_type}'.", f"Use one of: {', '.join(KV_TYPE_BYTES)}.")
     check_positive("--prompt-tokens", prompt_tokens, MAX_CONTEXT, "tokens")
     context_notes = _context_check(model, context)
+    server_flags = _server_flags(kv_type, parallel, run, yarn_flags(model.context_facts, context))  # the same at every quantization
     out = []
     g = model.gguf
     if g is not None:  # the file's own tensors, exactly: one "quantization", the file's
@@ -150,7 +151,7 @@ def fit(
         if where is not None and where.mode != "gpu" and not forced and kv_type == "f16" and hw.vram:
             basis.extend(_kv_suggestion(model, quant, context, parallel, run, hw, est, measured, g))
         out.append(FitEstimate(quant, context, backend, file_bytes, est, where, speed, _level(where, hw), tuple(basis),
-                               sequences=parallel, server_flags=_server_flags(kv_type, parallel, run, yarn_flags(model.context_facts, context))))
+                               sequences=parallel, server_flags=server_flags))
     return out
 
 
@@ -277,8 +278,9 @@ def _context_check(model: ModelRef, context: int) -> list[str]:
     if facts.native and context > facts.native:
         line = (f"warning: {context:,} tokens is beyond the {facts.native:,} the model was trained at; it relies on the "
                 f"documented extension ({facts.note or 'RoPE scaling'})")
-        if yarn_flags(facts, context):
-            line += f"; llama.cpp: {yarn_flags(facts, context)}"
+        yarn = yarn_flags(facts, context)
+        if yarn:
+            line += f"; llama.cpp: {yarn}"
         return [line]
     return []
 
