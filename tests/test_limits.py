@@ -262,7 +262,7 @@ GGUF_TENSORS = [("token_embd.weight", "F16", [64, 100], 12800), ("output.weight"
 def gguf_info(tmp_path: Path, **keys):
     path = tmp_path / "m.gguf"
     path.write_bytes(b"GGUF")
-    return _info(path, _gguf_fields(**keys), None, GGUF_TENSORS)
+    return _info(path, _gguf_fields(**keys), None, GGUF_TENSORS, file_bytes=4, parts=1)
 
 
 def test_a_plain_gguf_header_reads(tmp_path):

@@ -38,6 +38,7 @@ class GGUFInfo:
     max_context: int | None
     matrices: tuple[tuple[str, int, int], ...] = ()  # product weights as (GGML type, rows per matrix, bytes)
     expert_layers: tuple[int, ...] = ()  # routed-expert bytes of each block (what --n-cpu-moe moves)
+    parts: int = 1  # files the model is split in (gguf-split), all read
 
 
 def read_gguf(path: str | Path) -> GGUFInfo:
@@ -46,14 +47,14 @@ def read_gguf(path: str | Path) -> GGUFInfo:
     p = Path(path)
     header = read_header(p)
     fields, vocab_from_tokens, tensors = header_parts(header)
-    file_bytes = None
+    file_bytes, parts = header.file_bytes, 1
     if fields.get("split.count") not in (None, 0, 1):  # the first of several parts (gguf-split): read them all
         from llmguide.model.gguf_split import local_parts, other_parts
 
         more, extra = other_parts(str(p), p.name, fields, len(tensors), local_parts(p))
         tensors += more
-        file_bytes = header.file_bytes + extra
-    return gguf_info(p, fields, vocab_from_tokens, tensors, file_bytes)
+        file_bytes, parts = file_bytes + extra, fields["split.count"]
+    return gguf_info(p, fields, vocab_from_tokens, tensors, file_bytes, parts)
 
 
 def header_parts(header: GGUFHeader) -> tuple[dict, int | None, list]:
@@ -72,12 +73,12 @@ def header_parts(header: GGUFHeader) -> tuple[dict, int | None, list]:
 
 
 def gguf_info(path: Path | str, fields: dict, vocab_from_tokens: int | None, tensors: list,
-              file_bytes: int | None = None) -> GGUFInfo:
+              file_bytes: int, parts: int = 1) -> GGUFInfo:
     """A ``GGUFInfo`` from a header's parts (``header_parts``; the tensors of every part, for a
-    split model), read from a file here (``path``; its size when ``file_bytes`` is None) or over
-    HTTP (``path`` the name shown, ``file_bytes`` given; ``llmguide.model.hub``)."""
+    split model, and the bytes of all ``parts`` files), read from a file here or over HTTP
+    (``path`` the name shown; ``llmguide.model.hub``)."""
     _check_block_count(path, fields, len(tensors))
-    return _info(path, fields, vocab_from_tokens, tensors, file_bytes)
+    return _info(path, fields, vocab_from_tokens, tensors, file_bytes, parts)
 
 
 def _check_block_count(path: Path | str, fields: dict, n_tensors: int) -> None:
@@ -92,7 +93,7 @@ def _check_block_count(path: Path | str, fields: dict, n_tensors: int) -> None:
                             "(a vocabulary-only or broken file)")
 
 
-def _info(path: Path | str, f: dict, vocab_from_tokens: int | None, tensors: list, file_bytes: int | None = None) -> GGUFInfo:
+def _info(path: Path | str, f: dict, vocab_from_tokens: int | None, tensors: list, file_bytes: int, parts: int) -> GGUFInfo:
     """The architecture and sizes from a header's metadata ``f`` (key -> plain value) and tensor
     table (of every part, for a split model, whose parts measure ``file_bytes`` together). Every
     number used is checked against ``llmguide.model.limits`` first, with errors that name the file
@@ -184,7 +185,6 @@ def _info(path: Path | str, f: dict, vocab_from_tokens: int | None, tensors: lis
     names.setdefault("sliding_window_layers", f"{arch_name}.attention.sliding_window_pattern")
     check(numbers, where, names)
     arch = Architecture(**numbers, tied_embeddings="output.weight" not in names_in_file, arch=arch_name)
-    file_bytes = Path(path).stat().st_size if file_bytes is None else file_bytes  # a split model: all its parts
     repeating = sum(_pad(t[3]) for t in tensors if t[0].startswith("blk."))
     tensor_bytes = sum(_pad(t[3]) for t in tensors)
     per_token_bytes = 0
@@ -205,15 +205,15 @@ def _info(path: Path | str, f: dict, vocab_from_tokens: int | None, tensors: lis
     file_type = f.get("general.file_type")
     experts_by_layer = [0] * layers
     for name, _, _, n_bytes in tensors:
-        parts = name.split(".")
-        if "_exps" in name and len(parts) > 2 and parts[1].isdigit() and int(parts[1]) < layers:
-            experts_by_layer[int(parts[1])] += _pad(n_bytes)
+        words = name.split(".")
+        if "_exps" in name and len(words) > 2 and words[1].isdigit() and int(words[1]) < layers:
+            experts_by_layer[int(words[1])] += _pad(n_bytes)
     model_name = f.get("general.name")
     return GGUFInfo(
         path=str(path), arch=arch, name=clean_text(model_name).strip() or None if isinstance(model_name, str) else None,
         file_type=_file_type_name(file_type), file_bytes=file_bytes, tensor_bytes=tensor_bytes, repeating_bytes=repeating,
         read_bytes_per_token=per_token_bytes, type_counts=counts, max_context=key("context_length", "context_length"),
-        matrices=matrices, expert_layers=tuple(experts_by_layer) if any(experts_by_layer) else (),
+        matrices=matrices, expert_layers=tuple(experts_by_layer) if any(experts_by_layer) else (), parts=parts,
     )
 
 

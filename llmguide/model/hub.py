@@ -416,15 +416,15 @@ def _read_gguf(hn: HubName, endpoint: str, revision: str, filename: str, sizes: 
     f = _remote(hn, endpoint, revision, filename, _GGUF_FIRST_CHUNK)
     header = parse_header(f, f.size, f.name)  # type: ignore[arg-type]  # a file-like object
     fields, vocab, tensors = header_parts(header)
-    total = f.size
+    total, parts = f.size, 1
     if fields.get("split.count") not in (None, 0, 1):
         from llmguide.model.gguf_split import other_parts
 
         more, extra = other_parts(f"{PREFIX}{hn.repo}/{filename}", filename.rsplit("/", 1)[-1], fields, len(tensors),
                                   _hub_parts(hn, endpoint, revision, filename, set(sizes)))
         tensors += more
-        total += extra
-    return gguf_info(f.name, fields, vocab, tensors, total)
+        total, parts = total + extra, fields["split.count"]
+    return gguf_info(f.name, fields, vocab, tensors, total, parts)
 
 
 def _hub_parts(hn: HubName, endpoint: str, revision: str, first: str, files: set[str]):

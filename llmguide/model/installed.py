@@ -100,7 +100,6 @@ def scan(roots: Iterable[StoreRoot], catalog: Catalog, limit: int = MAX_ENTRIES)
 
 def read_found(found: Found, matcher: Matcher) -> InstalledModel:
     """A found model read through its header, with its problems, and matched to the catalog."""
-    from llmguide.model.gguf_split import split_name
 
     problems = list(found.problems)
     ref = None
@@ -115,8 +114,7 @@ def read_found(found: Found, matcher: Matcher) -> InstalledModel:
     if ref is not None and ref.gguf is not None:
         g = ref.gguf
         file_bytes, quant, arch_name, header_name = g.file_bytes, g.file_type, g.arch.arch, g.name
-        split = split_name(found.path.name)
-        parts = split[2] if split and g.file_bytes != _regular_size(found.path) else 1  # read as a split model
+        parts = g.parts
     elif ref is not None:
         st = ref.safetensors
         arch_name = ref.arch.arch
