@@ -106,18 +106,19 @@ def _gguf_name(plan: Plan) -> str:
     return f"./{plan.model.id}-{plan.quant}.gguf"
 
 
-def _gguf_repo(plan: Plan) -> str | None:
-    """A known GGUF upload of a catalog model (the catalog's downloads), or the Hub repository an
-    ``hf:ORG/NAME:QUANT`` file was read from, to fetch the file from."""
-    if plan.model.hub_quant:
-        return plan.model.upload("gguf")
-    return plan.model.gguf_upload(plan.quant)[0] if plan.model.gguf is None else None
+def _gguf_source(plan: Plan) -> tuple[str, str] | None:
+    """(repository, quantization) to fetch the file from: a known GGUF upload of a catalog model
+    (the catalog's downloads), or the Hub repository an ``hf:ORG/NAME:QUANT`` file was read from."""
+    if plan.model.gguf is not None and not plan.model.hub_quant:  # a file here
+        return None
+    repo, quant, _ = plan.model.gguf_source(plan.quant)
+    return (repo, quant) if repo else None
 
 
 def _make_gguf(plan: Plan) -> tuple[Step, ...]:
     """When no GGUF upload is known: download the checkpoint, convert it and quantize it with
     llama.cpp's own tools (run from a llama.cpp checkout), so the file the server reads exists."""
-    if plan.model.gguf is not None or _gguf_repo(plan) or not plan.model.hf_repo:
+    if plan.model.gguf is not None or _gguf_source(plan) or not plan.model.hf_repo:
         return ()
     folder, bf16, out = f"./{plan.model.id}", f"./{plan.model.id}-BF16.gguf", _gguf_name(plan)
     lines = [f"hf download {_q(plan.model.hf_repo)} --local-dir {_q(folder)}",
@@ -130,8 +131,8 @@ def _make_gguf(plan: Plan) -> tuple[Step, ...]:
 
 def _llama_server(plan: Plan, req: DeployRequest) -> tuple[Step, ...]:
     placement = (plan.llama_flags or f"-ngl {plan.gpu_layers or 0}").split()
-    repo = _gguf_repo(plan)
-    source = ["-hf", _q(f"{repo}:{plan.model.hub_quant or plan.quant}")] if repo else ["-m", _q(_gguf_name(plan))]  # -hf downloads and caches the file
+    fetch = _gguf_source(plan)
+    source = ["-hf", _q(":".join(fetch))] if fetch else ["-m", _q(_gguf_name(plan))]  # -hf downloads and caches the file
     args = ["llama-server", *source, *placement,
             "-c", str(req.context * req.users), "-np", str(req.users), "-fa", "on",
             "--host", "0.0.0.0", "--port", str(PORTS["llama.cpp"]), "--metrics"]
@@ -140,8 +141,8 @@ def _llama_server(plan: Plan, req: DeployRequest) -> tuple[Step, ...]:
 
 def _ollama(plan: Plan, req: DeployRequest) -> tuple[Step, ...]:
     name = plan.model.id
-    repo = _gguf_repo(plan)
-    tag = f"hf.co/{repo}:{plan.model.hub_quant or plan.quant}" if repo else None
+    fetch = _gguf_source(plan)
+    tag = f"hf.co/{':'.join(fetch)}" if fetch else None
     modelfile = (f"FROM {tag or _gguf_name(plan)}", f"PARAMETER num_ctx {req.context}")
     pull = (Step(f"Download the {plan.quant} file from Hugging Face", (f"ollama pull {_q(tag)}",)),) if tag else _make_gguf(plan)
     return (

@@ -68,18 +68,15 @@ def run_commands(model, quant: str, context: int, placement_flags: str | None = 
         return RunCommands(f"llama-server -m {path} {flags} {ctx}", None, None,
                            "Ollama and LM Studio import a local file: a Modelfile with FROM, or lms import.")
     smaller = None
-    if model.hub_quant:  # a file on the Hub, read through its tag: that repository holds it
-        repo, caution, quant = model.upload("gguf"), None, model.hub_quant
-    else:
-        repo, caution = model.gguf_upload(quant)
-        if repo is None and caution and on_gpu:
-            # A smaller file runs wherever this one did when everything is on the GPU; a split
-            # placement would change with it, so there the user is sent to fit instead.
-            smaller = _nearest_smaller(model, quant)
-            if smaller:
-                asked, (repo, quant) = quant, smaller
-                caution = (f"no recorded GGUF upload holds {asked}; {quant} is the nearest one no larger that {repo} "
-                           f"holds, and fits all on the GPU too ('llmguide fit {model.id} --quant {quant}' prices it)")
+    repo, quant, caution = model.gguf_source(quant)  # an hf:ORG/NAME:QUANT file: its own repository and quantization
+    if repo is None and caution and on_gpu:
+        # A smaller file runs wherever this one did when everything is on the GPU; a split
+        # placement would change with it, so there the user is sent to fit instead.
+        smaller = _nearest_smaller(model, quant)
+        if smaller:
+            asked, (repo, quant) = quant, smaller
+            caution = (f"no recorded GGUF upload holds {asked}; {quant} is the nearest one no larger that {repo} "
+                       f"holds, and fits all on the GPU too ('llmguide fit {model.id} --quant {quant}' prices it)")
     if repo:
         return RunCommands(f"llama-server -hf {shlex.quote(f'{repo}:{quant}')} {flags} {ctx}",
                            None if _split(file_bytes) else f"ollama run {shlex.quote(f'hf.co/{repo}:{quant}')}",

@@ -75,6 +75,14 @@ class ModelRef:
             return None, f"no recorded GGUF upload holds {quant} ({held})"
         return None, None
 
+    def gguf_source(self, quant: str) -> tuple[str | None, str, str | None]:
+        """(repository, quantization, caution) to fetch this model's GGUF from: the file an
+        ``hf:ORG/NAME:QUANT`` name read, from its repository; else ``quant`` from ``gguf_upload``."""
+        if self.hub_quant:
+            return self.upload("gguf"), self.hub_quant, None
+        repo, caution = self.gguf_upload(quant)
+        return repo, quant, caution
+
     @property
     def params(self) -> ParamCount:
         """The published figures and the count from the architecture."""
