@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from llmguide.estimate.fit import FamilyFit, FitReport
     from llmguide.rules.engine import WhyNot
     from llmguide.cards import Card
+    from llmguide.catalog.listing import ListedModel
     from llmguide.catalog.loader import Catalog
-    from llmguide.catalog.schema import Family, Variant
     from llmguide.hardware.profile import Hardware
     from llmguide.estimate.installed import InstalledReport
     from llmguide.model.installed import Scan
@@ -238,12 +238,12 @@ def show(name: str, *, context: int = 4096, catalog: Catalog | None = None) -> C
 
 
 def list_models(task: str | None = None, family: str | None = None, *,
-                catalog: Catalog | None = None) -> list[tuple[Family, Variant]]:
-    """The catalog's variants as (family, variant), in catalog order, optionally only those that
-    serve ``task`` or belong to ``family`` (``llmguide list``)."""
-    from llmguide.cards import list_variants
+                catalog: Catalog | None = None) -> list[ListedModel]:
+    """The catalog's variants as ``llmguide list`` shows them, in catalog order, optionally only
+    those that serve ``task`` or belong to ``family`` (``llmguide list``)."""
+    from llmguide.catalog.listing import list_rows
 
-    return list_variants(catalog or _shipped(), task, family)
+    return list_rows(catalog or _shipped(), task, family)
 
 
 def compare(*names: str, context: int = 4096, catalog: Catalog | None = None) -> list[Card]:

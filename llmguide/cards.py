@@ -95,18 +95,6 @@ def compare_cards(catalog: Catalog, names: list[str], context: int = CARD_CONTEX
     return cards
 
 
-def list_variants(catalog: Catalog, task: str | None = None, family: str | None = None) -> list[tuple[Family, Variant]]:
-    rows = catalog.variants()
-    if family is not None:
-        match = resolve(catalog, family)
-        rows = [(f, v) for f, v in rows if f.id == match.family.id]
-    if task is not None:
-        from llmguide.rules.engine import serves_task
-
-        rows = [(f, v) for f, v in rows if serves_task(catalog, task, f, v)]
-    return rows
-
-
 def _span(values):
     """One value when all agree, else (min, max)."""
     values = [v for v in values if v is not None]

@@ -9,8 +9,8 @@ either way.
 
 A cache file is written whole or not at all: into a temporary file in the cache folder, renamed
 over the old one (``os.replace``), the temporary removed on any failure. It starts with a magic
-word and the length of the pickle that follows, so a truncated or empty file (a crash, a full
-disk) is seen as such, ignored and rebuilt.
+word, the length of the pickle that follows and its checksum, so a truncated, empty or damaged
+file (a crash, a full disk, a bad sector) is seen as such, ignored and rebuilt.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import pickle
 import stat
 import time
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 
 from llmguide import __version__
@@ -42,7 +43,7 @@ def cache_key(root: Path) -> str:
                        [*sorted(root.rglob("*.yaml")), *sorted(root.rglob("*.csv")), *sorted(code.glob("*.py")), limits])
 
 
-def stamped_key(parts: list[str], paths: list[Path]) -> str:
+def stamped_key(parts: list[str], paths: Sequence[str | os.PathLike[str]]) -> str:
     """A short key that changes with ``parts`` and with each file's path, size and modification
     time (stat follows links: their targets count; a dangling one still changes the key, and
     reading it says what is wrong)."""
@@ -60,35 +61,48 @@ def stamped_key(parts: list[str], paths: list[Path]) -> str:
     return f"{zlib.crc32(text):08x}{zlib.adler32(text):08x}{len(text):x}"  # zlib: no hashlib import
 
 
-def files_key(base_key: str, files: list[Path]) -> str:
+def files_key(base_key: str, files: Sequence[str | os.PathLike[str]]) -> str:
     """A key for a catalog built from the cached base plus ``files`` (user catalogs): changes with
     any of them."""
     return "user-" + stamped_key([base_key], files)
 
 
-_MAGIC = b"llmguide-catalog-cache\n"
-_HEADER = len(_MAGIC) + 8  # the magic word, then the pickle's length (8 bytes, little-endian)
+_MAGIC = b"llmguide-catalog-cache 2\n"
+# The magic word, the pickle's length (8 bytes) and its CRC-32 (4 bytes), little-endian. The
+# checksum matters because a catalog reads some of its parts only when first used: damage found
+# then could no longer be answered by rebuilding.
+_HEADER = len(_MAGIC) + 12
 _STALE_TMP_S = 3600  # a temporary file this old belongs to no running writer: a crashed run left it
 
 
 def read_key(key: str):
     """The catalog stored under ``key``, or None: missing, truncated, corrupt or not a plain file."""
-    import gc
-
     path = cache_dir() / f"catalog-{key}.pickle"
-    paused = gc.isenabled()
-    gc.disable()  # unpickling makes many objects and no cycles: the collector would only rescan them
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):  # opening a FIFO would wait for a writer
             return None
         with path.open("rb") as fh:
             head = fh.read(_HEADER)
             size = os.fstat(fh.fileno()).st_size
-            if head[: len(_MAGIC)] != _MAGIC or int.from_bytes(head[len(_MAGIC):], "little") != size - _HEADER:
+            length, crc = head[len(_MAGIC):-4], head[-4:]
+            if head[: len(_MAGIC)] != _MAGIC or int.from_bytes(length, "little") != size - _HEADER:
                 return None  # not ours, or cut short
-            return pickle.load(fh)
+            payload = fh.read()
+            if zlib.crc32(payload).to_bytes(4, "little") != crc:
+                return None  # damaged
+            return loads(payload)
     except Exception:  # noqa: BLE001 - a missing, stale or damaged cache is simply rebuilt
         return None
+
+
+def loads(payload: bytes):
+    """Unpickle what this cache wrote (an entry, or a part a catalog keeps packed)."""
+    import gc
+
+    paused = gc.isenabled()
+    gc.disable()  # unpickling makes many objects and no cycles: the collector would only rescan them
+    try:
+        return pickle.loads(payload)
     finally:
         if paused:
             gc.enable()
@@ -148,7 +162,8 @@ def write_key(key: str, catalog) -> None:
     folder = cache_dir()
     target = folder / f"catalog-{key}.pickle"
     try:
-        write_atomic(target, [_MAGIC, len(payload).to_bytes(8, "little"), payload], prefix=".catalog-")
+        write_atomic(target, [_MAGIC, len(payload).to_bytes(8, "little"), zlib.crc32(payload).to_bytes(4, "little"), payload],
+                     prefix=".catalog-")
     except OSError:
         return  # read-only home, full disk: run without a cache
     kind = _kind(key)

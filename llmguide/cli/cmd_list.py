@@ -33,7 +33,7 @@ def list_models(
 
     console = out()
     # specialties only where they fit beside the longest id without squeezing other columns
-    wide = console.width >= max((len(v.id) for _, v in rows), default=0) + 75
+    wide = console.width >= max((len(m.id) for m in rows), default=0) + 75
     t = Table(title=f"{len(rows)} model(s)" + (f" for task '{task}'" if task else ""), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     t.add_column("Model", no_wrap=True)
     t.add_column("Kind")
@@ -42,10 +42,10 @@ def list_models(
     t.add_column("License", max_width=22, overflow="ellipsis")
     if wide:
         t.add_column("Specialties", overflow="fold", ratio=1, min_width=24)
-    for f, v in rows:
-        params = billions(v.params.total_b) + (f" ({billions(v.params.active_b)})" if v.params.active_b else "")
-        row = [v.id, v.kind, params, tokens(v.context.length), short_license(v.license or f.license)]
-        t.add_row(*row, *([", ".join(v.specialties)] if wide else []))
+    for m in rows:
+        params = billions(m.params_b) + (f" ({billions(m.active_params_b)})" if m.active_params_b else "")
+        row = [m.id, m.kind, params, tokens(m.context_length), short_license(m.license, m.commercial_use)]
+        t.add_row(*row, *([", ".join(m.specialties)] if wide else []))
     console.print(t)
     console.print(
         "Params: total (active per token, MoE). License: commercial use allowed unless marked "

@@ -51,6 +51,6 @@ def languages_line(codes: list[str], note: str | None) -> str:
     return f"{text}. {note}" if note else text
 
 
-def short_license(lic: License) -> str:
-    name = lic.id.removeprefix("LicenseRef-")
-    return name + {"yes": "", "restricted": " (limits)", "no": " (NC)"}[lic.commercial_use]
+def short_license(license_id: str, commercial_use: str) -> str:
+    name = license_id.removeprefix("LicenseRef-")
+    return name + {"yes": "", "restricted": " (limits)", "no": " (NC)"}[commercial_use]

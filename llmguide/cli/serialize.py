@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
-from llmguide.cards import Card, VariantFacts, differing_fields
-from llmguide.model.params import count_params
-from llmguide.catalog.schema import Family, Variant, languages_of
+from llmguide.catalog.schema import Family, languages_of
 
-if TYPE_CHECKING:  # the ranking and the run commands are imported where a result needs them: `list` needs neither
+if TYPE_CHECKING:  # the cards, the ranking and the run commands are imported where a result needs them: `list` needs none
+    from llmguide.cards import Card, VariantFacts
+    from llmguide.catalog.listing import ListedModel
     from llmguide.rules.engine import Recommendation
 
 SCHEMA_VERSION = 1
@@ -81,36 +81,21 @@ def card_dict(card: Card) -> dict:
 
 def compare_dict(cards: list[Card]) -> dict:
     items = [card_dict(c) for c in cards]
+    from llmguide.cards import differing_fields
+
     return {"schema_version": SCHEMA_VERSION, "items": items, "differences": differing_fields(cards)}
 
 
 
 
-def list_dict(rows: list[tuple[Family, Variant]]) -> dict:
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "models": [
-            {
-                "id": v.id,
-                "name": v.name,
-                "family": f.id,
-                "hf_repo": v.hf_repo,
-                "kind": v.kind,
-                "params_b": v.params.total_b,
-                "active_params_b": v.params.active_b,
-                "context_length": v.context.length,
-                "license": (v.license or f.license).id,
-                "commercial_use": (v.license or f.license).commercial_use,
-                "specialties": list(v.specialties),
-                "languages": list(languages_of(f, v).codes),
-            }
-            for f, v in rows
-        ],
-    }
+def list_dict(rows: list[ListedModel]) -> dict:
+    names = rows[0]._fields if rows else ()
+    return {"schema_version": SCHEMA_VERSION, "models": [dict(zip(names, row)) for row in rows]}
 
 
 def recommendation_dict(rec: Recommendation) -> dict:
     from llmguide.deploy import run
+    from llmguide.model.params import count_params
 
     req, hw = rec.request, rec.hardware
     recommendations: list[dict] = []

@@ -126,7 +126,7 @@ def test_commands_run_with_an_unwritable_cache(cli, tmp_path):
     assert r.exit_code == 0 and r.stderr == ""
 
 
-@pytest.mark.parametrize("damage", ["empty", "truncated", "garbage", "old format", "wrong length"])
+@pytest.mark.parametrize("damage", ["empty", "truncated", "garbage", "old format", "first format", "wrong length", "flipped byte"])
 def test_a_damaged_cache_file_is_ignored_and_rebuilt(folder, damage):
     catalog = load_catalog(use_cache=True)  # writes the cache
     (path,) = folder.glob("catalog-*.pickle")
@@ -135,8 +135,11 @@ def test_a_damaged_cache_file_is_ignored_and_rebuilt(folder, damage):
         "empty": b"",
         "truncated": good[: len(good) // 2],
         "garbage": b"\x00\xff" * 1000,
-        "old format": good[len(cache._MAGIC) + 8:],  # a bare pickle, as older versions wrote
+        "old format": good[cache._HEADER:],  # a bare pickle, as older versions wrote
+        "first format": b"llmguide-catalog-cache\n" + (len(good) - cache._HEADER).to_bytes(8, "little") + good[cache._HEADER:],
         "wrong length": good + b"x",
+        # inside a part the catalog unpickles only when first used: caught by the checksum, not later
+        "flipped byte": good[: len(good) // 2] + bytes([good[len(good) // 2] ^ 0xFF]) + good[len(good) // 2 + 1:],
     }[damage]
     path.write_bytes(damaged)
     assert cache.read_key(cache.cache_key(catalog.root)) is None
@@ -177,6 +180,7 @@ def test_equal_parts_are_stored_once_and_read_back_equal(folder):
     import pickle
     from dataclasses import replace
 
+    from llmguide.catalog.listing import listed
     from llmguide.cli.serialize import list_dict
 
     catalog = load_catalog()
@@ -184,11 +188,12 @@ def test_equal_parts_are_stored_once_and_read_back_equal(folder):
     copies = tuple(replace(v, id=f"{v.id}-copy{i}", name=f"{v.name} copy {i}") for i in range(50) for v in fam.variants[:1])
     big = replace(catalog, families=(*catalog.families, replace(fam, id=f"{fam.id}-copies", variants=copies)))
     before = len(pickle.dumps(big, protocol=pickle.HIGHEST_PROTOCOL))
-    expected = list_dict([(f, v) for f in big.families for v in f.variants])
+    expected = list_dict(list(big.listing))
     cache.write_key("user-test", big)
     back = cache.read_key("user-test")
     assert isinstance(back, Catalog)
-    assert list_dict([(f, v) for f in back.families for v in f.variants]) == expected
+    assert list_dict(list(back.listing)) == expected  # the rows kept in the entry
+    assert list_dict([listed(f, v) for f, v in back.variants()]) == expected  # and as the families read back give them
     shared = back.families[-1].variants
     assert all(v.architecture is shared[0].architecture and v.context is shared[0].context for v in shared)
     assert len(pickle.dumps(back, protocol=pickle.HIGHEST_PROTOCOL)) < before
@@ -226,3 +231,21 @@ def test_an_entry_pickled_by_another_layout_is_refused_or_read_whole(catalog):
         fresh.__setstate__(("2024-01",))
     fresh.__setstate__(dict(vars(release)))
     assert vars(fresh) == vars(release)
+
+
+def test_a_cached_catalog_lists_without_reading_its_families(folder):
+    """A catalog read from the cache keeps its families and evidence packed until first used:
+    `list` reads only its rows. Read later, they are the catalog's own."""
+    from llmguide.catalog.listing import list_rows, listed
+
+    fresh = load_catalog(use_cache=True)  # built, and written
+    back = load_catalog(use_cache=True)  # read back
+    assert back is not fresh and back.stamp == fresh.stamp
+    assert list_rows(back) == [listed(f, v) for f, v in fresh.variants()]
+    assert "families" not in back.__dict__ and "evidence" not in back.__dict__
+    assert [f.id for f in back.families] == [f.id for f in fresh.families]
+    assert back.evidence.rows == fresh.evidence.rows
+    assert list_rows(back, task="code") == list_rows(fresh, task="code")
+    assert list_rows(back, family="llama2") == list_rows(fresh, family="llama2")
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        back.nothing  # noqa: B018 - what is not a packed field is missing as usual
