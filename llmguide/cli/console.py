@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import json
 import math
+import os
 import re
 import sys
 from typing import TYPE_CHECKING
@@ -52,8 +53,18 @@ def note(text: str) -> None:
 
 def emit_json(data: object) -> None:
     """Machine output: strict JSON (no NaN or Infinity: a non-finite number becomes null), indented
-    by two spaces, and nothing else on stdout; escaped to ASCII when stdout cannot take UTF-8."""
-    sys.stdout.write(json_text(data, ascii_only=not _utf8(sys.stdout)) + "\n")
+    by two spaces, and nothing else on stdout; escaped to ASCII when stdout cannot take UTF-8.
+    To a UTF-8 stdout the bytes go straight to its buffer (a list of thousands of models is
+    megabytes: decoding and encoding them again cost more than writing them)."""
+    stream = sys.stdout
+    ascii_only = not _utf8(stream)
+    buffer = getattr(stream, "buffer", None)
+    if ascii_only or buffer is None or os.linesep != "\n" or _encoding(stream) != "utf-8":
+        stream.write(json_text(data, ascii_only=ascii_only) + "\n")
+        return
+    payload = _orjson(data, newline=True)
+    stream.flush()  # what the text layer holds goes first
+    buffer.write(payload if payload is not None else json_text(data).encode() + b"\n")
 
 
 def json_text(data: object, ascii_only: bool = False) -> str:
@@ -64,20 +75,26 @@ def json_text(data: object, ascii_only: bool = False) -> str:
     and write the same text, except that orjson writes a number's exponent without padding
     (``1e-7``, not ``1e-07``): the same number to any JSON reader."""
     if not ascii_only:
-        try:
-            import orjson
-        except ImportError:  # an install without it: the same JSON, written slower
-            pass
-        else:
-            try:
-                options = orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
-                return orjson.dumps(data, option=options).decode()
-            except TypeError:  # orjson.JSONEncodeError
-                pass
+        payload = _orjson(data)
+        if payload is not None:
+            return payload.decode()
     try:
         return json.dumps(data, indent=2, ensure_ascii=ascii_only, allow_nan=False)
     except ValueError:
         return json.dumps(_finite(data), indent=2, ensure_ascii=ascii_only, allow_nan=False)
+
+
+def _orjson(data: object, newline: bool = False) -> bytes | None:
+    """``data`` as indented UTF-8 JSON by orjson, or None where the standard library must write it."""
+    try:
+        import orjson
+    except ImportError:  # an install without it: the same JSON, written slower
+        return None
+    options = orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+    try:
+        return orjson.dumps(data, option=options | (orjson.OPT_APPEND_NEWLINE if newline else 0))
+    except TypeError:  # orjson.JSONEncodeError
+        return None
 
 
 def _finite(value: object) -> object:
@@ -91,11 +108,15 @@ def _finite(value: object) -> object:
 
 
 def _utf8(stream) -> bool:
-    encoding = getattr(stream, "encoding", None) or "utf-8"
+    return _encoding(stream) in ("utf-8", "utf-16", "utf-32", "utf-8-sig")
+
+
+def _encoding(stream) -> str | None:
+    """The codec a text stream encodes with, by its canonical name (None: unknown to Python)."""
     try:
-        return codecs.lookup(encoding).name in ("utf-8", "utf-16", "utf-32", "utf-8-sig")
+        return codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name
     except LookupError:
-        return False
+        return None
 
 
 # What a non-UTF-8 terminal gets instead of the characters llmguide prints.
