@@ -51,6 +51,13 @@ def family_files(path: Path) -> tuple[list[Path], list[Path]]:
     """(family files, hardware files) a catalog path stands for. A file is a family file, or a
     hardware file when its folder is named ``hardware``; anything but a folder is taken for a file,
     so a FIFO or a device is refused by the reader with what it is."""
+    families, hardware = file_names(path)
+    return [Path(f) for f in families], [Path(h) for h in hardware]
+
+
+def file_names(path: Path) -> tuple[list[str], list[str]]:
+    """``family_files`` as text: the cache key of thousands of family files is worked out on every
+    run, and making a ``Path`` of each cost more than the stats."""
     try:
         os.lstat(path)
         is_dir = path.is_dir()
@@ -63,17 +70,21 @@ def family_files(path: Path) -> tuple[list[Path], list[Path]]:
     except ValueError:
         raise CatalogError(str(path), ["cannot read: the path contains a NUL character"]) from None
     if not is_dir:
-        return ([], [path]) if path.parent.name == "hardware" else ([path], [])
+        return ([], [str(path)]) if path.parent.name == "hardware" else ([str(path)], [])
     models = path / "models"
-    # One folder's files in name order (as Path ordering has it: case-folded where the system folds
-    # case), without comparing Path objects, which costs more than listing thousands of files.
-    families = sorted((models if models.is_dir() else path).glob("*.yaml"), key=_name_order)
-    hardware = sorted((path / "hardware").glob("*.yaml"), key=_name_order)
-    return families, hardware
+    return _yaml_in(models if models.is_dir() else path), _yaml_in(path / "hardware")
 
 
-def _name_order(path: Path) -> str:
-    return os.path.normcase(path.name)
+def _yaml_in(folder: Path) -> list[str]:
+    """The ``*.yaml`` entries of one folder (as ``folder.glob("*.yaml")`` has them: hidden ones too,
+    case folded where the system folds case; none when it cannot be read), in name order."""
+    suffix = os.path.normcase(".yaml")
+    try:
+        with os.scandir(folder) as entries:
+            found = [(os.path.normcase(e.name), e.path) for e in entries if os.path.normcase(e.name).endswith(suffix)]
+    except OSError:
+        return []
+    return [name for _, name in sorted(found)]
 
 
 def apply_overlays(base: Catalog | Callable[[], Catalog], paths: list[Path], use_cache: bool = False) -> Catalog:
@@ -91,9 +102,9 @@ def apply_overlays(base: Catalog | Callable[[], Catalog], paths: list[Path], use
     from llmguide.catalog import cache
     from llmguide.catalog.paths import catalog_dir
 
-    files: list[Path] = []
+    files: list[str | Path] = []
     for path in paths:
-        fam, hw = family_files(path)
+        fam, hw = file_names(path)
         files += [*fam, *hw] + ([path / "evidence.csv"] if path.is_dir() and (path / "evidence.csv").is_file() else [])
     key = cache.files_key(cache.cache_key(catalog_dir()), files)
     cached = cache.read_key(key)
