@@ -9,9 +9,11 @@ user or data errors, 2 for usage errors. ``LLMGUIDE_DEBUG=1`` re-raises instead,
 from __future__ import annotations
 
 import errno
+import importlib
 import io
 import os
 import sys
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Any, Optional
 
@@ -19,19 +21,62 @@ import typer
 from typer.core import TyperGroup
 
 from llmguide import __version__
-from llmguide.cli import (
-    cmd_bench, cmd_catalog, cmd_compare, cmd_deploy, cmd_explain, cmd_faq, cmd_fit, cmd_hardware, cmd_installed, cmd_list,
-    cmd_mcp,
-    cmd_recommend, cmd_show, cmd_why_not,
-)
 from llmguide.cli.clickcompat import Abort, ClickException, NoArgsIsHelpError, UsageError
 from llmguide.errors import LLMGuideError
 
 MIN_COLUMNS = 40  # the narrowest width llmguide lays tables out for
 
+# Each command and the module under llmguide/cli whose ``register(app)`` adds it, in the order help
+# lists them. A command's module is imported, and its options built, when it is looked up: a run
+# of `list` does not load what `fit` or `show` need, and help, which lists them all, loads all.
+COMMANDS = {
+    "show": "cmd_show", "compare": "cmd_compare", "list": "cmd_list", "recommend": "cmd_recommend",
+    "why-not": "cmd_why_not", "fit": "cmd_fit", "installed": "cmd_installed", "deploy": "cmd_deploy",
+    "bench": "cmd_bench", "hardware": "cmd_hardware", "explain": "cmd_explain", "faq": "cmd_faq",
+    "mcp": "cmd_mcp", "catalog": "cmd_catalog",
+}
+
+
+class _Commands(MutableMapping[str, Any]):
+    """The app's click commands by name (``COMMANDS``), each made the first time it is looked up."""
+
+    def __init__(self) -> None:
+        self._made: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._made:
+            if name not in COMMANDS:
+                raise KeyError(name)
+            one = typer.Typer(add_completion=False)
+            one.callback()(_nothing)  # a group, so that a command and a group of commands (catalog) come out alike
+            importlib.import_module(f"llmguide.cli.{COMMANDS[name]}").register(one)
+            self._made[name] = typer.main.get_command(one).commands[name]  # type: ignore[attr-defined]  # a group
+        return self._made[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._made[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        raise TypeError("llmguide's commands are fixed")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**dict.fromkeys(COMMANDS), **self._made})
+
+    def __len__(self) -> int:
+        return len({**dict.fromkeys(COMMANDS), **self._made})
+
+
+def _nothing() -> None:
+    pass
+
 
 class GuardedGroup(TyperGroup):
-    """A typer group whose ``main`` is the error boundary."""
+    """A typer group whose ``main`` is the error boundary, and whose commands are made as they are
+    looked up (``COMMANDS``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = _Commands()
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         from llmguide.cli.console import ascii_fallback
@@ -197,10 +242,6 @@ def _root(
 
     common.EXTRA_CATALOGS[:] = list(catalog or [])
 
-
-for module in (cmd_show, cmd_compare, cmd_list, cmd_recommend, cmd_why_not, cmd_fit, cmd_installed, cmd_deploy, cmd_bench, cmd_hardware,
-               cmd_explain, cmd_faq, cmd_catalog, cmd_mcp):
-    module.register(app)
 
 
 def main() -> None:

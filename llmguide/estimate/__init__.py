@@ -6,6 +6,21 @@ runtime allocates, and ``memory.estimate_memory`` puts them together. ``placemen
 an estimate fits on given hardware.
 """
 
-from llmguide.estimate.memory import MemoryEstimate, estimate_memory
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from llmguide.estimate.memory import MemoryEstimate, estimate_memory  # noqa: F401
 
 __all__ = ["MemoryEstimate", "estimate_memory"]
+
+
+def __getattr__(name: str) -> Any:
+    """The package's names load on first use: importing one module of it (the weight prices every
+    command keeps, estimate/prices.py) does not load the estimator."""
+    if name in __all__:
+        from llmguide.estimate import memory
+
+        return getattr(memory, name)
+    raise AttributeError(f"module 'llmguide.estimate' has no attribute {name!r}")

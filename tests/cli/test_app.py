@@ -83,3 +83,21 @@ def test_hardware_options_needs_its_parameter():
 
     with pytest.raises(TypeError, match="no hardware_spec parameter"):
         hardware_options()(no_spec)
+
+
+def test_a_command_loads_its_own_module_only():
+    """Commands are made when looked up: `list --json` loads neither the other commands, the
+    cards and the estimator, nor rich."""
+    script = (
+        "import os, sys\n"
+        "from llmguide.cli.app import main\n"
+        "sys.argv = ['llmguide', 'list', '--json']\n"
+        "out = os.dup(1); os.dup2(os.open(os.devnull, os.O_WRONLY), 1)\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert e.code in (0, None), e.code\n"
+        "os.dup2(out, 1)\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    loaded = set(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split())
+    assert "llmguide.cli.cmd_list" in loaded
+    unwanted = {"llmguide.cli.cmd_fit", "llmguide.cli.cmd_show", "llmguide.cards", "llmguide.estimate.memory", "rich"}
+    assert not loaded & unwanted
