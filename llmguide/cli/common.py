@@ -21,11 +21,17 @@ def _catalog(extra: tuple, env: str, user_dir: str) -> Catalog:
 
     import gc
 
-    loaded = apply_overlays(lambda: load_catalog(use_cache=True), overlay_paths(list(extra)), use_cache=True)
-    # The catalog lives as long as the process: the cyclic collector need not scan it again (with
-    # thousands of variants, those scans were most of the time `list` took).
-    gc.freeze()
-    return loaded
+    # The catalog lives as long as the process: the cyclic collector need not scan it, neither
+    # while it is read (it holds no cycles to find) nor after (with thousands of variants, those
+    # scans were most of the time `list` took).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return apply_overlays(lambda: load_catalog(use_cache=True), overlay_paths(list(extra)), use_cache=True)
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
 
 
 SHORT_LIVED = False  # set by the llmguide script, whose process ends with the command (not by a server or a test)
