@@ -185,8 +185,10 @@ def test_equal_parts_are_stored_once_and_read_back_equal(folder):
 
     catalog = load_catalog()
     fam = next(f for f in catalog.families if len(f.variants) >= 2)
-    copies = tuple(replace(v, id=f"{v.id}-copy{i}", name=f"{v.name} copy {i}") for i in range(50) for v in fam.variants[:1])
-    big = replace(catalog, families=(*catalog.families, replace(fam, id=f"{fam.id}-copies", variants=copies)))
+    copies = tuple(replace(v, id=f"{v.id}-copy{i}", name=f"{v.name} copy {i}", hf_repo=f"{v.hf_repo}-copy{i}", aliases=())
+                   for i in range(50) for v in fam.variants[:1])
+    big = replace(catalog, families=(*catalog.families, replace(fam, id=f"{fam.id}-copies", name=f"{fam.name} copies", aliases=(),
+                                                                variants=copies)))
     before = len(pickle.dumps(big, protocol=pickle.HIGHEST_PROTOCOL))
     expected = list_dict(list(big.listing))
     cache.write_key("user-test", big)
@@ -245,6 +247,10 @@ def test_a_cached_catalog_lists_without_reading_its_families(folder):
     assert "families" not in back.__dict__ and "evidence" not in back.__dict__
     assert [f.id for f in back.families] == [f.id for f in fresh.families]
     assert back.evidence.rows == fresh.evidence.rows
+    # the name index comes back with them, naming the families' own objects
+    assert back.names.keys() == fresh.names.keys()
+    fam, var = back.names["zephyr7bbeta"]
+    assert fam in back.families and var in fam.variants
     assert list_rows(back, task="code") == list_rows(fresh, task="code")
     assert list_rows(back, family="llama2") == list_rows(fresh, family="llama2")
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
