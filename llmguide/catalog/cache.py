@@ -95,6 +95,13 @@ def read_key(key: str):
         return None
 
 
+# Set by the llmguide script, whose process ends with its command: what is read from the cache
+# lives until then and holds no cycles, so it is frozen out of the cyclic collector's sight
+# (gc.freeze) as soon as it is read, a catalog's packed parts (loader.py) included. A process that
+# goes on (the MCP server, a program using the API, the tests) keeps collecting.
+FREEZE = False
+
+
 def loads(payload: bytes):
     """Unpickle what this cache wrote (an entry, or a part a catalog keeps packed)."""
     import gc
@@ -104,6 +111,8 @@ def loads(payload: bytes):
     try:
         return pickle.loads(payload)
     finally:
+        if FREEZE:
+            gc.freeze()
         if paused:
             gc.enable()
 
