@@ -262,7 +262,7 @@ def _with_hub(cat: Catalog, name: str) -> tuple[Catalog, str]:
     """For ``hf:ORG/NAME``: the catalog's own entry for the repository when it has one, else the
     entry ``catalog add`` would write, read from the Hub and added in memory (unvetted). Other
     names pass through."""
-    from llmguide.model.modelref import is_hub_name
+    from llmguide.model.hub import is_hub_name
 
     if not is_hub_name(name):
         return cat, name
@@ -291,7 +291,7 @@ def add_to_catalog(name: str, *, to: str | Path | None = None, force: bool = Fal
     from llmguide.catalog.overlay import user_catalog_dir
     from llmguide.errors import UsageError
     from llmguide.model.hub_family import add_family
-    from llmguide.model.modelref import is_hub_name
+    from llmguide.model.hub import is_hub_name
 
     if not is_hub_name(name):
         raise UsageError(f"'{name}' is not a Hugging Face repository name.", "Write hf:ORG/NAME, e.g. hf:Qwen/Qwen2.5-7B-Instruct.")

@@ -58,6 +58,11 @@ class HubName:
         return PREFIX + self.repo + (f"@{self.revision}" if self.revision else "") + (f":{self.quant}" if self.quant else "")
 
 
+def is_hub_name(name: str) -> bool:
+    """Whether ``name`` names a Hugging Face repository (``hf:ORG/NAME``), read from the Hub."""
+    return name[: len(PREFIX)].lower() == PREFIX
+
+
 def parse_name(name: str) -> HubName:
     """``hf:Qwen/Qwen2.5-7B-Instruct``, ``hf:org/Model-GGUF:Q4_K_M``, ``hf:org/model@v1.0``."""
     from llmguide.units import shorten

@@ -21,6 +21,7 @@ from llmguide.model.architecture import Architecture
 from llmguide.model.config import config_name, from_config, max_context, read_config
 from llmguide.model.files import shown_path
 from llmguide.model.gguf_file import GGUFInfo, read_gguf
+from llmguide.model.hub import is_hub_name
 from llmguide.model.safetensors_header import SafetensorsInfo, read_folder
 from llmguide.model.params import ParamCount, count_params
 
@@ -179,11 +180,6 @@ def _with_catalog_hint(exc: LLMGuideError, catalog: Catalog, name: str) -> LLMGu
     if known and not exc.hint:
         exc.hint = f"The catalog has this repository as {known}, which needs no network: give that name instead."
     return exc
-
-
-def is_hub_name(name: str) -> bool:
-    """Whether ``name`` names a Hugging Face repository (``hf:ORG/NAME``), read from the Hub."""
-    return name[:3].lower() == "hf:"
 
 
 def hub_ref(name: str) -> ModelRef:
