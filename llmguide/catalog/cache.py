@@ -75,8 +75,17 @@ _HEADER = len(_MAGIC) + 12
 _STALE_TMP_S = 3600  # a temporary file this old belongs to no running writer: a crashed run left it
 
 
+def has_key(key: str) -> bool:
+    """Whether something is stored under ``key`` (a plain file; whether it is whole is found when
+    it is read)."""
+    try:
+        return stat.S_ISREG(os.stat(cache_dir() / f"catalog-{key}.pickle").st_mode)
+    except (OSError, ValueError):
+        return False
+
+
 def read_key(key: str):
-    """The catalog stored under ``key``, or None: missing, truncated, corrupt or not a plain file."""
+    """What is stored under ``key``, or None: missing, truncated, corrupt or not a plain file."""
     path = cache_dir() / f"catalog-{key}.pickle"
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):  # opening a FIFO would wait for a writer

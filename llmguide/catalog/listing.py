@@ -1,16 +1,14 @@
 """What ``llmguide list`` shows of each variant: one row of plain values (``ListedModel``).
 
-A catalog works out its rows once (``Catalog.listing``) and keeps them in its cache entry beside
-its families, as plain tuples: listing a cached catalog of thousands of variants reads the rows and
-never unpickles the families (see ``Catalog`` in loader.py). A filtered list (a task, a family)
-needs the families and reads them.
+A catalog works out its rows once (``Catalog.listing``); a catalog kept in the user cache keeps
+them in an entry of their own, as plain tuples: listing a cached catalog of thousands of variants
+reads its rows only, not the catalog (see ``Catalog`` in loader.py). A filtered list (a task, a
+family) needs the families and reads them.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
-
-from llmguide.catalog.schema import languages_of
 
 if TYPE_CHECKING:
     from llmguide.catalog.loader import Catalog
@@ -35,6 +33,8 @@ class ListedModel(NamedTuple):
 
 
 def listed(family: Family, variant: Variant) -> ListedModel:
+    from llmguide.catalog.schema import languages_of
+
     lic = variant.license or family.license
     return ListedModel(variant.id, variant.name, family.id, variant.hf_repo, variant.kind, variant.params.total_b,
                        variant.params.active_b, variant.context.length, lic.id, lic.commercial_use,

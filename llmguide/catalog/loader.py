@@ -7,29 +7,38 @@ defined in ``tasks.yaml``. Every failure is a ``CatalogError`` naming the file a
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from llmguide.catalog.evidence import EvidenceTable, read_evidence
 from llmguide.catalog.listing import ListedModel, listed
 from llmguide.catalog.paths import catalog_dir
-from llmguide.catalog.reference import QuantTable, Task, TaskTable
-from llmguide.catalog.schema import Family, Variant, normalize
 from llmguide.errors import CatalogError
-from llmguide.hardware.presets import Device, HardwareFile
+
+if TYPE_CHECKING:  # imported where used: `list` over a cached catalog reads no family, task or device
+    from llmguide.catalog.evidence import EvidenceTable
+    from llmguide.catalog.reference import QuantTable, Task, TaskTable
+    from llmguide.catalog.schema import Family, Variant
+    from llmguide.hardware.presets import Device
+
+
+def _no_evidence() -> EvidenceTable:
+    from llmguide.catalog.evidence import EvidenceTable
+
+    return EvidenceTable((), "")
 
 
 @dataclass(frozen=True)
 class Catalog:
     """The loaded catalog: families in file order, plus the reference tables.
 
-    Pickled (the user cache, catalog/cache.py), it keeps its families, evidence and name index
-    packed in one pickle of their own, read back the first time one of them is used, and its
-    listing as plain tuples: ``list`` over a cached catalog of thousands of variants reads none of
-    them, and ``show`` does not build the name index again (see ``_PACKED``).
+    A catalog kept in the user cache (catalog/cache.py) is read part by part as it is used
+    (``deferred``): its list rows from an entry of their own, the rest from the catalog's entry,
+    in which its families, evidence and name index are packed in one pickle of their own, read
+    back the first time one of them is used (``_PACKED``). ``list`` over a cached catalog of
+    thousands of variants reads its rows only; ``show`` does not build the name index again.
     """
 
     families: tuple[Family, ...]
@@ -39,8 +48,10 @@ class Catalog:
     # family id -> its file, as text: a cached catalog of thousands of files spent more time
     # building Path objects when read back than on anything else in its families
     _files: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
-    hardware: tuple[Device, ...] = ()
-    evidence: EvidenceTable = field(default_factory=lambda: EvidenceTable((), ""))
+    # (no field but the stamp has a plain default: a class attribute would answer for a deferred
+    # catalog's field before it is read)
+    hardware: tuple[Device, ...] = field(default_factory=tuple)
+    evidence: EvidenceTable = field(default_factory=_no_evidence)
     _device_files: dict[str, Path] = field(default_factory=dict, compare=False, repr=False)
     # The cache key it was stored under ("": not from the cache): what is worked out from the
     # whole catalog, and kept between runs, is keyed by it (quality/kept.py). A catalog made from
@@ -50,13 +61,26 @@ class Catalog:
     def variants(self) -> list[tuple[Family, Variant]]:
         return [(fam, var) for fam in self.families for var in fam.variants]
 
+    @classmethod
+    def deferred(cls, key: str, build: Callable[[], Catalog]) -> Catalog:
+        """The catalog kept in the cache under ``key``, read as it is used: nothing yet. Should
+        its entry be gone or damaged when first read, ``build`` makes it again."""
+        catalog = object.__new__(cls)
+        catalog.__dict__.update(stamp=key, _build=build)
+        return catalog
+
     @cached_property
     def listing(self) -> tuple[ListedModel, ...]:
         """Every variant as ``llmguide list`` shows it, in catalog order (catalog/listing.py)."""
-        rows = self.__dict__.pop("_listed", None)  # a cached catalog's, read back as plain tuples
-        if rows is not None:
-            return tuple(map(partial(tuple.__new__, ListedModel), rows))  # ListedModel._make, in C
-        return tuple(listed(f, v) for f, v in self.variants())
+        from llmguide.catalog import cache
+
+        kept = cache.read_key(rows_key(self.stamp)) if self.stamp else None
+        if isinstance(kept, tuple) and all(len(row) == len(ListedModel._fields) for row in kept[:1]):
+            return tuple(map(partial(tuple.__new__, ListedModel), kept))  # ListedModel._make, in C
+        rows = tuple(listed(f, v) for f, v in self.variants())
+        if self.stamp:
+            cache.write_key(rows_key(self.stamp), tuple(map(tuple, rows)))
+        return rows
 
     def __getstate__(self) -> dict[str, Any]:
         import pickle
@@ -64,27 +88,46 @@ class Catalog:
         state: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _PACKED}
         packed = {name: getattr(self, name) for name in _PACKED}  # one pickle: the index names the families' own objects
         state["_packed"] = pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL)
-        state["_listed"] = tuple(map(tuple, self.listing))
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
 
+    def _read(self) -> None:
+        """Read a deferred catalog's entry (or build it again), once."""
+        with _READING:  # two threads must not each set half of their own copy
+            build = self.__dict__.get("_build")
+            if build is None:
+                return
+            from llmguide.catalog import cache
+
+            whole = cache.read_key(self.stamp)
+            if not isinstance(whole, Catalog):
+                whole = build()
+            for name, value in whole.__dict__.items():
+                self.__dict__.setdefault(name, value)
+            del self.__dict__["_build"]
+
     def _unpack(self) -> None:
         """Read back what a cached catalog keeps packed (``_PACKED``), once."""
+        if "_build" in self.__dict__:
+            self._read()
         if "_packed" not in self.__dict__:
             return
         from llmguide.catalog.cache import loads
 
-        with _UNPACKING:  # two threads must not each set half of their own copy
+        with _READING:
             blob = self.__dict__.get("_packed")
             if blob is not None:
                 self.__dict__.update(loads(blob))
                 del self.__dict__["_packed"]
 
-    if not TYPE_CHECKING:  # to the type checker, the packed fields are plain fields
+    if not TYPE_CHECKING:  # to the type checker, the fields are plain fields
         def __getattr__(self, name: str) -> Any:
-            """A packed field (``_PACKED``), read back the first time it is used."""
+            """A field of a deferred catalog, or a packed one, read the first time it is used."""
+            if name in _FIELDS and "_build" in self.__dict__:
+                self._read()
+                return getattr(self, name)
             if name in _PACKED and "_packed" in self.__dict__:
                 self._unpack()
                 return self.__dict__[name]
@@ -104,6 +147,8 @@ class Catalog:
     @cached_property
     def names(self) -> dict[str, tuple[Family, Variant | None]]:
         """Every normalized name (ids, names, aliases, Hugging Face repos) to what it means."""
+        from llmguide.catalog.schema import normalize
+
         self._unpack()  # a cached catalog's index comes back with its families
         if "names" in self.__dict__:
             return self.__dict__["names"]
@@ -138,7 +183,29 @@ class Catalog:
 # need, and most of the bytes (a user catalog of 15,000 variants: the families take 36 ms to
 # unpickle, the evidence 6 ms; the name index takes 0.4 s to build and 20 ms to unpickle).
 _PACKED = ("families", "evidence", "names")
-_UNPACKING = threading.Lock()
+_FIELDS = frozenset(f.name for f in fields(Catalog))
+_READING = threading.RLock()
+
+
+def rows_key(key: str) -> str:
+    """The cache key of the list rows of the catalog kept under ``key``."""
+    return f"rows-{key}"
+
+
+def cached(key: str, build: Callable[[], Catalog]) -> Catalog:
+    """The catalog kept in the user cache under ``key``, read as it is used (``Catalog.deferred``);
+    when there is none, ``build``'s, kept there with its list rows. A catalog is kept only once it
+    has been checked whole, and ``key`` changes with every file it was built from: whatever is
+    wrong with the files is found here, never later."""
+    from llmguide.catalog import cache
+
+    def build_and_keep() -> Catalog:
+        catalog = replace(build(), stamp=key)
+        cache.write_key(key, catalog)
+        cache.write_key(rows_key(key), tuple(map(tuple, catalog.listing)))
+        return catalog
+
+    return Catalog.deferred(key, build_and_keep) if cache.has_key(key) else build_and_keep()
 
 
 def load_catalog(root: Path | None = None, *, use_cache: bool = False) -> Catalog:
@@ -150,14 +217,11 @@ def load_catalog(root: Path | None = None, *, use_cache: bool = False) -> Catalo
     if use_cache:
         from llmguide.catalog import cache
 
-        key = cache.cache_key(root)
-        cached = cache.read_key(key)
-        if isinstance(cached, Catalog):
-            return cached
-        catalog = replace(load_catalog(root), stamp=key)
-        cache.write_key(key, catalog)
-        return catalog
+        return cached(cache.cache_key(root), partial(load_catalog, root))
 
+    from llmguide.catalog.evidence import EvidenceTable, read_evidence
+    from llmguide.catalog.reference import QuantTable, TaskTable
+    from llmguide.catalog.schema import Family
     from llmguide.catalog.yamlfile import read_model  # yaml and pydantic only when validating
 
     models_dir = root / "models"
@@ -235,6 +299,8 @@ def file_name_problem(path: Path, fam_id: str) -> str:
 def _load_hardware(root: Path, read_model) -> tuple[tuple[Device, ...], dict[str, Path]]:
     """Accelerator presets from ``root/hardware/*.yaml``, with the file of each; ids and names
     unique across the files."""
+    from llmguide.hardware.presets import HardwareFile
+
     devices: list[Device] = []
     files: dict[str, Path] = {}
     for path in sorted((root / "hardware").glob("*.yaml")):
@@ -250,6 +316,8 @@ def _load_hardware(root: Path, read_model) -> tuple[tuple[Device, ...], dict[str
 def check_hardware_names(devices: Iterable[Device], files: Mapping[str, Path]) -> None:
     """Every device name (id, name, aliases, compared normalized) names one device only. A clash
     is reported with both devices and both files; every clash in the file of the first."""
+    from llmguide.catalog.schema import normalize
+
     owner: dict[str, Device] = {}
     problems: list[tuple[str, str]] = []
     for dev in devices:

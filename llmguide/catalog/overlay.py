@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from llmguide.catalog.loader import Catalog, check_file_name, check_hardware_names
+from llmguide.catalog.loader import Catalog, cached, check_file_name, check_hardware_names
 from llmguide.errors import CatalogError
 
 ENV = "LLMGUIDE_CATALOG"
@@ -106,13 +106,7 @@ def apply_overlays(base: Catalog | Callable[[], Catalog], paths: list[Path], use
     for path in paths:
         fam, hw = file_names(path)
         files += [*fam, *hw] + ([path / "evidence.csv"] if path.is_dir() and (path / "evidence.csv").is_file() else [])
-    key = cache.files_key(cache.cache_key(catalog_dir()), files)
-    cached = cache.read_key(key)
-    if isinstance(cached, Catalog):
-        return cached
-    merged = replace(_merge(loaded(), paths), stamp=key)
-    cache.write_key(key, merged)
-    return merged
+    return cached(cache.files_key(cache.cache_key(catalog_dir()), files), lambda: _merge(loaded(), paths))
 
 
 def _merge(base: Catalog, paths: list[Path]) -> Catalog:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
-from llmguide.catalog.schema import Family, languages_of
-
-if TYPE_CHECKING:  # the cards, the ranking and the run commands are imported where a result needs them: `list` needs none
+if TYPE_CHECKING:  # the catalog's records, the cards, the ranking and the run commands are imported where a result
+    # needs them: `list` needs none
+    from llmguide.catalog.schema import Family
     from llmguide.cards import Card, VariantFacts
     from llmguide.catalog.listing import ListedModel
     from llmguide.rules.engine import Recommendation
@@ -62,6 +62,8 @@ def quality_dict(q) -> dict | None:
 def language_support(r, req) -> dict:
     """What the --lang verdict (H4) of a ranked model relied on: the listed codes, a developer's
     claim, and the verdict."""
+    from llmguide.catalog.schema import languages_of
+
     langs = languages_of(r.candidate.family, r.candidate.variant)
     return {"codes": list(langs.codes), "claimed_count": langs.claimed_count, "asked": list(req.languages),
             "covered_by": ("list" if all(x in langs.codes for x in req.languages) else "claim") if req.languages else None,
@@ -94,6 +96,7 @@ def list_dict(rows: list[ListedModel]) -> dict:
 
 
 def recommendation_dict(rec: Recommendation) -> dict:
+    from llmguide.catalog.schema import languages_of
     from llmguide.deploy import run
     from llmguide.model.params import count_params
 

@@ -126,10 +126,18 @@ def test_commands_run_with_an_unwritable_cache(cli, tmp_path):
     assert r.exit_code == 0 and r.stderr == ""
 
 
+@pytest.mark.parametrize("entry", ["catalog", "rows"])
 @pytest.mark.parametrize("damage", ["empty", "truncated", "garbage", "old format", "first format", "wrong length", "flipped byte"])
-def test_a_damaged_cache_file_is_ignored_and_rebuilt(folder, damage):
+def test_a_damaged_cache_file_is_ignored_and_rebuilt(folder, damage, entry):
+    """A damaged entry, the catalog's or its list rows', is seen when read, and made again from the
+    catalog files: even when the catalog was handed out before it was read (Catalog.deferred)."""
+    from llmguide.catalog.loader import rows_key
+
     catalog = load_catalog(use_cache=True)  # writes the cache
-    (path,) = folder.glob("catalog-*.pickle")
+    key = catalog.stamp if entry == "catalog" else rows_key(catalog.stamp)
+    path = folder / f"catalog-{key}.pickle"
+    assert sorted(folder.glob("catalog-*.pickle")) == sorted([folder / f"catalog-{catalog.stamp}.pickle",
+                                                              folder / f"catalog-{rows_key(catalog.stamp)}.pickle"])
     good = path.read_bytes()
     damaged = {
         "empty": b"",
@@ -142,10 +150,11 @@ def test_a_damaged_cache_file_is_ignored_and_rebuilt(folder, damage):
         "flipped byte": good[: len(good) // 2] + bytes([good[len(good) // 2] ^ 0xFF]) + good[len(good) // 2 + 1:],
     }[damage]
     path.write_bytes(damaged)
-    assert cache.read_key(cache.cache_key(catalog.root)) is None
+    assert cache.read_key(key) is None
     again = load_catalog(use_cache=True)
-    assert isinstance(again, Catalog) and len(again.families) == len(catalog.families)
-    assert path.read_bytes() == good or cache.read_key(cache.cache_key(catalog.root)) is not None  # rewritten whole
+    assert isinstance(again, Catalog) and again.listing == catalog.listing
+    assert len(again.families) == len(catalog.families) and again.names.keys() == catalog.names.keys()
+    assert path.read_bytes() == good or cache.read_key(key) is not None  # rewritten whole
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs os.mkfifo")
@@ -255,3 +264,19 @@ def test_a_cached_catalog_lists_without_reading_its_families(folder):
     assert list_rows(back, family="llama2") == list_rows(fresh, family="llama2")
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         back.nothing  # noqa: B018 - what is not a packed field is missing as usual
+
+
+def test_a_deferred_catalog_answers_every_field_as_the_whole_one(folder):
+    """Each field of a catalog handed out before its entry is read is the entry's: none is
+    answered by a class-level default (a deferred catalog once had no GPUs)."""
+    import pickle
+    from dataclasses import fields
+
+    load_catalog(use_cache=True)  # written
+    whole = load_catalog(use_cache=True)
+    whole.families  # noqa: B018 - read whole
+    for f in fields(Catalog):
+        deferred = load_catalog(use_cache=True)
+        assert "_build" in deferred.__dict__, "read as it is used"
+        assert pickle.dumps(getattr(deferred, f.name)) == pickle.dumps(getattr(whole, f.name)), f.name
+        assert "_build" not in deferred.__dict__ or f.name == "stamp", f"{f.name} answered without reading the entry"
