@@ -7,7 +7,7 @@ defined in ``tasks.yaml``. Every failure is a ``CatalogError`` naming the file a
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, partial
 from pathlib import Path
@@ -36,9 +36,10 @@ class Catalog:
 
     A catalog kept in the user cache (catalog/cache.py) is read part by part as it is used
     (``deferred``): its list rows from an entry of their own, the rest from the catalog's entry,
-    in which its families, evidence and name index are packed in one pickle of their own, read
-    back the first time one of them is used (``_PACKED``). ``list`` over a cached catalog of
-    thousands of variants reads its rows only; ``show`` does not build the name index again.
+    in which its families and evidence are packed in one pickle of their own, and its name index
+    in another, each read back the first time it is used (``_PACKED``, ``names``). ``list`` over a
+    cached catalog of thousands of variants reads its rows only; ``show`` does not build the name
+    index again, and ``recommend`` does not read it.
     """
 
     families: tuple[Family, ...]
@@ -86,8 +87,11 @@ class Catalog:
         import pickle
 
         state: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _PACKED}
-        packed = {name: getattr(self, name) for name in _PACKED}  # one pickle: the index names the families' own objects
-        state["_packed"] = pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL)
+        state["_packed"] = pickle.dumps({name: getattr(self, name) for name in _PACKED}, protocol=pickle.HIGHEST_PROTOCOL)
+        # the name index as numbers: what each name means, counted over the families in order
+        number = {id(fam if var is None else var): n for n, (fam, var) in enumerate(_meanings(self.families))}
+        coded = {key: number[id(fam if var is None else var)] for key, (fam, var) in self.names.items()}
+        state["_names"] = pickle.dumps(coded, protocol=pickle.HIGHEST_PROTOCOL)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -149,9 +153,16 @@ class Catalog:
         """Every normalized name (ids, names, aliases, Hugging Face repos) to what it means."""
         from llmguide.catalog.schema import normalize
 
-        self._unpack()  # a cached catalog's index comes back with its families
-        if "names" in self.__dict__:
-            return self.__dict__["names"]
+        if "_build" in self.__dict__:
+            self._read()
+            if "names" in self.__dict__:  # the entry was gone: built again, index and all
+                return self.__dict__["names"]
+        coded = self.__dict__.pop("_names", None)
+        if coded is not None:  # a cached catalog's index, kept as numbers (__getstate__)
+            from llmguide.catalog.cache import loads
+
+            meant = list(_meanings(self.families))
+            return {key: meant[n] for key, n in loads(coded).items()}
         index: dict[str, tuple[Family, Variant | None]] = {}
         owner: dict[str, str] = {}
 
@@ -181,10 +192,19 @@ class Catalog:
 
 # What a pickled catalog keeps packed until one of them is first used: what ``list`` does not
 # need, and most of the bytes (a user catalog of 15,000 variants: the families take 36 ms to
-# unpickle, the evidence 6 ms; the name index takes 0.4 s to build and 20 ms to unpickle).
-_PACKED = ("families", "evidence", "names")
+# unpickle, the evidence 6 ms). Its name index, which takes 0.4 s to build, is kept apart as
+# numbers (``names``): read back only by a command that looks up a name.
+_PACKED = ("families", "evidence")
 _FIELDS = frozenset(f.name for f in fields(Catalog))
 _READING = threading.RLock()
+
+
+def _meanings(families: Iterable[Family]) -> Iterator[tuple[Family, Variant | None]]:
+    """What a name can mean, in a fixed order: each family, then each of its variants."""
+    for fam in families:
+        yield fam, None
+        for var in fam.variants:
+            yield fam, var
 
 
 def rows_key(key: str) -> str:
