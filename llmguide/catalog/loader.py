@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -65,22 +65,24 @@ class Catalog:
     @classmethod
     def deferred(cls, key: str, build: Callable[[], Catalog]) -> Catalog:
         """The catalog kept in the cache under ``key``, read as it is used: nothing yet. Should
-        its entry be gone or damaged when first read, ``build`` makes it again."""
+        its entry be gone or damaged when first read, ``build`` makes the catalog again from the
+        files as they are then (and keeps it under their key)."""
         catalog = object.__new__(cls)
         catalog.__dict__.update(stamp=key, _build=build)
         return catalog
 
     @cached_property
     def listing(self) -> tuple[ListedModel, ...]:
-        """Every variant as ``llmguide list`` shows it, in catalog order (catalog/listing.py)."""
+        """Every variant as ``llmguide list`` shows it, in catalog order (catalog/listing.py).
+        A cached catalog keeps them in an entry of their own (``rows_key``)."""
         from llmguide.catalog import cache
 
         kept = cache.read_key(rows_key(self.stamp)) if self.stamp else None
-        if isinstance(kept, tuple) and all(len(row) == len(ListedModel._fields) for row in kept[:1]):
-            return tuple(map(partial(tuple.__new__, ListedModel), kept))  # ListedModel._make, in C
+        if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == ListedModel._fields:
+            return tuple(map(partial(tuple.__new__, ListedModel), kept[1]))  # ListedModel._make, in C
         rows = tuple(listed(f, v) for f, v in self.variants())
         if self.stamp:
-            cache.write_key(rows_key(self.stamp), tuple(map(tuple, rows)))
+            cache.write_key(rows_key(self.stamp), (ListedModel._fields, tuple(map(tuple, rows))))
         return rows
 
     def __getstate__(self) -> dict[str, Any]:
@@ -108,9 +110,11 @@ class Catalog:
             whole = cache.read_key(self.stamp)
             if not isinstance(whole, Catalog):
                 whole = build()
+                if whole.stamp != self.stamp:  # the files changed since: what was read of the old ones goes
+                    self.__dict__.clear()
             for name, value in whole.__dict__.items():
                 self.__dict__.setdefault(name, value)
-            del self.__dict__["_build"]
+            self.__dict__.pop("_build", None)
 
     def _unpack(self) -> None:
         """Read back what a cached catalog keeps packed (``_PACKED``), once."""
@@ -129,12 +133,14 @@ class Catalog:
     if not TYPE_CHECKING:  # to the type checker, the fields are plain fields
         def __getattr__(self, name: str) -> Any:
             """A field of a deferred catalog, or a packed one, read the first time it is used."""
-            if name in _FIELDS and "_build" in self.__dict__:
-                self._read()
-                return getattr(self, name)
-            if name in _PACKED and "_packed" in self.__dict__:
-                self._unpack()
-                return self.__dict__[name]
+            known = self.__dict__
+            if name in _FIELDS:
+                if "_build" in known:
+                    self._read()
+                if name in _PACKED and "_packed" in known:
+                    self._unpack()
+                if name in known:  # (read now, or by another thread since the lookup that failed)
+                    return known[name]
             raise AttributeError(f"'Catalog' object has no attribute '{name}'")
 
     def task(self, task_id: str) -> Task:
@@ -155,14 +161,16 @@ class Catalog:
 
         if "_build" in self.__dict__:
             self._read()
-            if "names" in self.__dict__:  # the entry was gone: built again, index and all
+        with _READING:
+            if "names" in self.__dict__:  # built with the catalog, or decoded by another thread
                 return self.__dict__["names"]
-        coded = self.__dict__.pop("_names", None)
-        if coded is not None:  # a cached catalog's index, kept as numbers (__getstate__)
-            from llmguide.catalog.cache import loads
+            coded = self.__dict__.pop("_names", None)
+            if coded is not None:  # a cached catalog's index, kept as numbers (__getstate__)
+                from llmguide.catalog.cache import loads
 
-            meant = list(_meanings(self.families))
-            return {key: meant[n] for key, n in loads(coded).items()}
+                meant = list(_meanings(self.families))
+                self.__dict__["names"] = decoded = {key: meant[n] for key, n in loads(coded).items()}
+                return decoded
         index: dict[str, tuple[Family, Variant | None]] = {}
         owner: dict[str, str] = {}
 
@@ -212,20 +220,25 @@ def rows_key(key: str) -> str:
     return f"rows-{key}"
 
 
-def cached(key: str, build: Callable[[], Catalog]) -> Catalog:
-    """The catalog kept in the user cache under ``key``, read as it is used (``Catalog.deferred``);
-    when there is none, ``build``'s, kept there with its list rows. A catalog is kept only once it
-    has been checked whole, and ``key`` changes with every file it was built from: whatever is
-    wrong with the files is found here, never later."""
+def cached(keyed: Callable[[], str], build: Callable[[], Catalog]) -> Catalog:
+    """The catalog kept in the user cache under the key of its files as they are (``keyed``),
+    read as it is used (``Catalog.deferred``); when there is none, ``build``'s, kept there with
+    its list rows. A catalog is kept only once it has been checked whole, and its key changes
+    with every file it was built from: what is wrong with the files is found here. (Should the
+    entry vanish before it is read, and the files have changed since, the catalog is built
+    from them then, and is theirs.)"""
     from llmguide.catalog import cache
 
-    def build_and_keep() -> Catalog:
-        catalog = replace(build(), stamp=key)
+    def build_and_keep(key: str | None = None) -> Catalog:
+        key = key or keyed()
+        catalog = build()
+        object.__setattr__(catalog, "stamp", key)  # a catalog just made, no one else's: its name index stays
         cache.write_key(key, catalog)
-        cache.write_key(rows_key(key), tuple(map(tuple, catalog.listing)))
+        catalog.listing  # noqa: B018 - worked out, and kept
         return catalog
 
-    return Catalog.deferred(key, build_and_keep) if cache.has_key(key) else build_and_keep()
+    key = keyed()
+    return Catalog.deferred(key, build_and_keep) if cache.has_key(key) else build_and_keep(key)
 
 
 def load_catalog(root: Path | None = None, *, use_cache: bool = False) -> Catalog:
@@ -237,7 +250,7 @@ def load_catalog(root: Path | None = None, *, use_cache: bool = False) -> Catalo
     if use_cache:
         from llmguide.catalog import cache
 
-        return cached(cache.cache_key(root), partial(load_catalog, root))
+        return cached(partial(cache.cache_key, root), partial(load_catalog, root))
 
     from llmguide.catalog.evidence import EvidenceTable, read_evidence
     from llmguide.catalog.reference import QuantTable, TaskTable

@@ -102,11 +102,14 @@ def apply_overlays(base: Catalog | Callable[[], Catalog], paths: list[Path], use
     from llmguide.catalog import cache
     from llmguide.catalog.paths import catalog_dir
 
-    files: list[str | Path] = []
-    for path in paths:
-        fam, hw = file_names(path)
-        files += [*fam, *hw] + ([path / "evidence.csv"] if path.is_dir() and (path / "evidence.csv").is_file() else [])
-    return cached(cache.files_key(cache.cache_key(catalog_dir()), files), lambda: _merge(loaded(), paths))
+    def key() -> str:  # of every file involved, as they are now
+        files: list[str | Path] = []
+        for path in paths:
+            fam, hw = file_names(path)
+            files += [*fam, *hw] + ([path / "evidence.csv"] if path.is_dir() and (path / "evidence.csv").is_file() else [])
+        return cache.files_key(cache.cache_key(catalog_dir()), files)
+
+    return cached(key, lambda: _merge(loaded(), paths))
 
 
 def _merge(base: Catalog, paths: list[Path]) -> Catalog:
@@ -140,7 +143,6 @@ def _merge(base: Catalog, paths: list[Path]) -> Catalog:
                 device_files[dev.id] = h
     merged = replace(base, stamp="", families=tuple(families.values()), _files=files, hardware=tuple(devices.values()),
                      evidence=EvidenceTable(tuple(evidence), base.evidence.path), _device_files=device_files)
-    merged.__dict__.pop("names", None)  # rebuild the name index over the merged families
     merged.names  # duplicate names across shipped and user entries fail here, with the file
     check_hardware_names(merged.hardware, device_files)
     owner: dict[str, Family] = {}

@@ -125,3 +125,35 @@ def test_a_user_catalog_is_cached_and_a_change_is_seen(tmp_path, monkeypatch):
     os.utime(fam, ns=(fam.stat().st_atime_ns, fam.stat().st_mtime_ns + 10**9))
     changed = apply_overlays(base, [fam], use_cache=True)
     assert any(v.name == "My Zephyr 7B v2" for _, v in changed.variants())
+
+
+def test_a_catalog_whose_entry_vanished_is_built_from_the_files_as_they_are_then(tmp_path, monkeypatch):
+    """A catalog handed out before it was read (Catalog.deferred) whose cache entry is gone when
+    first read, another run having kept the edited files' catalog instead: it is built from the
+    files as they are then, and everything worked out from the old ones is dropped, so its list
+    rows, families, name index and stamp stay one catalog's."""
+    from functools import partial
+
+    from llmguide.catalog import cache, load_catalog
+    from llmguide.catalog.listing import list_rows, listed
+    from llmguide.catalog.overlay import apply_overlays
+
+    monkeypatch.setenv("LLMGUIDE_CACHE_DIR", str(tmp_path / "cache"))
+    shipped = partial(load_catalog, use_cache=True)
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    fam = _my_family(folder)
+    apply_overlays(shipped, [folder], use_cache=True)  # kept
+    handed = apply_overlays(shipped, [folder], use_cache=True)
+    assert "_build" in handed.__dict__
+    before = list(handed.listing)  # read from the rows entry
+    data = yaml.safe_load(fam.read_text())
+    data["variants"].append(dict(data["variants"][0], id="my-zephyr-7b-two", name="My Zephyr 7B Two", hf_repo="me/two"))
+    fam.write_text(yaml.safe_dump(data, sort_keys=False))
+    (tmp_path / "cache" / f"catalog-{handed.stamp}.pickle").unlink()  # as another run's write drops it
+    old_stamp = handed.stamp
+    assert len(list_rows(handed, family="my-zephyr")) == 2
+    assert handed.stamp != old_stamp and cache.has_key(handed.stamp)
+    assert list(handed.listing) == [listed(f, v) for f, v in handed.variants()] != before
+    assert handed.names["metwo"] == handed.names["myzephyr7btwo"]
+    assert handed.newest_month == max(v.release.month[:7] for _, v in handed.variants())
