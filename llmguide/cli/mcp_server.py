@@ -200,9 +200,11 @@ def build_server() -> Any:
     from mcp.server.mcpserver.tools import Tool
     from mcp.types import ToolAnnotations
 
+    from llmguide.catalog import cache
     from llmguide.cli import common
 
     common.SHORT_LIVED = False  # commands run in this process for as long as it serves
+    cache.FREEZE = False
     tools = []
     for spec in tool_specs():
         writes = spec.name == "hardware"  # measure_bandwidth keeps its measurement

@@ -203,6 +203,7 @@ def test_a_server_keeps_its_collector_collecting(monkeypatch):
     after the answer); a server that runs commands in-process for hours, or a test, must not."""
     import gc
 
+    from llmguide.catalog import cache
     from llmguide.cli import common
     from llmguide.cli.mcp_server import build_server
 
@@ -210,11 +211,15 @@ def test_a_server_keeps_its_collector_collecting(monkeypatch):
     monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1))
     monkeypatch.setattr(common, "SHORT_LIVED", False)
     common.settle()  # a test or a program running commands: nothing frozen
+    cache.loads(cache.pickle.dumps([1]))
     assert frozen == []
-    monkeypatch.setattr(common, "SHORT_LIVED", True)  # as the llmguide script sets it
+    monkeypatch.setattr(common, "SHORT_LIVED", True)  # as the llmguide script sets them
+    monkeypatch.setattr(cache, "FREEZE", True)
     common.settle()
-    assert frozen == [1]
+    cache.loads(cache.pickle.dumps([1]))
+    assert frozen == [1, 1]
     build_server()  # `llmguide mcp` starts as the script, then serves for hours
-    assert not common.SHORT_LIVED
+    assert not common.SHORT_LIVED and not cache.FREEZE
     common.settle()
-    assert frozen == [1]
+    cache.loads(cache.pickle.dumps([1]))
+    assert frozen == [1, 1]
