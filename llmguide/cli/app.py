@@ -38,10 +38,14 @@ COMMANDS = {
 
 
 class _Commands(MutableMapping[str, Any]):
-    """The app's click commands by name (``COMMANDS``), each made the first time it is looked up."""
+    """The app's click commands by name (``COMMANDS``), each made the first time it is looked up,
+    after any added the usual way (``app.command()``)."""
 
-    def __init__(self) -> None:
-        self._made: dict[str, Any] = {}
+    def __init__(self, made: MutableMapping[str, Any]) -> None:
+        self._made: dict[str, Any] = dict(made)
+
+    def __contains__(self, name: object) -> bool:  # without making it
+        return name in COMMANDS or name in self._made
 
     def __getitem__(self, name: str) -> Any:
         if name not in self._made:
@@ -76,7 +80,7 @@ class GuardedGroup(TyperGroup):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.commands = _Commands()
+        self.commands = _Commands(self.commands)
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         from llmguide.cli.console import ascii_fallback

@@ -101,3 +101,42 @@ def test_a_command_loads_its_own_module_only():
     assert "llmguide.cli.cmd_list" in loaded
     unwanted = {"llmguide.cli.cmd_fit", "llmguide.cli.cmd_show", "llmguide.cards", "llmguide.estimate.memory", "rich"}
     assert not loaded & unwanted
+
+
+def test_every_command_module_is_listed_once():
+    """Each llmguide/cli/cmd_*.py registers the command COMMANDS names it by, and only that one."""
+    from pathlib import Path
+
+    import typer
+
+    from llmguide.cli import app as app_module
+
+    modules = sorted(p.stem for p in Path(app_module.__file__).parent.glob("cmd_*.py"))
+    assert sorted(app_module.COMMANDS.values()) == modules
+    group = typer.main.get_command(app_module.app)
+    for name in app_module.COMMANDS:
+        assert name in group.commands and group.commands[name].name == name
+
+
+def test_a_command_added_the_usual_way_runs_beside_the_listed_ones(monkeypatch):
+    """The app makes its own commands when looked up; one added with app.command() still runs,
+    and the typo hint still knows every command without making them."""
+    import importlib
+
+    import typer
+    from typer.testing import CliRunner
+
+    from llmguide.cli import app as app_module
+
+    fresh = typer.Typer(cls=app_module.GuardedGroup, add_completion=False)
+    fresh.callback()(lambda: None)
+    fresh.command("hello")(lambda: typer.echo("hi"))
+    imported = []
+    real = importlib.import_module
+    monkeypatch.setattr(importlib, "import_module", lambda name, *a: imported.append(name) or real(name, *a))
+    runner = CliRunner()
+    assert runner.invoke(fresh, ["hello"]).stdout == "hi\n"
+    assert "llmguide.cli.cmd_show" not in imported
+    r = runner.invoke(fresh, ["shwo"])
+    assert r.exit_code == 2 and "show" in r.output
+    assert "llmguide.cli.cmd_show" not in imported
