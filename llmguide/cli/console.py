@@ -64,7 +64,7 @@ def emit_json(data: object) -> None:
         return
     payload = _orjson(data, newline=True)
     stream.flush()  # what the text layer holds goes first
-    buffer.write(payload if payload is not None else json_text(data).encode() + b"\n")
+    buffer.write(payload if payload is not None else (json_text(data) + "\n").encode("utf-8", getattr(stream, "errors", None) or "strict"))
 
 
 def json_text(data: object, ascii_only: bool = False) -> str:

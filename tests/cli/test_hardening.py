@@ -88,6 +88,48 @@ def test_json_writers_agree(monkeypatch, orjson):
             json_text(refused)
 
 
+@pytest.mark.parametrize("data", [{"text": "zephyr-7b-β"}, {"big": 2 ** 70}, {"odd": "a\udcffb"}], ids=["orjson", "stdlib", "surrogate"])
+@pytest.mark.parametrize("stream", ["utf-8", "utf-8 without buffer", "latin-1", "utf-16"])
+def test_emit_json_writes_what_the_text_layer_would(monkeypatch, data, stream):
+    """To a UTF-8 stdout with a buffer the JSON goes as bytes, after whatever the text layer held;
+    elsewhere through the text layer (escaped to ASCII where the encoding is not UTF-8). Either way
+    the bytes are those the text layer would write, its error handler honoured, or the same error."""
+    import io
+    import sys
+
+    from llmguide.cli.console import _utf8, emit_json, json_text
+
+    def make():
+        raw = io.BytesIO()
+        if stream.endswith("without buffer"):
+            return raw, io.StringIO()
+        encoding = stream.split()[0]
+        return raw, io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape" if encoding == "utf-8" else "strict",
+                                     newline="\n")
+
+    def written(raw, out):
+        out.flush()
+        return out.getvalue() if isinstance(out, io.StringIO) else raw.getvalue()
+
+    def outcome(write):
+        raw, out = make()
+        out.write("before\n")  # something a command printed first stays first
+        try:
+            write(out)
+        except UnicodeError as exc:
+            return type(exc)
+        return written(raw, out)
+
+    def through_text(out):
+        out.write(json_text(data, ascii_only=not _utf8(out)) + "\n")
+
+    def emitted(out):
+        monkeypatch.setattr(sys, "stdout", out)
+        emit_json(data)
+
+    assert outcome(emitted) == outcome(through_text)
+
+
 @pytest.mark.parametrize("command", ["explain", "faq"])
 def test_json_and_markdown_together_is_a_usage_error(cli, command):
     r = cli(command, "--markdown", "--json")
