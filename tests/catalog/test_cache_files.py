@@ -280,3 +280,21 @@ def test_a_deferred_catalog_answers_every_field_as_the_whole_one(folder):
         assert "_build" in deferred.__dict__, "read as it is used"
         assert pickle.dumps(getattr(deferred, f.name)) == pickle.dumps(getattr(whole, f.name)), f.name
         assert "_build" not in deferred.__dict__ or f.name == "stamp", f"{f.name} answered without reading the entry"
+
+
+def test_a_folders_yaml_files_are_listed_as_glob_lists_them(tmp_path):
+    """The user catalog's files are listed with os.scandir (their stats make the cache key on
+    every run): the same files, in the same order, as Path.glob('*.yaml') sorted by name."""
+    from llmguide.catalog.overlay import _yaml_in, family_files
+
+    models = tmp_path / "cat" / "models"
+    models.mkdir(parents=True)
+    for name in ("b.yaml", "a.yaml", ".hidden.yaml", ".yaml", "notes.txt", "x.yml", "Z.yaml", "c.yaml.bak"):
+        (models / name).write_text("")
+    (models / "dir.yaml").mkdir()
+    (models / "link.yaml").symlink_to(models / "a.yaml")
+    (models / "dangling.yaml").symlink_to(models / "gone.yaml")
+    expected = sorted((str(p) for p in models.glob("*.yaml")), key=lambda p: os.path.normcase(os.path.basename(p)))
+    assert _yaml_in(models) == expected
+    assert [str(p) for p in family_files(tmp_path / "cat")[0]] == expected
+    assert _yaml_in(tmp_path / "missing") == []
