@@ -4,13 +4,15 @@ Writes ``--families`` family files of ``--variants`` variants each (copies of th
 7B family's base and instruct variants, alternating, with distinct ids, names, repositories and
 layer counts) into a temporary folder, points
 ``LLMGUIDE_CATALOG`` at it, and times ``llmguide list --json`` and ``llmguide recommend --json``
-cold (first run: parse, validate and cache) and warm (from the cache). With ``--llmfit PATH`` (or
-``llmfit`` on the PATH: ``pip install llmfit``) it times llmfit listing and ranking its own
-database (15,855 models in 1.1.17) in the same run, with the same 24 GB of GPU memory. llmguide
-runs with compiled bytecode, as an installed package does (pip writes the .pyc files): the package
-is compiled first and PYTHONDONTWRITEBYTECODE is dropped from its environment.
+cold (first run: parse, validate and cache) and warm (from the cache: median and best of
+``--runs``). With ``--llmfit PATH`` (or ``llmfit`` on the PATH: ``pip install llmfit``) it times
+llmfit listing and ranking its own database (15,855 models in 1.1.17) in the same run, with the
+same 24 GB of GPU memory, its runs taking turns with llmguide's so that a slow spell of the machine
+weighs on both. llmguide runs with compiled bytecode, as an installed package does (pip writes the
+.pyc files): the package is compiled first and PYTHONDONTWRITEBYTECODE is dropped from its
+environment.
 
-    python benchmarks/scale.py [--families 1500] [--variants 10] [--llmfit PATH]
+    python benchmarks/scale.py [--families 1500] [--variants 10] [--llmfit PATH] [--runs 7]
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -62,6 +65,7 @@ def main() -> int:
     ap.add_argument("--families", type=int, default=1500)
     ap.add_argument("--variants", type=int, default=10)
     ap.add_argument("--llmfit", default=shutil.which("llmfit"), help="llmfit's executable, to time beside llmguide")
+    ap.add_argument("--runs", type=int, default=7, help="warm runs of each command")
     args = ap.parse_args()
     import compileall
 
@@ -71,17 +75,24 @@ def main() -> int:
         n = generate(folder, args.families, args.variants)
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env.update(LLMGUIDE_CATALOG=str(folder), LLMGUIDE_CACHE_DIR=str(Path(tmp) / "cache"))
-        print(f"{n} generated variants in a user catalog")
-        print("| command | cold (s) | warm (s) |")
-        print("|---|---|---|")
+        print(f"{n} generated variants in a user catalog; warm: median and best of {args.runs} runs, "
+              "llmguide's and llmfit's taking turns")
+        llmfit = {"list": ["--memory", "24G", "--json", "list"], "recommend": ["--memory", "24G", "recommend", "--json"]}
+        print("| command | cold (s) | warm median (s) | warm best (s) |")
+        print("|---|---|---|---|")
         for cmd in (["list", "--json"], ["recommend", "--json", "--vram", "24"]):
             cold = timed(cmd, env)
-            warm = min(timed(cmd, env) for _ in range(3))
-            print(f"| llmguide {' '.join(cmd)} | {cold:.2f} | {warm:.2f} |")
-        if args.llmfit:
-            for cmd in (["--memory", "24G", "--json", "list"], ["--memory", "24G", "recommend", "--json"]):
-                runs = [timed(cmd, dict(os.environ), [args.llmfit]) for _ in range(4)]
-                print(f"| llmfit {' '.join(cmd)} (own database) | {runs[0]:.2f} | {min(runs[1:]):.2f} |")
+            ours: list[float] = []
+            theirs: list[float] = []
+            if args.llmfit:
+                timed(llmfit[cmd[0]], dict(os.environ), [args.llmfit])  # its first run, untimed
+            for _ in range(args.runs):  # in turns, so that a slower spell of the machine hits both
+                ours.append(timed(cmd, env))
+                if args.llmfit:
+                    theirs.append(timed(llmfit[cmd[0]], dict(os.environ), [args.llmfit]))
+            print(f"| llmguide {' '.join(cmd)} | {cold:.2f} | {statistics.median(ours):.2f} | {min(ours):.2f} |")
+            if theirs:
+                print(f"| llmfit {' '.join(llmfit[cmd[0]])} (own database) | | {statistics.median(theirs):.2f} | {min(theirs):.2f} |")
     return 0
 
 
