@@ -36,8 +36,8 @@ class Catalog:
 
     A catalog kept in the user cache (catalog/cache.py) is read part by part as it is used
     (``deferred``): its list rows from an entry of their own, the rest from the catalog's entry,
-    in which its families and evidence are packed in one pickle of their own, and its name index
-    in another, each read back the first time it is used (``_PACKED``, ``names``). ``list`` over a
+    in which its families, its evidence and its name index are packed in pickles of their own,
+    each read back the first time it is used (``_PACKED``, ``names``). ``list`` over a
     cached catalog of thousands of variants reads its rows only; ``show`` does not build the name
     index again, and ``recommend`` does not read it.
     """
@@ -89,7 +89,7 @@ class Catalog:
         import pickle
 
         state: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _PACKED}
-        state["_packed"] = pickle.dumps({name: getattr(self, name) for name in _PACKED}, protocol=pickle.HIGHEST_PROTOCOL)
+        state["_packed"] = {name: pickle.dumps(getattr(self, name), protocol=pickle.HIGHEST_PROTOCOL) for name in _PACKED}
         # the name index as numbers: what each name means, counted over the families in order
         number = {id(fam if var is None else var): n for n, (fam, var) in enumerate(_meanings(self.families))}
         coded = {key: number[id(fam if var is None else var)] for key, (fam, var) in self.names.items()}
@@ -116,19 +116,14 @@ class Catalog:
                 self.__dict__.setdefault(name, value)
             self.__dict__.pop("_build", None)
 
-    def _unpack(self) -> None:
-        """Read back what a cached catalog keeps packed (``_PACKED``), once."""
-        if "_build" in self.__dict__:
-            self._read()
-        if "_packed" not in self.__dict__:
-            return
+    def _unpack(self, name: str) -> None:
+        """Read back a field a cached catalog keeps packed (``_PACKED``), once."""
         from llmguide.catalog.cache import loads
 
         with _READING:
-            blob = self.__dict__.get("_packed")
-            if blob is not None:
-                self.__dict__.update(loads(blob))
-                del self.__dict__["_packed"]
+            blob = self.__dict__.get("_packed", {}).get(name)
+            if blob is not None and name not in self.__dict__:
+                self.__dict__[name] = loads(blob)
 
     if not TYPE_CHECKING:  # to the type checker, the fields are plain fields
         def __getattr__(self, name: str) -> Any:
@@ -137,8 +132,8 @@ class Catalog:
             if name in _FIELDS:
                 if "_build" in known:
                     self._read()
-                if name in _PACKED and "_packed" in known:
-                    self._unpack()
+                if name in _PACKED and name not in known:
+                    self._unpack(name)
                 if name in known:  # (read now, or by another thread since the lookup that failed)
                     return known[name]
             raise AttributeError(f"'Catalog' object has no attribute '{name}'")
@@ -198,10 +193,11 @@ class Catalog:
         return index
 
 
-# What a pickled catalog keeps packed until one of them is first used: what ``list`` does not
-# need, and most of the bytes (a user catalog of 15,000 variants: the families take 36 ms to
-# unpickle, the evidence 6 ms). Its name index, which takes 0.4 s to build, is kept apart as
-# numbers (``names``): read back only by a command that looks up a name.
+# What a pickled catalog keeps packed, each in a pickle of its own read back the first time it is
+# used: what ``list`` does not need, and most of the bytes (a user catalog of 15,000 variants: the
+# families take 36 ms to unpickle, the evidence 6 ms, which a warm ``recommend`` does not read:
+# task quality is kept). Its name index, which takes 0.4 s to build, is kept apart as numbers
+# (``names``): read back only by a command that looks up a name.
 _PACKED = ("families", "evidence")
 _FIELDS = frozenset(f.name for f in fields(Catalog))
 _READING = threading.RLock()
