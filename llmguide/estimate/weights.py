@@ -11,7 +11,7 @@ from llmguide.estimate import prices
 from llmguide.estimate.ggml_types import tensor_bytes
 from llmguide.estimate.gguf_rules import Preset, parse_preset, tensor_type, use_more_bits
 from llmguide.model.architecture import Architecture, need
-from llmguide.model.tensors import INPUT_TABLES, Tensor, tensors
+from llmguide.model.tensors import INPUT_TABLES, Tensor, per_layer_inputs, tensors
 
 GGUF_ALIGNMENT = 32
 T = TypeVar("T")
@@ -178,6 +178,6 @@ def expert_bytes_by_layer(arch: Architecture, preset: Preset | str) -> tuple[int
 def host_table_bytes(arch: Architecture, preset: Preset | str) -> int:
     """Bytes of the per-layer embedding table (Gemma 3n): an input lookup that llama.cpp keeps in
     system RAM with the token embeddings, so it never takes GPU memory."""
-    p = as_preset(preset)
-    return sum(_padded(tensor_bytes(tensor_type(p, t, arch), t.elements, t.ne0)) * n
-               for t, n in tensor_groups(arch) if t.name == "per_layer_token_embd")
+    p = as_preset(preset)  # (the table alone: listing every tensor of a Gemma 3n took longer than the rest of its estimate)
+    return sum(_padded(tensor_bytes(tensor_type(p, t, arch), t.elements, t.ne0))
+               for t in per_layer_inputs(arch) if t.name == "per_layer_token_embd")

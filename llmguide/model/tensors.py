@@ -36,7 +36,7 @@ def tensors(arch: Architecture) -> tuple[Tensor, ...]:
     h = arch.hidden_size
     out = [Tensor("token_embd", None, h, arch.vocab_size)]
     if arch.per_layer_embedding_dim:
-        out += _per_layer_inputs(arch)
+        out += per_layer_inputs(arch)
     kinds = arch.kinds
     for i in range(arch.layers):
         kind = kinds[i]
@@ -188,7 +188,7 @@ def _short_conv(arch: Architecture, i: int) -> list[Tensor]:
             Tensor("shortconv_out_proj", i, h, h)]
 
 
-def _per_layer_inputs(arch: Architecture) -> list[Tensor]:
+def per_layer_inputs(arch: Architecture) -> list[Tensor]:
     """Gemma 3n's per-layer embeddings: a table of per-layer vectors for every token (each row has
     one ``per_layer_embedding_dim`` slice per layer), and the projection of the main embedding."""
     dim = need(arch.per_layer_embedding_dim, "per_layer_embedding_dim")

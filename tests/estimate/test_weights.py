@@ -92,3 +92,20 @@ def test_tied_embeddings_have_no_output_tensor_and_take_the_output_type():
 def test_f16_keeps_every_matrix_at_f16():
     assert set(type_mix(LLAMA2_7B, "F16")) == {"F16", "F32"}
     assert weight_bytes(LLAMA2_7B, "F16") == pytest.approx(6_738_415_616 * 2, rel=1e-4)
+
+
+@pytest.mark.parametrize("quant", ["Q4_K_M", "Q8_0", "Q2_K", "F16"])
+def test_the_per_layer_table_is_priced_as_in_the_whole_tensor_list(quant):
+    """host_table_bytes builds Gemma 3n's per-layer table alone: the same bytes as that tensor
+    in the full listing, priced by the same rules."""
+    from llmguide.catalog import load_catalog
+    from llmguide.estimate.weights import _padded, as_preset, host_table_bytes
+
+    catalog = load_catalog()
+    archs = [Architecture.from_facts(v.architecture) for _, v in catalog.variants() if v.architecture.per_layer_embedding_dim]
+    assert archs, "the catalog holds Gemma 3n"
+    for arch in archs:
+        p = as_preset(quant)
+        listed = sum(_padded(tensor_bytes(tensor_type(p, t, arch), t.elements, t.ne0)) for t in tensors(arch)
+                     if t.name == "per_layer_token_embd")
+        assert host_table_bytes(arch, quant) == listed > 0
