@@ -161,13 +161,14 @@ def recommendation_dict(rec: Recommendation) -> dict:
             }
         )
     for j in rec.rejected:
+        failed, variant = j.failed, j.candidate.variant
         rejected.append(
             {
-                "id": j.candidate.variant.id,
-                "hf_repo": j.candidate.variant.hf_repo,
-                "reasons": [v.reason for v in j.failed],
-                "rules": [v.code for v in j.failed],
-                "would_fit_with": next((v.would_fit_with for v in j.failed if v.would_fit_with), None),
+                "id": variant.id,
+                "hf_repo": variant.hf_repo,
+                "reasons": [v.reason for v in failed],
+                "rules": [v.code for v in failed],
+                "would_fit_with": next((v.would_fit_with for v in failed if v.would_fit_with), None),
                 "smallest_memory_bytes": j.candidate.smallest.total,
             }
         )
