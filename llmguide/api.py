@@ -310,7 +310,9 @@ def plan_deployment(model: str, *, users: int = 1, gpu: str | None = None, vram:
     ``size`` says so explicitly (the command line passes it with ``hardware``)."""
     import re
 
-    from llmguide.deploy import Deployment, DeployRequest, checklist, commands, plan
+    from llmguide.deploy import Deployment
+    from llmguide.deploy.commands import checklist, commands
+    from llmguide.deploy.plan import DeployRequest, plan
     from llmguide.model.modelref import model_ref
 
     cat = catalog or _shipped()

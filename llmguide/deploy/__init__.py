@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from llmguide.deploy.commands import Step, checklist, commands
-from llmguide.deploy.plan import BACKENDS, DeployRequest, Plan, plan
-from llmguide.hardware.profile import Hardware
+if TYPE_CHECKING:  # the planner and its commands are imported from their modules: recommend uses only run.py
+    from llmguide.deploy.commands import Step
+    from llmguide.deploy.plan import DeployRequest, Plan
+    from llmguide.hardware.profile import Hardware
 
 
 @dataclass(frozen=True)
@@ -21,4 +23,4 @@ class Deployment:
     kubernetes: str | None = None  # a manifest (YAML) when more than one server process serves the plan
 
 
-__all__ = ["BACKENDS", "DeployRequest", "Deployment", "Plan", "Step", "checklist", "commands", "plan"]
+__all__ = ["Deployment"]
