@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from llmguide.catalog.loader import Catalog
 from llmguide.catalog.lookup import resolve
@@ -18,12 +19,12 @@ from llmguide.catalog.schema import Context, Family, Params, Variant
 from llmguide.errors import LLMGuideError, UsageError
 from llmguide.estimate.gpu_formats import GpuFormat, native_format
 from llmguide.model.architecture import Architecture
-from llmguide.model.config import config_name, from_config, max_context, read_config
-from llmguide.model.files import shown_path
-from llmguide.model.gguf_file import GGUFInfo, read_gguf
 from llmguide.model.hub import is_hub_name
-from llmguide.model.safetensors_header import SafetensorsInfo, read_folder
 from llmguide.model.params import ParamCount, count_params
+
+if TYPE_CHECKING:  # the readers are imported where a file or folder is read: a catalog variant needs none
+    from llmguide.model.gguf_file import GGUFInfo
+    from llmguide.model.safetensors_header import SafetensorsInfo
 
 @dataclass(frozen=True)
 class ModelRef:
@@ -98,6 +99,8 @@ def model_ref(catalog: Catalog, name: str) -> ModelRef:
             raise _with_catalog_hint(exc, catalog, name) from None
     path = Path(name)
     if name.lower().endswith(".gguf") or _is_gguf_file(path):  # an Ollama blob has no extension
+        from llmguide.model.gguf_file import read_gguf
+
         info = read_gguf(path)
         return ModelRef(info.name or path.stem, None, info.arch, info.max_context, str(path), info)
     if name.endswith(".json") or _on_disk(path):
@@ -159,6 +162,10 @@ def variant_ref(v: Variant, named_quant: str | None = None, note: str | None = N
 
 
 def _from_path(path: Path) -> ModelRef:
+    from llmguide.model.config import config_name, from_config, max_context, read_config
+    from llmguide.model.files import shown_path
+    from llmguide.model.safetensors_header import read_folder
+
     try:
         folder = path.is_dir()
     except OSError:
@@ -185,6 +192,7 @@ def _with_catalog_hint(exc: LLMGuideError, catalog: Catalog, name: str) -> LLMGu
 def hub_ref(name: str) -> ModelRef:
     """``hf:ORG/NAME`` (its config.json and safetensors headers) or ``hf:ORG/NAME-GGUF:QUANT``
     (one GGUF file's header), read from the Hugging Face Hub (``llmguide.model.hub``)."""
+    from llmguide.model.config import from_config, max_context
     from llmguide.model.hub import read_model
 
     hub = read_model(name)
