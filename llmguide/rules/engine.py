@@ -66,10 +66,12 @@ class Ranked:
 class Rejected:
     candidate: Candidate
     verdicts: tuple[Verdict, ...]  # every hard rule's verdict, in rule order
+    # the verdicts that failed, asked for by every view of a rejection (thousands of them over a
+    # large catalog): worked out as it is made, cheaper than a cached property's first read
+    failed: tuple[Verdict, ...] = field(init=False, repr=False, compare=False)
 
-    @cached_property  # asked for by every view of a rejection: worked out once
-    def failed(self) -> tuple[Verdict, ...]:
-        return tuple(v for v in self.verdicts if not v.passed)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "failed", tuple(v for v in self.verdicts if not v.passed))
 
 
 @dataclass(frozen=True)
