@@ -75,18 +75,22 @@ _HEADER = len(_MAGIC) + 12
 _STALE_TMP_S = 3600  # a temporary file this old belongs to no running writer: a crashed run left it
 
 
+def _entry(key: str) -> Path:
+    return cache_dir() / f"catalog-{key}.pickle"
+
+
 def has_key(key: str) -> bool:
     """Whether something is stored under ``key`` (a plain file; whether it is whole is found when
     it is read)."""
     try:
-        return stat.S_ISREG(os.stat(cache_dir() / f"catalog-{key}.pickle").st_mode)
+        return stat.S_ISREG(os.stat(_entry(key)).st_mode)
     except (OSError, ValueError):
         return False
 
 
 def read_key(key: str):
     """What is stored under ``key``, or None: missing, truncated, corrupt or not a plain file."""
-    path = cache_dir() / f"catalog-{key}.pickle"
+    path = _entry(key)
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):  # opening a FIFO would wait for a writer
             return None
@@ -177,8 +181,8 @@ def write_key(key: str, catalog) -> None:
         return
     from llmguide.model.files import write_atomic
 
-    folder = cache_dir()
-    target = folder / f"catalog-{key}.pickle"
+    target = _entry(key)
+    folder = target.parent
     try:
         write_atomic(target, [_MAGIC, len(payload).to_bytes(8, "little"), zlib.crc32(payload).to_bytes(4, "little"), payload],
                      prefix=".catalog-")
