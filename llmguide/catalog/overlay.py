@@ -81,7 +81,7 @@ def _yaml_in(folder: Path) -> list[str]:
     suffix = os.path.normcase(".yaml")
     try:
         with os.scandir(folder) as entries:
-            found = [(os.path.normcase(e.name), e.path) for e in entries if os.path.normcase(e.name).endswith(suffix)]
+            found = [(name, e.path) for e in entries if (name := os.path.normcase(e.name)).endswith(suffix)]
     except OSError:
         return []
     return [name for _, name in sorted(found)]
