@@ -57,9 +57,10 @@ def emit_json(data: object) -> None:
     To a UTF-8 stdout the bytes go straight to its buffer (a list of thousands of models is
     megabytes: decoding and encoding them again cost more than writing them)."""
     stream = sys.stdout
-    ascii_only = not _utf8(stream)
+    encoding = _encoding(stream)
+    ascii_only = encoding not in _UTF
     buffer = getattr(stream, "buffer", None)
-    if ascii_only or buffer is None or os.linesep != "\n" or _encoding(stream) != "utf-8":
+    if ascii_only or buffer is None or os.linesep != "\n" or encoding != "utf-8":
         stream.write(json_text(data, ascii_only=ascii_only) + "\n")
         return
     payload = _orjson(data, newline=True)
@@ -107,8 +108,11 @@ def _finite(value: object) -> object:
     return value
 
 
+_UTF = ("utf-8", "utf-16", "utf-32", "utf-8-sig")  # the encodings that take any character
+
+
 def _utf8(stream) -> bool:
-    return _encoding(stream) in ("utf-8", "utf-16", "utf-32", "utf-8-sig")
+    return _encoding(stream) in _UTF
 
 
 def _encoding(stream) -> str | None:
