@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
+from llmguide.catalog.listing import ListedModel
+
 if TYPE_CHECKING:  # the catalog's records, the cards, the ranking and the run commands are imported where a result
     # needs them: `list` needs none
     from llmguide.catalog.schema import Family
     from llmguide.cards import Card, VariantFacts
-    from llmguide.catalog.listing import ListedModel
     from llmguide.rules.engine import Recommendation
 
 SCHEMA_VERSION = 1
@@ -82,17 +83,15 @@ def card_dict(card: Card) -> dict:
 
 
 def compare_dict(cards: list[Card]) -> dict:
-    items = [card_dict(c) for c in cards]
     from llmguide.cards import differing_fields
 
-    return {"schema_version": SCHEMA_VERSION, "items": items, "differences": differing_fields(cards)}
+    return {"schema_version": SCHEMA_VERSION, "items": [card_dict(c) for c in cards], "differences": differing_fields(cards)}
 
 
 
 
 def list_dict(rows: list[ListedModel]) -> dict:
-    names = rows[0]._fields if rows else ()
-    return {"schema_version": SCHEMA_VERSION, "models": [dict(zip(names, row)) for row in rows]}
+    return {"schema_version": SCHEMA_VERSION, "models": [dict(zip(ListedModel._fields, row)) for row in rows]}
 
 
 def recommendation_dict(rec: Recommendation) -> dict:
