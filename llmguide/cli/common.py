@@ -21,15 +21,15 @@ def _catalog(extra: tuple, env: str, user_dir: str) -> Catalog:
 
     import gc
 
-    # The catalog lives as long as the process: the cyclic collector need not scan it, neither
-    # while it is read (it holds no cycles to find) nor after (with thousands of variants, those
-    # scans were most of the time `list` took).
+    # The catalog lives as long as the process and holds no cycles: the collector need not scan it
+    # while it is built, and the script freezes it after (settle), as it freezes what it reads from
+    # the cache as it reads it (cache.FREEZE: a cached catalog is read as it is used).
     collecting = gc.isenabled()
     gc.disable()
     try:
         return apply_overlays(lambda: load_catalog(use_cache=True), overlay_paths(list(extra)), use_cache=True)
     finally:
-        gc.freeze()
+        settle()
         if collecting:
             gc.enable()
 
