@@ -25,7 +25,7 @@ PRICED: dict[Any, tuple[int, int]] = {}  # (Architecture, Preset) -> (all tensor
 READS: dict[Any, int] = {}  # (Architecture, Preset) -> weight bytes one decoded token reads
 TENSORS: dict[Any, int] = {}  # (Architecture, None) -> how many tensors its GGUF file lists (its header's size)
 
-_state = {"enabled": False, "loaded": False, "computed": 0, "stored": 0}
+_state = {"enabled": False, "loaded": False, "many": False, "computed": 0, "stored": 0}
 
 
 def enable() -> None:
@@ -33,10 +33,19 @@ def enable() -> None:
     _state["enabled"] = True
 
 
+def expect(models: int) -> None:
+    """A command is about to price ``models`` models (``recommend`` over the catalog): from
+    ``ENOUGH`` on, the stored prices are read before the first is worked out, not after ``ENOUGH``
+    of them (pricing those took longer than reading the file)."""
+    if models >= ENOUGH:
+        _state["many"] = True
+
+
 def computed() -> None:
-    """Called by the estimator for each price it works out: past ``ENOUGH``, the stored ones are read."""
+    """Called by the estimator for each price it works out: past ``ENOUGH`` (or from the first,
+    after ``expect``), the stored ones are read."""
     _state["computed"] += 1
-    if _state["enabled"] and not _state["loaded"] and _state["computed"] >= ENOUGH:
+    if _state["enabled"] and not _state["loaded"] and (_state["many"] or _state["computed"] >= ENOUGH):
         _load()
 
 

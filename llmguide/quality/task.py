@@ -17,6 +17,7 @@ uncertainty: an estimate cannot outrank a comparable model with strong own evide
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from llmguide.catalog.evidence import Evidence
@@ -107,12 +108,26 @@ def independent_benchmarks(catalog: Catalog) -> frozenset[str]:
 
 def quality(catalog: Catalog, task_id: str, family: Family, variant: Variant) -> Quality | None:
     """The variant's quality at the task (None only when the catalog holds no evidence for it)."""
+    return qualities(catalog, task_id)(family, variant)
+
+
+def qualities(catalog: Catalog, task_id: str) -> Callable[[Family, Variant], Quality | None]:
+    """``quality`` for many variants of one catalog at one task (a ranking): the judgements kept
+    between runs (quality/kept.py) are looked up once, not once per variant."""
     judged = kept.table(catalog, task_id)
     if judged is None:
-        return _judge(catalog, task_id, family, variant)
-    if variant.id not in judged:
-        judged[variant.id] = _judge(catalog, task_id, family, variant)
-    return judged[variant.id]
+        return lambda family, variant: _judge(catalog, task_id, family, variant)
+
+    def of(family: Family, variant: Variant) -> Quality | None:
+        found = judged.get(variant.id, _MISSING)
+        if found is _MISSING:
+            found = judged[variant.id] = _judge(catalog, task_id, family, variant)
+        return found  # type: ignore[return-value]
+
+    return of
+
+
+_MISSING = object()
 
 
 def _judge(catalog: Catalog, task_id: str, family: Family, variant: Variant) -> Quality | None:

@@ -24,8 +24,9 @@ from llmguide.units import check_context, check_positive
 from llmguide.errors import UsageError
 from llmguide.hardware.profile import Hardware
 from llmguide.model.architecture import Architecture
-from llmguide.quality.task import quality
+from llmguide.quality.task import qualities
 from llmguide.rules.base import DEFAULT_CONTEXT, Candidate, Env, Request, Score, Verdict
+from llmguide.estimate import prices
 from llmguide.estimate.ladder import LADDER, QuantOption, estimate_step, installed_steps, quant_options
 from llmguide.rules.license_policy import parse_policy
 from llmguide.rules.judge import Explained, Judge, Judged, at, fewest_failures
@@ -184,19 +185,22 @@ def _rank(catalog: Catalog, request: Request, hardware: Hardware, sort: str,
     scored: list[Judged] = []
     deferred: list[tuple[Candidate, list[QuantOption], dict[str, Verdict]]] = []  # eligible, below the board
     rejected: list[Rejected] = []
-    for family, variant in catalog.variants():
+    models = catalog.variants()
+    judged_quality = qualities(catalog, request.task_id)
+    prices.expect(len(models) if only is None else len(only))
+    for family, variant in models:
         if only is not None and variant.id not in only:
             continue
         arch = Architecture.from_facts(variant.architecture)
         steps = installed_steps(arch, only[variant.id]) if only and only[variant.id] else None
         smallest = estimate_step(arch, (steps or LADDER)[-1], request.context, 1, media)
-        base = Candidate(family, variant, arch, None, smallest, quality(catalog, request.task_id, family, variant))
+        base = Candidate(family, variant, arch, None, smallest, judged_quality(family, variant))
         fixed = judge.fixed(base)  # the rules that do not read the fit, once per model
         options, _ = quant_options(arch, request.context, hardware, encoder=media, smallest=smallest, steps=steps)
         explained: Explained | None
         if all(v.passed for v in fixed.values()):
             if ceiling is not None and options and len(board) == request.top and \
-                    _below(board[-1], sum(r.rate(base, env).points for r in scored_for_bound) + ceiling, variant):
+                    _below(board[-1], sum(r.rate_points(base, env) for r in scored_for_bound) + ceiling, variant):
                 failing = judge.until_eligible(base, options, fixed)  # only whether it is eligible, for now
                 if failing is None:
                     deferred.append((base, options, fixed))

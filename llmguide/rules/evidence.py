@@ -49,7 +49,12 @@ def _s1(c: Candidate, env: Env) -> Score:
     flag = "; unvetted entry (added from the Hub, not reviewed)" if unvetted(c.variant) else ""
     if q is None:
         return Score("S1", 0.0, "no evidence for this task in the catalog" + flag, True)
-    return Score("S1", round(q.ranked_points, 2), describe(q) + flag, q.estimated)
+    return Score("S1", _points(c, env), describe(q) + flag, q.estimated)
 
 
-register(Rule("S1", "task-quality", "Quality at the task from comparable evidence, less its uncertainty (0-100 points).", score=_s1))
+def _points(c: Candidate, env: Env) -> float:
+    return round(c.quality.ranked_points, 2) if c.quality is not None else 0.0
+
+
+register(Rule("S1", "task-quality", "Quality at the task from comparable evidence, less its uncertainty (0-100 points).",
+              score=_s1, points=_points))

@@ -27,6 +27,9 @@ class Rule:
     # one are scored for the bound) and works out in full only the models that can reach the first
     # ranks (rules/engine.py).
     ceiling: float | None = None
+    # A soft rule's points alone, without the reason: what the bound reads for each model below
+    # the first ranks (thousands over a large catalog). Left out: the score's points.
+    points: Callable[[Candidate, Env], float] | None = None
 
     @property
     def hard(self) -> bool:
@@ -44,6 +47,10 @@ class Rule:
             raise TypeError(f"rule {self.code} judges; it does not score")
         return self.score(c, env)
 
+    def rate_points(self, c: Candidate, env: Env) -> float:
+        """A soft rule's points for ``c`` (``rate(c, env).points``, without writing the reason)."""
+        return self.points(c, env) if self.points is not None else self.rate(c, env).points
+
 
 RULES: dict[str, Rule] = {}
 
@@ -53,6 +60,8 @@ def register(rule: Rule) -> Rule:
         raise RuntimeError(f"rule code {rule.code} registered twice ({RULES[rule.code].name}, {rule.name})")
     if (rule.check is None) == (rule.score is None):
         raise RuntimeError(f"rule {rule.code} must define exactly one of check or score")
+    if rule.points is not None and rule.hard:
+        raise RuntimeError(f"rule {rule.code}: only a soft rule has points")
     if rule.ceiling is not None and rule.hard:
         raise RuntimeError(f"rule {rule.code}: only a soft rule has a ceiling")
     RULES[rule.code] = rule

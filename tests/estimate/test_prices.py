@@ -25,7 +25,7 @@ def fresh(tmp_path, monkeypatch):
     monkeypatch.setattr(prices, "PRICED", {})
     monkeypatch.setattr(prices, "READS", {})
     monkeypatch.setattr(prices, "TENSORS", {})
-    monkeypatch.setattr(prices, "_state", {"enabled": True, "loaded": False, "computed": 0, "stored": 0})
+    monkeypatch.setattr(prices, "_state", {"enabled": True, "loaded": False, "many": False, "computed": 0, "stored": 0})
     return tmp_path
 
 
@@ -45,7 +45,7 @@ def test_prices_are_stored_and_read_back_equal(fresh, monkeypatch):
     monkeypatch.setattr(prices, "PRICED", {})
     monkeypatch.setattr(prices, "READS", {})
     monkeypatch.setattr(prices, "TENSORS", {})
-    monkeypatch.setattr(prices, "_state", {"enabled": True, "loaded": False, "computed": 0, "stored": 0})
+    monkeypatch.setattr(prices, "_state", {"enabled": True, "loaded": False, "many": False, "computed": 0, "stored": 0})
     for _ in range(prices.ENOUGH):
         prices.computed()
     assert len(prices.PRICED) == len(prices.READS) == 30  # read back
@@ -102,10 +102,28 @@ def test_a_run_that_priced_nothing_new_does_not_rewrite_the_store(fresh, monkeyp
     monkeypatch.setattr(prices, "PRICED", {})
     monkeypatch.setattr(prices, "READS", {})
     monkeypatch.setattr(prices, "TENSORS", {})
-    monkeypatch.setattr(prices, "_state", {"enabled": True, "loaded": False, "computed": 0, "stored": 0})
+    monkeypatch.setattr(prices, "_state", {"enabled": True, "loaded": False, "many": False, "computed": 0, "stored": 0})
     _price_many(5)  # the same prices again: read back, none new
     prices.save()
     assert writes == []
     _price_many(6)  # one architecture more: stored
     prices.save()
     assert writes == [prices._key()]
+
+
+def test_a_command_that_prices_many_models_reads_the_store_before_pricing_any(fresh, monkeypatch):
+    _price_many(5)
+    prices.save()
+    for store in ("PRICED", "READS", "TENSORS"):
+        monkeypatch.setattr(prices, store, {})
+    monkeypatch.setattr(prices, "_state", {"enabled": True, "loaded": False, "many": False, "computed": 0, "stored": 0})
+    worked: list = []
+    real = weights._price
+    monkeypatch.setattr(weights, "_price", lambda arch, preset: (worked.append(preset), real(arch, preset))[1])
+    prices.expect(prices.ENOUGH - 1)  # a few models: as before, priced until ENOUGH
+    weights.weight_bytes(_arch(4), "Q4_K_M")
+    assert worked and not prices._state["loaded"]
+    worked.clear()
+    prices.expect(15_000)  # recommend over a large catalog
+    weights.weight_bytes(_arch(5), "Q4_K_M")
+    assert prices._state["loaded"] and worked == []  # read back at the first price, none worked out

@@ -113,3 +113,38 @@ def test_scores_stay_under_their_ceilings(catalog, flags):
 def test_only_soft_rules_have_ceilings():
     with pytest.raises(RuntimeError, match="only a soft rule"):
         register(Rule("Z8", "x", "x", check=lambda c, e: None, ceiling=0.0))  # type: ignore[arg-type,return-value]
+
+
+def test_only_soft_rules_have_points():
+    with pytest.raises(RuntimeError, match="only a soft rule has points"):
+        register(Rule("Z7", "x", "x", check=lambda c, e: None, points=lambda c, e: 0.0))  # type: ignore[arg-type,return-value]
+
+
+@pytest.mark.parametrize("task", ["chat", "code", "multilingual"])
+def test_points_alone_are_the_scores_points(catalog, task):
+    """The bound reads a soft rule's points without its reason (``rate_points``): for every rule
+    and model they must be the points its full score gives, else a model could be pruned wrongly."""
+    from llmguide.hardware.flags import from_flags
+    from llmguide.model.architecture import Architecture
+    from llmguide.quality.task import quality
+    from llmguide.rules.base import Candidate, Env
+    from llmguide.estimate.ladder import quant_options
+
+    hw = from_flags(12, 32, devices=catalog.hardware)
+    env = Env(catalog, make_request(catalog, task, 8192), hw)
+    with_points = [r for r in soft_rules() if r.points is not None]
+    assert "S1" in {r.code for r in with_points}
+    seen: set[float] = set()
+    for family, variant in catalog.variants():
+        arch = Architecture.from_facts(variant.architecture)
+        options, smallest = quant_options(arch, 8192, hw)
+        for fit in [None, *options[:1]]:
+            c = Candidate(family, variant, arch, fit, smallest, quality(catalog, task, family, variant))
+            for rule in soft_rules():
+                if fit is None and rule.per_fit:
+                    continue
+                points = rule.rate_points(c, env)
+                assert points == rule.rate(c, env).points, (rule.code, variant.id)
+                if rule.points is not None:
+                    seen.add(points)
+    assert len(seen) > 10  # the points differ between models: the check compared something
