@@ -23,6 +23,8 @@ class Judge:
     def __init__(self, env: Env, hard: list[Rule], soft: list[Rule]):
         self.env, self.hard, self.soft = env, hard, soft
         self._fixed_checks = [(r.code, r.check) for r in hard if not r.per_fit]
+        # in rule order: (code, None) for a rule judged once per model, (code, check) for a per-fit one
+        self._order = [(r.code, r.check if r.per_fit else None) for r in hard]
 
     def fixed(self, base: Candidate) -> dict[str, Verdict]:
         """The verdicts of the hard rules that do not read the fit."""
@@ -31,7 +33,8 @@ class Judge:
 
     def verdicts(self, cand: Candidate, fixed: dict[str, Verdict]) -> Explained:
         """Every hard rule's verdict on ``cand``, in rule order (``fixed``: those judged once per model)."""
-        return cand, tuple(fixed[r.code] if r.code in fixed else r.judge(cand, self.env) for r in self.hard)
+        env = self.env
+        return cand, tuple(fixed[code] if check is None else check(cand, env) for code, check in self._order)  # type: ignore[misc]  # hard: has a check
 
     def until_eligible(self, base: Candidate, options: list[QuantOption],
                        fixed: dict[str, Verdict]) -> list[Explained] | None:
