@@ -6,6 +6,7 @@ This is the estimator's full answer, and the one ``recommend`` and ``show`` draw
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from llmguide.units import MAX_CONTEXT, check_context, check_count, check_positive, fmt_gib
 from llmguide.errors import UsageError
@@ -22,8 +23,10 @@ from llmguide.estimate.vllm import VllmMemory, vllm_memory
 from llmguide.estimate.weights import gguf_file_bytes, known_preset
 from llmguide.hardware.profile import CPU_BANDWIDTH_ASSUMPTION, Hardware
 from llmguide.model.architecture import need
-from llmguide.model.modelref import ModelRef
 from llmguide.catalog.schema import Family
+
+if TYPE_CHECKING:  # (an annotation only: the readers it imports cost every command that ranks)
+    from llmguide.model.modelref import ModelRef
 
 COMMON_QUANTS = ("Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0", "F16")
 ALL_QUANTS = ("Q2_K", "Q3_K_S", "Q3_K_M", "Q3_K_L", "IQ4_XS", "Q4_0", "Q4_K_S", "Q4_K_M", "Q5_K_S", "Q5_K_M", "Q6_K", "Q8_0", "F16")

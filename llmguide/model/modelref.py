@@ -14,12 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from llmguide.catalog.loader import Catalog
-from llmguide.catalog.lookup import resolve
 from llmguide.catalog.schema import Context, Family, Params, Variant
 from llmguide.errors import LLMGuideError, UsageError
 from llmguide.estimate.gpu_formats import GpuFormat, native_format
 from llmguide.model.architecture import Architecture
-from llmguide.model.hub import is_hub_name
 from llmguide.model.params import ParamCount, count_params
 
 if TYPE_CHECKING:  # the readers are imported where a file or folder is read: a catalog variant needs none
@@ -92,6 +90,9 @@ class ModelRef:
 
 
 def model_ref(catalog: Catalog, name: str) -> ModelRef:
+    from llmguide.catalog.lookup import resolve  # (here: a ranking makes a catalog variant's
+    from llmguide.model.hub import is_hub_name   # reference by variant_ref, without names)
+
     if is_hub_name(name):
         try:
             return hub_ref(name)
@@ -118,6 +119,9 @@ def model_ref(catalog: Catalog, name: str) -> ModelRef:
 def family_variants(catalog: Catalog, name: str) -> tuple[Family, tuple[ModelRef, ...]] | None:
     """Every variant of the family ``name`` means, when it means a family of several; else None
     (a variant, a one-variant family, a file or a folder)."""
+    from llmguide.catalog.lookup import resolve
+    from llmguide.model.hub import is_hub_name
+
     path = Path(name)
     if is_hub_name(name) or name.lower().endswith((".gguf", ".json")) or _on_disk(path):
         return None

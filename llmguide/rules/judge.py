@@ -34,7 +34,7 @@ class Judge:
     def verdicts(self, cand: Candidate, fixed: dict[str, Verdict]) -> Explained:
         """Every hard rule's verdict on ``cand``, in rule order (``fixed``: those judged once per model)."""
         env = self.env
-        return cand, tuple(fixed[code] if check is None else check(cand, env) for code, check in self._order)  # type: ignore[misc]  # hard: has a check
+        return cand, tuple(fixed[code] if check is None else check(cand, env) for code, check in self._order)
 
     def until_eligible(self, base: Candidate, options: list[QuantOption],
                        fixed: dict[str, Verdict]) -> list[Explained] | None:
@@ -74,8 +74,12 @@ class Judge:
 
 
 def at(base: Candidate, fit: QuantOption) -> Candidate:
-    """The model at one of its options (``dataclasses.replace`` costs more than the judging)."""
-    return Candidate(base.family, base.variant, base.arch, fit, base.smallest, base.quality)
+    """The model at one of its options: a copy of ``base``'s fields with ``fit`` (made for each
+    option of each model: ``dataclasses.replace``, or the frozen class's own __init__, which sets
+    field by field, cost more than the judging)."""
+    cand = object.__new__(Candidate)
+    cand.__dict__.update(base.__dict__, fit=fit)
+    return cand
 
 
 def fewest_failures(judged: Iterable[Explained], floor: int = 0) -> Explained | None:
