@@ -97,6 +97,7 @@ def list_dict(rows: list[ListedModel]) -> dict:
 def recommendation_dict(rec: Recommendation) -> dict:
     from llmguide.catalog.schema import languages_of
     from llmguide.deploy import run
+    from llmguide.estimate.weights import counted_params
     from llmguide.model.params import count_params
 
     req, hw = rec.request, rec.hardware
@@ -125,7 +126,7 @@ def recommendation_dict(rec: Recommendation) -> dict:
         c, fit = r.candidate, r.fit
         lic = c.variant.license or c.family.license
         est = fit.estimate
-        params = count_params(c.arch, c.variant.params)
+        params = count_params(c.arch, c.variant.params, counted_params(c.arch))
         recommendations.append(
             {
                 "rank": r.rank,

@@ -180,8 +180,8 @@ def _host_only(arch: Architecture, quant: str | Preset) -> int:
 
 
 def _repacked(arch: Architecture, quant, matrices, cpu_isa: str, measured: bool) -> int:
-    from llmguide.estimate.repack import preset_matrices, repacked
+    from llmguide.estimate.repack import preset_repacked, repacked
 
     if matrices is None:
-        matrices = () if measured else preset_matrices(arch, quant)
+        return 0 if measured else preset_repacked(arch, quant, cpu_isa)
     return repacked(matrices, cpu_isa)

@@ -4,19 +4,26 @@ Pricing a model's weights under a GGUF preset walks every tensor through llama-q
 (estimate/weights.py). The price depends only on the architecture and the preset, not on the
 catalog, the hardware or the request, so a command that prices many models (``recommend`` over a
 catalog) keeps what it priced in the user cache and the next run reads it back: ranking is then
-arithmetic on stored sizes. The number of tensors (what sizes the GGUF header) is kept the same
-way, so neither needs the architecture's tensor list. The file is keyed by llmguide's version and the estimator code that
-sets the prices, so a change to either prices afresh.
+arithmetic on stored sizes. What else needs the architecture's tensor list is kept the same way:
+the number of tensors (what sizes the GGUF header), the parameters counted, and the bytes a CPU
+repacks (estimate/repack.py), so a warm ranking lists no model's tensors. The file is keyed by
+llmguide's version and the estimator code that sets the prices, so a change to either prices afresh.
 
 Only the command line turns this on (``enable``), and a process that prices fewer than ``ENOUGH``
 (architecture, preset) pairs neither reads nor writes the file: ``show`` and ``fit`` stay as quick
-to start as before. A missing, damaged or unwritable file costs a recomputation, never a command.
+to start as before. A ranking says beforehand how many models it prices (``expect``), and reads
+the file before pricing the first. A missing, damaged or unwritable file costs a recomputation,
+never a command.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+P = TypeVar("P")
 
 ENOUGH = 24  # prices worked out in one process before the stored ones are worth reading
 MAX_STORED = 50_000  # entries kept: the shipped catalog and a large user catalog fit many times over
@@ -24,6 +31,8 @@ MAX_STORED = 50_000  # entries kept: the shipped catalog and a large user catalo
 PRICED: dict[Any, tuple[int, int]] = {}  # (Architecture, Preset) -> (all tensors, repeating blocks), bytes
 READS: dict[Any, int] = {}  # (Architecture, Preset) -> weight bytes one decoded token reads
 TENSORS: dict[Any, int] = {}  # (Architecture, None) -> how many tensors its GGUF file lists (its header's size)
+PARAMS: dict[Any, tuple[int, int]] = {}  # (Architecture, None) -> parameters counted: (total, active)
+REPACKED: dict[Any, int] = {}  # (Architecture, (Preset, CPU ISA)) -> bytes the CPU keeps a repacked copy of
 
 _state = {"enabled": False, "loaded": False, "many": False, "computed": 0, "stored": 0}
 
@@ -31,6 +40,17 @@ _state = {"enabled": False, "loaded": False, "many": False, "computed": 0, "stor
 def enable() -> None:
     """Keep prices between runs in this process (the command line calls this)."""
     _state["enabled"] = True
+
+
+def kept(store: dict, arch: Any, key: P, work: Callable[[Any, P], T]) -> T:
+    """``work(arch, key)``, once per architecture and key, kept between runs in ``store``."""
+    found = store.get((arch, key))
+    if found is None:
+        computed()  # may read the stored prices into ``store``
+        found = store.get((arch, key))
+        if found is None:
+            found = store[(arch, key)] = work(arch, key)
+    return found
 
 
 def expect(models: int) -> None:
@@ -81,7 +101,7 @@ def _load() -> None:
 
 
 def _stores() -> dict[str, dict[Any, Any]]:
-    return {"priced": PRICED, "reads": READS, "tensors": TENSORS}
+    return {"priced": PRICED, "reads": READS, "tensors": TENSORS, "params": PARAMS, "repacked": REPACKED}
 
 
 def _key() -> str:
@@ -90,6 +110,6 @@ def _key() -> str:
     from llmguide.catalog.cache import stamped_key
 
     here = Path(__file__).resolve().parent
-    code = [here / "weights.py", here / "gguf_rules.py", here / "ggml_types.py",
+    code = [here / "weights.py", here / "gguf_rules.py", here / "ggml_types.py", here / "repack.py",
             here.parent / "model" / "tensors.py", here.parent / "model" / "architecture.py"]
     return "prices-" + stamped_key([__version__], code)

@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from llmguide.estimate.ggml_types import tensor_bytes
-from llmguide.estimate.gguf_rules import tensor_type
+from llmguide.estimate.gguf_rules import Preset, tensor_type
+from llmguide.estimate import prices
 from llmguide.estimate.weights import as_preset, tensor_groups
 from llmguide.model.architecture import Architecture
 
@@ -37,7 +38,7 @@ def repacked(matrices: Iterable[tuple[str, int, int]], isa: str) -> int:
     return sum(size for ggml_type, rows, size in matrices if ggml_type in rules and rows % rules[ggml_type] == 0)
 
 
-def preset_matrices(arch: Architecture, quant: str) -> list[tuple[str, int, int]]:
+def preset_matrices(arch: Architecture, quant: Preset | str) -> list[tuple[str, int, int]]:
     """The product weights of ``arch`` under a GGUF preset, as ``repacked`` takes them."""
     p = as_preset(quant)
     out = []
@@ -48,3 +49,9 @@ def preset_matrices(arch: Architecture, quant: str) -> list[tuple[str, int, int]
         rows = t.rows // arch.experts if "_exps" in t.name and arch.experts else t.rows
         out.append((kind, rows, tensor_bytes(kind, t.elements, t.ne0) * count))
     return out
+
+
+def preset_repacked(arch: Architecture, quant: str, isa: str) -> int:
+    """Bytes repacked of ``arch`` under a GGUF preset on a CPU with ``isa``, kept between runs
+    (estimate/prices.py: a ranking prints the memory of its picks without walking their tensors)."""
+    return prices.kept(prices.REPACKED, arch, (as_preset(quant), isa), lambda a, key: repacked(preset_matrices(a, key[0]), key[1]))

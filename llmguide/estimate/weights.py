@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from functools import lru_cache
-from typing import TypeVar
 
 from llmguide.estimate import prices
 from llmguide.estimate.ggml_types import tensor_bytes
 from llmguide.estimate.gguf_rules import Preset, parse_preset, tensor_type, use_more_bits
 from llmguide.model.architecture import Architecture, need
-from llmguide.model.tensors import INPUT_TABLES, Tensor, per_layer_inputs, tensors
+from llmguide.model.tensors import INPUT_TABLES, Tensor, active_parameter_count, parameter_count, per_layer_inputs, tensors
 
 GGUF_ALIGNMENT = 32
-T = TypeVar("T")
-P = TypeVar("P")
 
 
 def as_preset(preset: Preset | str) -> Preset:
@@ -57,19 +53,9 @@ def _padded(size: int) -> int:
     return -(-size // GGUF_ALIGNMENT) * GGUF_ALIGNMENT
 
 
-def _kept(store: dict, arch: Architecture, preset: P, work: Callable[[Architecture, P], T]) -> T:
-    """``work(arch, preset)``, once per architecture and preset, kept between runs (estimate/prices.py)."""
-    found = store.get((arch, preset))
-    if found is None:
-        prices.computed()  # may read the stored prices into ``store``
-        found = store.get((arch, preset)) or work(arch, preset)
-        store[(arch, preset)] = found
-    return found
-
-
 def _priced(arch: Architecture, preset: Preset) -> tuple[int, int]:
     """(all tensors, tensors inside the repeating blocks), in bytes, each padded to 32 bytes."""
-    return _kept(prices.PRICED, arch, preset, _price)
+    return prices.kept(prices.PRICED, arch, preset, _price)
 
 
 def _price(arch: Architecture, preset: Preset) -> tuple[int, int]:
@@ -84,7 +70,7 @@ def _price(arch: Architecture, preset: Preset) -> tuple[int, int]:
 
 def _read_per_token(arch: Architecture, preset: Preset) -> int:
     """Bytes of weights one decoded token reads."""
-    return _kept(prices.READS, arch, preset, _reads)
+    return prices.kept(prices.READS, arch, preset, _reads)
 
 
 def _reads(arch: Architecture, preset: Preset) -> int:
@@ -144,8 +130,14 @@ def metadata_bytes(arch: Architecture) -> int:
     Each token is stored as a length-prefixed string (8 + ~7 bytes), a float score and an int type;
     each tensor has a name, shape, type and offset (~80 bytes); a few kB of other keys.
     """
-    n_tensors = _kept(prices.TENSORS, arch, None, lambda a, _: len(tensors(a)))
+    n_tensors = prices.kept(prices.TENSORS, arch, None, lambda a, _: len(tensors(a)))
     return arch.vocab_size * 23 + n_tensors * 80 + 4096
+
+
+def counted_params(arch: Architecture) -> tuple[int, int]:
+    """Parameters counted from the tensors: (total, active), kept between runs (a ranking prints
+    the counts of its picks without listing their tensors)."""
+    return prices.kept(prices.PARAMS, arch, None, lambda a, _: (parameter_count(a), active_parameter_count(a)))
 
 
 def gguf_file_bytes(arch: Architecture, preset: Preset | str) -> int:

@@ -75,11 +75,13 @@ def precision(published_b: float) -> float:
     return max(0.01 * published_b, 0.5 * 10 ** -decimals)
 
 
-def count_params(arch: Architecture, published=None) -> ParamCount:
-    """``published``: the catalog's ``Params`` (total_b, active_b, note), when the model has one."""
+def count_params(arch: Architecture, published=None, counted: tuple[int, int] | None = None) -> ParamCount:
+    """``published``: the catalog's ``Params`` (total_b, active_b, note), when the model has one.
+    ``counted``: (total, active) as counted already (``estimate.weights.counted_params`` keeps them)."""
+    total, active = counted or (parameter_count(arch), active_parameter_count(arch))
     return ParamCount(
-        counted_total=parameter_count(arch),
-        counted_active=active_parameter_count(arch),
+        counted_total=total,
+        counted_active=active,
         is_moe=arch.is_moe,
         published_total_b=getattr(published, "total_b", None),
         published_active_b=getattr(published, "active_b", None),

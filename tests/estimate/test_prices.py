@@ -25,6 +25,8 @@ def fresh(tmp_path, monkeypatch):
     monkeypatch.setattr(prices, "PRICED", {})
     monkeypatch.setattr(prices, "READS", {})
     monkeypatch.setattr(prices, "TENSORS", {})
+    monkeypatch.setattr(prices, "PARAMS", {})
+    monkeypatch.setattr(prices, "REPACKED", {})
     monkeypatch.setattr(prices, "_state", {"enabled": True, "loaded": False, "many": False, "computed": 0, "stored": 0})
     return tmp_path
 
@@ -127,3 +129,35 @@ def test_a_command_that_prices_many_models_reads_the_store_before_pricing_any(fr
     prices.expect(15_000)  # recommend over a large catalog
     weights.weight_bytes(_arch(5), "Q4_K_M")
     assert prices._state["loaded"] and worked == []  # read back at the first price, none worked out
+
+
+def test_counts_and_repacked_bytes_are_kept_and_read_back_equal(fresh, monkeypatch):
+    """What a ranking prints of its picks (parameters counted, bytes a CPU repacks) is kept with
+    the prices; a repacked size of 0 (an ISA that repacks nothing) is kept like any other."""
+    from llmguide.estimate.repack import preset_matrices, preset_repacked, repacked
+    from llmguide.model.tensors import active_parameter_count, parameter_count
+
+    archs = [_arch(layers) for layers in range(4, 9)]
+    expected = {}
+    for arch in archs:
+        expected[arch, "params"] = weights.counted_params(arch)
+        assert expected[arch, "params"] == (parameter_count(arch), active_parameter_count(arch))
+        for isa in ("avx2", "none"):
+            for p in PRESETS:
+                expected[arch, p.name, isa] = preset_repacked(arch, p.name, isa)
+                assert expected[arch, p.name, isa] == repacked(preset_matrices(arch, p), isa)
+    assert any(v == 0 for k, v in expected.items() if k[-1] == "none")
+    assert any(v > 0 for k, v in expected.items() if k[-1] == "avx2")
+    prices.save()
+    for store in ("PRICED", "READS", "TENSORS", "PARAMS", "REPACKED"):
+        monkeypatch.setattr(prices, store, {})
+    monkeypatch.setattr(prices, "_state", {"enabled": True, "loaded": False, "many": True, "computed": 0, "stored": 0})
+    from llmguide.estimate import repack
+
+    monkeypatch.setattr(repack, "preset_matrices", lambda arch, p: pytest.fail("read back: no tensor is walked"))
+    monkeypatch.setattr(weights, "parameter_count", lambda arch: pytest.fail("read back: nothing is counted"))
+    for arch in archs:
+        assert weights.counted_params(arch) == expected[arch, "params"]
+        for isa in ("avx2", "none"):
+            for p in PRESETS:
+                assert preset_repacked(arch, p.name, isa) == expected[arch, p.name, isa]
