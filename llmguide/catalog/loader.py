@@ -147,7 +147,8 @@ class Catalog:
     @cached_property
     def newest_month(self) -> str:
         """The latest release month of any variant ("YYYY-MM"): the catalog's own "now"."""
-        return max((v.release.month[:7] for _, v in self.variants()), default="")
+        # (the latest month of the full dates is the latest of their months: one slice, not one per variant)
+        return max((v.release.month for fam in self.families for v in fam.variants), default="")[:7]
 
     @cached_property
     def names(self) -> dict[str, tuple[Family, Variant | None]]:

@@ -42,6 +42,14 @@ class Candidate:
     smallest: MemoryEstimate  # the smallest estimate tried, for "needs N GiB more"
     quality: Quality | None = None  # quality at the task at full precision (None: no evidence in the catalog)
 
+    def __init__(self, family: Family, variant: Variant, arch: Architecture, fit: QuantOption | None,
+                 smallest: MemoryEstimate, quality: Quality | None = None) -> None:
+        # (written out: a frozen dataclass's own __init__ sets each field through object.__setattr__,
+        # twice as slow, and a ranking makes one candidate per model and per option it judges)
+        fields_ = self.__dict__
+        fields_["family"], fields_["variant"], fields_["arch"] = family, variant, arch
+        fields_["fit"], fields_["smallest"], fields_["quality"] = fit, smallest, quality
+
 
 @dataclass(frozen=True)
 class Verdict:

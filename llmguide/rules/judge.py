@@ -74,12 +74,8 @@ class Judge:
 
 
 def at(base: Candidate, fit: QuantOption) -> Candidate:
-    """The model at one of its options: a copy of ``base``'s fields with ``fit`` (made for each
-    option of each model: ``dataclasses.replace``, or the frozen class's own __init__, which sets
-    field by field, cost more than the judging)."""
-    cand = object.__new__(Candidate)
-    cand.__dict__.update(base.__dict__, fit=fit)
-    return cand
+    """The model at one of its options (``dataclasses.replace`` costs more than the judging)."""
+    return Candidate(base.family, base.variant, base.arch, fit, base.smallest, base.quality)
 
 
 def fewest_failures(judged: Iterable[Explained], floor: int = 0) -> Explained | None:

@@ -1,5 +1,5 @@
-"""The ranking's quick constructors make the same objects as the classes' own: a candidate at an
-option (``at``) and a rejection (``Rejected``, with its failed verdicts)."""
+"""The ranking's written-out constructors make what the dataclasses' own would: a candidate (at an
+option too, ``at``) and a rejection (``Rejected``, with its failed verdicts), frozen, every field set."""
 
 from __future__ import annotations
 
@@ -25,6 +25,9 @@ def test_a_candidate_at_an_option_is_the_candidate_with_that_fit(catalog):
         made = at(base, fit)
         assert made == replace(base, fit=fit) and made.fit is fit and base.fit is None
         assert set(vars(made)) == {f.name for f in fields(Candidate)}
+        with pytest.raises(FrozenInstanceError):
+            made.fit = None  # type: ignore[misc]
+    assert Candidate(family, variant, arch, None, smallest).quality is None  # the default kept
 
 
 def test_a_rejection_keeps_its_failed_verdicts(catalog):
