@@ -160,16 +160,21 @@ def recommendation_dict(rec: Recommendation) -> dict:
                 "run": run.for_pick(c.variant, c.arch, est.quant, req.context, fit.placement, rec.installed).as_dict(),
             }
         )
+    said: dict[tuple, tuple[list[str], list[str], str | None]] = {}  # a few dozen ways to fail, thousands of rejections
     for j in rec.rejected:
-        failed, variant = j.failed, j.candidate.variant
+        failed, cand = j.failed, j.candidate
+        why = said.get(failed)
+        if why is None:
+            why = said[failed] = ([v.reason for v in failed], [v.code for v in failed],
+                                  next((v.would_fit_with for v in failed if v.would_fit_with), None))
         rejected.append(
             {
-                "id": variant.id,
-                "hf_repo": variant.hf_repo,
-                "reasons": [v.reason for v in failed],
-                "rules": [v.code for v in failed],
-                "would_fit_with": next((v.would_fit_with for v in failed if v.would_fit_with), None),
-                "smallest_memory_bytes": j.candidate.smallest.total,
+                "id": cand.variant.id,
+                "hf_repo": cand.variant.hf_repo,
+                "reasons": why[0].copy(),
+                "rules": why[1].copy(),
+                "would_fit_with": why[2],
+                "smallest_memory_bytes": cand.smallest.total,
             }
         )
     return out
