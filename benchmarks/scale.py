@@ -12,13 +12,20 @@ weighs on both. llmguide runs with compiled bytecode, as an installed package do
 .pyc files): the package is compiled first and PYTHONDONTWRITEBYTECODE is dropped from its
 environment.
 
-    python benchmarks/scale.py [--families 1500] [--variants 10] [--llmfit PATH] [--runs 7]
+Times on a shared machine drift by a tenth or more between runs. To compare two versions of
+llmguide, ``--instructions`` also counts the instructions of one warm run of each command under
+valgrind (``cachegrind``, with a fixed hash seed): the same code gives the same count to a few
+parts in a thousand, whatever else the machine is doing. (Counts of llmfit, compiled Rust, say
+nothing about its time against Python's, so it is timed only.)
+
+    python benchmarks/scale.py [--families 1500] [--variants 10] [--llmfit PATH] [--runs 7] [--instructions]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -60,13 +67,27 @@ def timed(args: list[str], env: dict, program: list[str] | None = None) -> float
     return elapsed
 
 
+def instructions(args: list[str], env: dict) -> int:
+    """Instructions one run of ``llmguide ARGS`` executes, counted by valgrind's cachegrind."""
+    command = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+               sys.executable, "-m", "llmguide", *args]
+    r = subprocess.run(command, env=dict(env, PYTHONHASHSEED="0"), capture_output=True, text=True)
+    found = re.search(r"I\s+refs:\s+([\d,]+)", r.stderr)
+    if r.returncode or not found:
+        raise SystemExit(f"valgrind failed: {r.stderr.strip()[-300:]}")
+    return int(found.group(1).replace(",", ""))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--families", type=int, default=1500)
     ap.add_argument("--variants", type=int, default=10)
     ap.add_argument("--llmfit", default=shutil.which("llmfit"), help="llmfit's executable, to time beside llmguide")
     ap.add_argument("--runs", type=int, default=7, help="warm runs of each command")
+    ap.add_argument("--instructions", action="store_true", help="also count each command's instructions (valgrind)")
     args = ap.parse_args()
+    if args.instructions and not shutil.which("valgrind"):
+        raise SystemExit("--instructions needs valgrind (apt install valgrind)")
     import compileall
 
     compileall.compile_dir(str(ROOT / "llmguide"), quiet=1)
@@ -93,6 +114,10 @@ def main() -> int:
             print(f"| llmguide {' '.join(cmd)} | {cold:.2f} | {statistics.median(ours):.2f} | {min(ours):.2f} |")
             if theirs:
                 print(f"| llmfit {' '.join(llmfit[cmd[0]])} (own database) | | {statistics.median(theirs):.2f} | {min(theirs):.2f} |")
+        if args.instructions:
+            print("\n| command, one warm run | instructions (millions) |\n|---|---|")
+            for cmd in (["list", "--json"], ["recommend", "--json", "--vram", "24"]):
+                print(f"| llmguide {' '.join(cmd)} | {instructions(cmd, env) / 1e6:,.0f} |")
     return 0
 
 
