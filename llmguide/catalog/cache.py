@@ -110,8 +110,9 @@ def read_key(key: str):
 
 # Set by the llmguide script, whose process ends with its command: what is read from the cache
 # lives until then and holds no cycles, so it is frozen out of the cyclic collector's sight
-# (gc.freeze) as soon as it is read, a catalog's packed parts (loader.py) included. A process that
-# goes on (the MCP server, a program using the API, the tests) keeps collecting.
+# (gc.freeze) as soon as it is read, a catalog's packed parts (loader.py) included, and so is what
+# the command builds (cli/common.settle). A process that goes on (the MCP server, a program using
+# the API, the tests) keeps collecting.
 FREEZE = False
 
 

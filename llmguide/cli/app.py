@@ -251,8 +251,6 @@ def _root(
 def main() -> None:
     """Entry point of the ``llmguide`` script and ``python -m llmguide``."""
     from llmguide.catalog import cache
-    from llmguide.cli import common
 
-    common.SHORT_LIVED = True  # the process ends with the command (common.settle)
-    cache.FREEZE = True  # and so does what it reads from the cache
+    cache.FREEZE = True  # the process ends with the command: what it reads and builds is frozen (common.settle)
     app(prog_name="llmguide")  # a closed pipe ('llmguide list | head') ends quietly, as click does

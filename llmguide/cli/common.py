@@ -34,17 +34,17 @@ def _catalog(extra: tuple, env: str, user_dir: str) -> Catalog:
             gc.enable()
 
 
-SHORT_LIVED = False  # set by the llmguide script, whose process ends with the command (not by a server or a test)
-
-
 def settle() -> None:
     """In the llmguide script, what a command has built lives until it has been shown and the
     process ends: the cyclic collector need not scan it again (ranking thousands of variants leaves
     millions of objects, and rescanning them cost more than writing the answer). A process that
-    goes on (the MCP server, a program or test that runs commands) keeps collecting."""
+    goes on (the MCP server, a program or test that runs commands) keeps collecting: the one flag
+    for both is ``cache.FREEZE``, which only the script sets."""
     import gc
 
-    if SHORT_LIVED:
+    from llmguide.catalog import cache
+
+    if cache.FREEZE:
         gc.freeze()
 
 

@@ -201,10 +201,8 @@ def build_server() -> Any:
     from mcp.types import ToolAnnotations
 
     from llmguide.catalog import cache
-    from llmguide.cli import common
 
-    common.SHORT_LIVED = False  # commands run in this process for as long as it serves
-    cache.FREEZE = False
+    cache.FREEZE = False  # commands run in this process for as long as it serves (common.settle)
     tools = []
     for spec in tool_specs():
         writes = spec.name == "hardware"  # measure_bandwidth keeps its measurement

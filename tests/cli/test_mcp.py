@@ -209,17 +209,16 @@ def test_a_server_keeps_its_collector_collecting(monkeypatch):
 
     frozen = []
     monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1))
-    monkeypatch.setattr(common, "SHORT_LIVED", False)
+    monkeypatch.setattr(cache, "FREEZE", False)
     common.settle()  # a test or a program running commands: nothing frozen
     cache.loads(cache.pickle.dumps([1]))
     assert frozen == []
-    monkeypatch.setattr(common, "SHORT_LIVED", True)  # as the llmguide script sets them
-    monkeypatch.setattr(cache, "FREEZE", True)
+    monkeypatch.setattr(cache, "FREEZE", True)  # as the llmguide script sets it
     common.settle()
     cache.loads(cache.pickle.dumps([1]))
     assert frozen == [1, 1]
     build_server()  # `llmguide mcp` starts as the script, then serves for hours
-    assert not common.SHORT_LIVED and not cache.FREEZE
+    assert not cache.FREEZE
     common.settle()
     cache.loads(cache.pickle.dumps([1]))
     assert frozen == [1, 1]
