@@ -83,7 +83,7 @@ class GuardedGroup(TyperGroup):
         self.commands = _Commands(self.commands)
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
-        from llmguide.cli.console import ascii_fallback
+        from llmguide.cli.console import ascii_fallback, write_notes
 
         from llmguide.estimate import prices
         from llmguide.quality import kept
@@ -97,6 +97,7 @@ class GuardedGroup(TyperGroup):
             if sys.stdout is None:  # started with stdout closed ('llmguide list >&-')
                 raise OSError(errno.EBADF, "standard output is closed")
             code = super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[misc]  # keyword wins, as intended
+            write_notes()  # a command that printed no answer (they come before one otherwise)
             sys.stdout.flush()  # a full disk or closed pipe shows here, inside the boundary
             prices.save()
             kept.save()
@@ -176,8 +177,9 @@ def _handle(exc: BaseException, command: str = "llmguide") -> int:
 def _fail(message: str, hint: str | None, code: int) -> int:
     from rich.text import Text
 
-    from llmguide.cli.console import clean, err
+    from llmguide.cli.console import clean, drop_notes, err
 
+    drop_notes()  # the error is all a failed command says
     console = err()
     try:
         console.print(Text.assemble(("Error:", "bold red"), " ", clean(message)), soft_wrap=True)

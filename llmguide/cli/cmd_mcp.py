@@ -18,10 +18,11 @@ def mcp() -> None:
     from llmguide.cli.mcp_server import serve
 
     if sys.stdin is not None and sys.stdin.isatty():
-        from llmguide.cli.console import note
+        from llmguide.cli.console import note, write_notes
 
         note("llmguide mcp speaks the Model Context Protocol on stdin and stdout, for an MCP client to start "
              "(docs/mcp.md); Ctrl-C stops it.")
+        write_notes()  # now: it serves until stopped
     serve()
 
 

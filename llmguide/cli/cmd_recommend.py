@@ -62,11 +62,11 @@ def recommend(
 
         emit_json(recommendation_dict(result))
         return
-    from llmguide.cli.console import err, out
+    from llmguide.cli.console import note, out
     from llmguide.cli.view_recommend import render_recommendation
 
     if not hardware.known:
-        err().print("Note: no memory was detected or given, so fit is not checked. Pass --gpu NAME, or --vram and/or --ram (GB).")
+        note("no memory was detected or given, so fit is not checked. Pass --gpu NAME, or --vram and/or --ram (GB).")
     console = out()
     console.print(render_recommendation(result, explain, console.width, common.check_runtime(runtime)), crop=False)
 

@@ -26,6 +26,7 @@ _LONG_WORD = re.compile(r"\S{121,}")
 def out() -> Console:
     from rich.console import Console
 
+    write_notes()  # the notes come before the answer
     return Console(highlight=False, soft_wrap=False, emoji=False, markup=False)
 
 
@@ -44,11 +45,33 @@ def clean(text: str) -> str:
     return _LONG_WORD.sub(lambda m: f"{m.group()[:80]}…{m.group()[-20:]} ({len(m.group()):,} characters)", text)
 
 
+# The running command's notes, held until it answers: an error drops them, so that its one line
+# (and hint) is all of stderr, as docs/reliability.md promises ("assuming 32 GB" before "Error:
+# Unknown model" would only be in the way).
+_HELD: list[str] = []
+
+
 def note(text: str) -> None:
-    """A note on stderr (what llmguide assumed or how it read a name), kept apart from the answer."""
+    """A note on stderr (what llmguide assumed or how it read a name), kept apart from the answer:
+    written when the command writes its answer (``out``, ``emit_json``) or ends without one."""
+    _HELD.append(clean(text))
+
+
+def write_notes() -> None:
+    """Write the held notes to stderr (a command that works a long while before answering, such
+    as ``mcp``, calls this first)."""
+    if not _HELD:
+        return
     from rich.text import Text
 
-    err().print(Text.assemble(("Note:", "yellow"), " ", clean(text)))
+    console = err()
+    while _HELD:
+        console.print(Text.assemble(("Note:", "yellow"), " ", _HELD.pop(0)))
+
+
+def drop_notes() -> None:
+    """Forget the held notes: the command failed, and its error is all it says."""
+    _HELD.clear()
 
 
 def emit_json(data: object) -> None:
@@ -56,6 +79,7 @@ def emit_json(data: object) -> None:
     by two spaces, and nothing else on stdout; escaped to ASCII when stdout cannot take UTF-8.
     To a UTF-8 stdout the bytes go straight to its buffer (a list of thousands of models is
     megabytes: decoding and encoding them again cost more than writing them)."""
+    write_notes()
     stream = sys.stdout
     encoding = _encoding(stream)
     ascii_only = encoding not in _UTF

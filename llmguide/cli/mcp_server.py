@@ -27,6 +27,7 @@ from types import GenericAlias
 from typing import Any
 
 from llmguide import __version__
+from llmguide.cli.console import drop_notes
 from llmguide.errors import LLMGuideError
 
 INSTALL = "pip install 'llmguide[mcp]'"
@@ -154,6 +155,7 @@ def run(spec: ToolSpec, values: dict[str, Any]) -> tuple[bool, str]:
             with contextlib.redirect_stdout(buffer):
                 spec.command.main(args=argv, prog_name=f"llmguide {spec.name}", standalone_mode=False)
         except (Exception, SystemExit) as exc:  # noqa: BLE001 - every failure is the caller's answer, not the server's end
+            drop_notes()  # the failed call's notes: its error is its answer (and the next call's notes are its own)
             return False, _words(error_text(exc), {opt: a.name for a in spec.args for opt in a.param.opts if opt.startswith("--")})
     return True, buffer.getvalue()
 

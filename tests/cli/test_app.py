@@ -55,6 +55,28 @@ def test_internal_errors_become_one_line(cli, monkeypatch):
     assert "internal error" in r.stderr and "synthetic failure" in r.stderr
 
 
+@pytest.mark.parametrize("args", [
+    ["why-not", "0", "--gpu", "M2 Max"],  # found by tests/cli/test_cli_properties.py
+    ["fit", "no-such-model", "--gpu", "M2 Max"],
+    ["recommend", "--task", "nonsense", "--gpu", "M2 Max"],
+    ["fit", "zephyr", "--gpu", "M2 Max", "--quant", "Q9_X"],  # after a note on how 'zephyr' was read, too
+])
+def test_a_failed_command_says_its_error_alone(cli, args):
+    """The hardware or a name was noted ("assuming 32 GB") before the command failed: the error line
+    and its hint are all of stderr, as docs/reliability.md promises."""
+    r = cli(*args)
+    assert r.exit_code in (1, 2) and r.stderr.startswith("Error: "), r.stderr
+    assert "Note:" not in r.stderr and r.stdout == ""
+
+
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_a_command_that_answers_writes_its_notes_first(cli, json_flag):
+    r = cli("fit", "zephyr", "--gpu", "M2 Max", *json_flag)
+    assert r.exit_code == 0
+    notes = [line for line in r.stderr.splitlines() if line.startswith("Note:")]
+    assert len(notes) == 2 and "M2 Max" in notes[0] and "'zephyr' is the Zephyr family" in notes[1]
+
+
 def test_python_dash_m_entry_point_works():
     r = subprocess.run([sys.executable, "-m", "llmguide", "--version"], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and __version__ in r.stdout

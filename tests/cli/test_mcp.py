@@ -222,3 +222,19 @@ def test_a_server_keeps_its_collector_collecting(monkeypatch):
     common.settle()
     cache.loads(cache.pickle.dumps([1]))
     assert frozen == [1, 1]
+
+
+def test_a_failed_calls_notes_are_not_written_with_the_next_one(capsys):
+    """A call that fails drops the notes it made (its error is its answer): they must not come out
+    when the next call answers, as if that call had made them."""
+    import anyio
+
+    from llmguide.cli.mcp_server import build_server
+
+    server = build_server()
+    failed = anyio.run(server.call_tool, "fit", {"model": "no-such-model", "gpu": "M2 Max"})  # notes its assumed RAM, then fails
+    assert failed.is_error
+    assert not anyio.run(server.call_tool, "show", {"name": "mixtral"}).is_error
+    assert "M2 Max" not in capsys.readouterr().err
+    assert not anyio.run(server.call_tool, "fit", {"model": "zephyr-7b-beta", "gpu": "M2 Max"}).is_error
+    assert "M2 Max" in capsys.readouterr().err  # a call that answers writes its notes
