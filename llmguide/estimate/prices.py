@@ -5,8 +5,9 @@ Pricing a model's weights under a GGUF preset walks every tensor through llama-q
 catalog, the hardware or the request, so a command that prices many models (``recommend`` over a
 catalog) keeps what it priced in the user cache and the next run reads it back: ranking is then
 arithmetic on stored sizes. What else needs the architecture's tensor list is kept the same way:
-the number of tensors (what sizes the GGUF header), the parameters counted, and the bytes a CPU
-repacks (estimate/repack.py), so a warm ranking lists no model's tensors. The file is keyed by
+the number of tensors (what sizes the GGUF header), the parameters counted, the bytes of an MoE's
+routed experts per layer (what ``--n-cpu-moe`` moves) and the bytes a CPU repacks
+(estimate/repack.py), so a warm ranking seldom lists a model's tensors. The file is keyed by
 llmguide's version and the estimator code that sets the prices, so a change to either prices afresh.
 
 Only the command line turns this on (``enable``), and a process that prices fewer than ``ENOUGH``
@@ -33,6 +34,7 @@ READS: dict[Any, int] = {}  # (Architecture, Preset) -> weight bytes one decoded
 TENSORS: dict[Any, int] = {}  # (Architecture, None) -> how many tensors its GGUF file lists (its header's size)
 PARAMS: dict[Any, tuple[int, int]] = {}  # (Architecture, None) -> parameters counted: (total, active)
 REPACKED: dict[Any, int] = {}  # (Architecture, (Preset, CPU ISA)) -> bytes the CPU keeps a repacked copy of
+EXPERTS: dict[Any, tuple[int, ...]] = {}  # (Architecture, Preset) -> bytes of the routed experts in each layer (MoE)
 
 _state = {"enabled": False, "loaded": False, "many": False, "computed": 0, "stored": 0}
 
@@ -70,9 +72,11 @@ def computed() -> None:
 
 
 def save() -> None:
-    """Store what this process priced, merged with what was stored (never fails the command)."""
+    """Store what this process priced, merged with what was stored (never fails the command): past
+    ``ENOUGH`` prices, or any new one after a ranking (``expect``) read the store."""
     held = sum(len(store) for store in _stores().values())
-    if not _state["enabled"] or _state["computed"] < ENOUGH or held > MAX_STORED:
+    few = _state["computed"] < ENOUGH and not _state["many"]
+    if not _state["enabled"] or few or held > MAX_STORED:
         return
     if not _state["loaded"]:
         _load()
@@ -101,7 +105,8 @@ def _load() -> None:
 
 
 def _stores() -> dict[str, dict[Any, Any]]:
-    return {"priced": PRICED, "reads": READS, "tensors": TENSORS, "params": PARAMS, "repacked": REPACKED}
+    return {"priced": PRICED, "reads": READS, "tensors": TENSORS, "params": PARAMS, "repacked": REPACKED,
+            "experts": EXPERTS}
 
 
 def _key() -> str:

@@ -28,9 +28,8 @@ from dataclasses import dataclass
 
 from llmguide.estimate.gguf_rules import Preset
 from llmguide.estimate.kv_cache import cache_layout, kv_cache_bytes, kv_elements_per_token_layer
-from llmguide.estimate.weights import as_preset, head_read_bytes, read_bytes_per_token
+from llmguide.estimate.weights import as_preset, counted_params, head_read_bytes, read_bytes_per_token
 from llmguide.model.architecture import Architecture, need
-from llmguide.model.tensors import active_parameter_count
 
 # Family -> block kind -> share of the memory bandwidth a token's reads achieve, and the fixed cost
 # per layer. NVIDIA (68 rows) and Apple (70 rows) were fitted by benchmarks/calibrate_speed.py.
@@ -346,12 +345,12 @@ def estimate_offload_speed(
 def prefill_flops_per_token(arch: Architecture, prompt_tokens: int, depth: int = 0) -> float:
     """2 FLOPs per active parameter, plus QK^T and AV over what is cached before the prompt and
     half the prompt on average."""
-    return 2 * active_parameter_count(arch) + attention_flops_per_token(arch, int(depth + prompt_tokens / 2))
+    return 2 * counted_params(arch)[1] + attention_flops_per_token(arch, int(depth + prompt_tokens / 2))
 
 
 def _cpu_prefill_seconds(arch: Architecture, kind: str, device: SpeedDevice, prompt_tokens: int, depth: int) -> float:
     head = 0 if arch.tied_embeddings else arch.vocab_size * arch.hidden_size  # computed once per prompt
-    products = 2.0 * (active_parameter_count(arch) - head)
+    products = 2.0 * (counted_params(arch)[1] - head)
     attention = attention_flops_per_token(arch, int(depth + prompt_tokens / 2))
     return (products / CPU_PREFILL_EFFICIENCY[kind] + attention / CPU_PREFILL_ATTENTION_EFFICIENCY) / need(device.flops, "CPU FLOP/s")
 
@@ -446,7 +445,7 @@ def batch_decode_speed(
     compute_s = 0.0
     if device.flops:
         eff = CPU_PREFILL_EFFICIENCY[kind] if device.family == "cpu" else PREFILL_EFFICIENCY[device.family]
-        compute_s = batch * 2 * active_parameter_count(arch) / (eff * device.flops)
+        compute_s = batch * 2 * counted_params(arch)[1] / (eff * device.flops)
     step = max(memory_s, compute_s) + tensor_parallel_sync_s(arch, tensor_parallel)
     bound = "compute" if compute_s > memory_s else "memory"
     basis = (f"batch of {batch}: each step reads the weights once and {batch} KV cache(s) at {depth} tokens; "
@@ -459,4 +458,4 @@ def _expert_fraction(arch: Architecture) -> float:
     from llmguide.model.tensors import tensors
 
     expert = sum(t.elements for t in tensors(arch) if "_exps" in t.name) * need(arch.experts_per_token, "experts_per_token") / need(arch.experts, "experts")
-    return expert / max(1, active_parameter_count(arch))
+    return expert / max(1, counted_params(arch)[1])

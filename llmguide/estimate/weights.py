@@ -148,7 +148,6 @@ def known_preset(preset: str) -> bool:
     return parse_preset(preset) is not None
 
 
-@lru_cache(maxsize=2048)
 def _expert_layers(arch: Architecture, preset: Preset) -> tuple[int, ...]:
     out = [0] * arch.layers
     priced: dict[tuple, int] = {}  # tensors of one group get one type: price each group once
@@ -164,7 +163,7 @@ def _expert_layers(arch: Architecture, preset: Preset) -> tuple[int, ...]:
 def expert_bytes_by_layer(arch: Architecture, preset: Preset | str) -> tuple[int, ...]:
     """Bytes of the routed experts in each layer (0 for layers without them): what
     ``--n-cpu-moe N`` leaves in system RAM for the first N layers."""
-    return _expert_layers(arch, as_preset(preset)) if arch.is_moe else ()
+    return prices.kept(prices.EXPERTS, arch, as_preset(preset), _expert_layers) if arch.is_moe else ()
 
 
 def host_table_bytes(arch: Architecture, preset: Preset | str) -> int:

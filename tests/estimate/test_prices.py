@@ -161,3 +161,46 @@ def test_counts_and_repacked_bytes_are_kept_and_read_back_equal(fresh, monkeypat
         for isa in ("avx2", "none"):
             for p in PRESETS:
                 assert preset_repacked(arch, p.name, isa) == expected[arch, p.name, isa]
+
+
+def test_a_ranking_stores_even_a_few_new_prices(fresh):
+    """After a ranking read the store (``expect``), what it priced anew is stored however few: a warm
+    ranking with --top 20 must not price its extra picks again on every run."""
+    _price_many(5)
+    prices.save()
+    before = cache.read_key(prices._key())
+    prices.expect(prices.ENOUGH)  # the boundary: a ranking of exactly ENOUGH models
+    assert prices._state["many"]
+    weights.weight_bytes(_arch(40), "Q4_K_M")  # one new price
+    prices.save()
+    after = cache.read_key(prices._key())
+    assert len(after["priced"]) == len(before["priced"]) + 1
+
+
+def test_the_stored_prices_are_keyed_by_the_code_that_sets_them(monkeypatch):
+    """Each module whose code decides a stored value is in the key, so an edit to it prices afresh:
+    the quantizer's rules and block sizes, the tensor listing and counts, the repacking rules."""
+    from pathlib import Path
+
+    stamped: list = []
+    monkeypatch.setattr(cache, "stamped_key", lambda parts, paths: (stamped.extend(paths), "0")[1])
+    prices._key()
+    assert {Path(p).name for p in stamped} >= {"weights.py", "gguf_rules.py", "ggml_types.py", "repack.py", "tensors.py",
+                                               "architecture.py"}
+    assert all(Path(p).is_file() for p in stamped)
+
+
+def test_an_moes_expert_bytes_per_layer_are_kept_and_read_back_equal(fresh, monkeypatch):
+    moe = from_config(dict(model_type="mixtral", num_hidden_layers=6, hidden_size=1024, intermediate_size=2816,
+                           num_attention_heads=8, num_key_value_heads=2, vocab_size=32000, num_local_experts=8,
+                           num_experts_per_tok=2))
+    assert moe.is_moe
+    expected = {p.name: weights.expert_bytes_by_layer(moe, p) for p in PRESETS}
+    assert all(len(v) == 6 and min(v) > 0 for v in expected.values())
+    assert expected == {p.name: weights._expert_layers(moe, p) for p in PRESETS}
+    _price_many(4)  # past ENOUGH with the dense ones: stored
+    prices.save()
+    monkeypatch.setattr(prices, "EXPERTS", {})
+    monkeypatch.setattr(prices, "_state", {"enabled": True, "loaded": False, "many": True, "computed": 0, "stored": 0})
+    monkeypatch.setattr(weights, "_expert_layers", lambda arch, p: pytest.fail("read back: no tensor is walked"))
+    assert {p.name: weights.expert_bytes_by_layer(moe, p) for p in PRESETS} == expected

@@ -134,6 +134,7 @@ def test_points_alone_are_the_scores_points(catalog, task):
     env = Env(catalog, make_request(catalog, task, 8192), hw)
     with_points = [r for r in soft_rules() if r.points is not None]
     assert "S1" in {r.code for r in with_points}
+    s1 = RULES["S1"]
     seen: set[float] = set()
     for family, variant in catalog.variants():
         arch = Architecture.from_facts(variant.architecture)
@@ -147,4 +148,6 @@ def test_points_alone_are_the_scores_points(catalog, task):
                 assert points == rule.rate(c, env).points, (rule.code, variant.id)
                 if rule.points is not None:
                     seen.add(points)
+            # and S1's, worked out here on their own: what the score shows is what the bound reads
+            assert s1.rate_points(c, env) == (round(c.quality.ranked_points, 2) if c.quality else 0.0)
     assert len(seen) > 10  # the points differ between models: the check compared something
