@@ -28,6 +28,7 @@ from llmguide.quality.task import qualities
 from llmguide.rules.base import DEFAULT_CONTEXT, Candidate, Env, Request, Score, Verdict
 from llmguide.estimate import prices
 from llmguide.estimate.ladder import LADDER, QuantOption, estimate_step, installed_steps, quant_options
+from llmguide.estimate.memory import MemoryEstimate
 from llmguide.rules.license_policy import parse_policy
 from llmguide.rules.judge import Explained, Judge, Judged, at, fewest_failures
 from llmguide.rules.registry import hard_rules, soft_rules
@@ -189,6 +190,9 @@ def _rank(catalog: Catalog, request: Request, hardware: Hardware, sort: str,
     scored: list[Judged] = []
     deferred: list[tuple[Candidate, list[QuantOption], dict[str, Verdict]]] = []  # eligible, below the board
     rejected: list[Rejected] = []
+    # each architecture's smallest estimate and options, worked out once: the variants of a catalog
+    # share few (fine-tunes have their base's, and equal ones are one object, model/architecture.py)
+    fitted: dict[tuple[int, tuple[str, ...] | None], tuple[Architecture, MemoryEstimate, list[QuantOption]]] = {}
     models = catalog.variants()
     judged_quality = qualities(catalog, request.task_id)
     prices.expect(len(models) if only is None else len(only))
@@ -197,10 +201,14 @@ def _rank(catalog: Catalog, request: Request, hardware: Hardware, sort: str,
             continue
         arch = Architecture.from_facts(variant.architecture)
         steps = installed_steps(arch, only[variant.id]) if only and only[variant.id] else None
-        smallest = estimate_step(arch, (steps or LADDER)[-1], request.context, 1, media)
+        known = fitted.get((id(arch), steps))
+        if known is None or known[0] is not arch:  # (the object itself: an id is unique only while it lives)
+            smallest = estimate_step(arch, (steps or LADDER)[-1], request.context, 1, media)
+            known = fitted[id(arch), steps] = (arch, smallest, quant_options(
+                arch, request.context, hardware, encoder=media, smallest=smallest, steps=steps)[0])
+        _, smallest, options = known
         base = Candidate(family, variant, arch, None, smallest, judged_quality(family, variant))
         fixed = judge.fixed(base)  # the rules that do not read the fit, once per model
-        options, _ = quant_options(arch, request.context, hardware, encoder=media, smallest=smallest, steps=steps)
         explained: Explained | None
         if all(v.passed for v in fixed.values()):
             if ceiling is not None and options and len(board) == request.top and \
