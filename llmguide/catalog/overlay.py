@@ -84,7 +84,7 @@ def _yaml_in(folder: Path) -> list[str]:
             found = [(name, e.path) for e in entries if (name := os.path.normcase(e.name)).endswith(suffix)]
     except OSError:
         return []
-    return [name for _, name in sorted(found)]
+    return [path for _, path in sorted(found)]
 
 
 def apply_overlays(base: Catalog | Callable[[], Catalog], paths: list[Path], use_cache: bool = False) -> Catalog:

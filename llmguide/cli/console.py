@@ -84,7 +84,7 @@ def emit_json(data: object) -> None:
     encoding = _encoding(stream)
     ascii_only = encoding not in _UTF
     buffer = getattr(stream, "buffer", None)
-    if ascii_only or buffer is None or os.linesep != "\n" or encoding != "utf-8":
+    if buffer is None or os.linesep != "\n" or encoding != "utf-8":  # (ASCII-only stdout included): the text layer
         stream.write(json_text(data, ascii_only=ascii_only) + "\n")
         return
     payload = _orjson(data, newline=True)

@@ -88,8 +88,6 @@ def compare_dict(cards: list[Card]) -> dict:
     return {"schema_version": SCHEMA_VERSION, "items": [card_dict(c) for c in cards], "differences": differing_fields(cards)}
 
 
-
-
 def list_dict(rows: list[ListedModel]) -> dict:
     return {"schema_version": SCHEMA_VERSION, "models": [dict(zip(ListedModel._fields, row)) for row in rows]}
 

@@ -68,7 +68,7 @@ def estimate_step(arch: Architecture, quant: str, context: int, sequences: int, 
 def _calibrated(option: QuantOption, hw: Hardware) -> QuantOption:
     """The option with this machine's stored calibration applied (after the caches: a calibration
     stored while a process runs, by the MCP server's bench, counts)."""
-    if option.speed is None or option.placement is None or not hw.machine:
+    if option.speed is None or option.placement is None:
         return option
     speed = calibrate(option.speed, hw, option.placement)
     return option if speed is option.speed else replace(option, speed=speed)  # none stored: the cached option itself

@@ -165,4 +165,3 @@ class Hardware:
                             "(DGX Spark, AMD APUs) all of it less the RAM reserve"),
             },
         }
-

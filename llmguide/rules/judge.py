@@ -21,7 +21,7 @@ Explained = tuple[Candidate, tuple[Verdict, ...]]
 
 class Judge:
     def __init__(self, env: Env, hard: list[Rule], soft: list[Rule]):
-        self.env, self.hard, self.soft = env, hard, soft
+        self.env, self.soft = env, soft
         self._fixed_checks = [(r.code, r.check) for r in hard if not r.per_fit]
         # in rule order: (code, None) for a rule judged once per model, (code, check) for a per-fit one
         self._order = [(r.code, r.check if r.per_fit else None) for r in hard]
